@@ -1,0 +1,44 @@
+import type { Dialect } from '../metadata/types.js';
+
+/**
+ * Where and how to connect, knex style. `connection` is either a URL
+ * (`postgres://user:pass@host:5432/db`, `mysql://root@127.0.0.1:3306/db`; for sqlite a file name)
+ * or an options object handed to the driver (`pg.Client`, `mysql2.createConnection`, better-sqlite3).
+ *
+ * A few driver settings are fixed by joinery because the hydrator relies on them (mysql2:
+ * `timezone: 'Z'`, big numbers as strings, DATE as string; pg: DATE as string): setting them here has
+ * no effect.
+ *
+ * @example
+ * const sqlite: ConnectionConfig = { client: 'sqlite', connection: { filename: ':memory:' } };
+ * const pg: ConnectionConfig = { client: 'pg', connection: 'postgres://postgres@127.0.0.1:5432/app' };
+ * const mysql: ConnectionConfig = { client: 'mysql', connection: { host: '127.0.0.1', user: 'root', database: 'app' }, pool: { max: 5 } };
+ */
+export interface ConnectionConfig {
+  /** `sqlite` (better-sqlite3), `pg` (node-postgres) or `mysql` (mysql2: MySQL 8 and MariaDB 10.5+). */
+  client: Dialect;
+  connection: string | ConnectionOptions;
+  pool?: PoolConfig;
+}
+
+/** Driver connection options; anything not listed is passed to the driver as is. */
+export interface ConnectionOptions {
+  /** sqlite: path of the database file, or `:memory:`. */
+  filename?: string;
+  host?: string;
+  port?: number;
+  user?: string;
+  password?: string;
+  database?: string;
+  [option: string]: unknown;
+}
+
+/**
+ * Connection pool size. Defaults: sqlite `{ min: 1, max: 1 }` (an in-memory database always uses
+ * exactly one connection, or each connection would see its own empty database); pg and mysql
+ * `{ min: 0, max: 10 }`.
+ */
+export interface PoolConfig {
+  min?: number;
+  max?: number;
+}

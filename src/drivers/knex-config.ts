@@ -1,0 +1,149 @@
+import type { Knex } from 'knex';
+import { UsageError } from '../errors/index.js';
+import type { ConnectionConfig, ConnectionOptions } from './connection-config.js';
+import { statementHookClient, type SentStatement } from './statement-hook-client.js';
+
+/**
+ * The knex configuration for one joinery connection: the dialect's client (with the statement hook),
+ * connection settings joinery relies on, and the pool.
+ */
+export function knexConfig(config: ConnectionConfig, onSent: (s: SentStatement) => void): Knex.Config {
+  const common = {
+    // Without this knex inlines the bound values into error messages, which puts user data
+    // (password hashes, tokens) into logs.
+    compileSqlOnError: false,
+  };
+  switch (config.client) {
+    case 'sqlite':
+      return { ...common, ...sqliteConfig(config), client: statementHookClient('better-sqlite3', onSent) };
+    case 'pg':
+      return { ...common, ...pgConfig(config), client: statementHookClient('pg', onSent) };
+    case 'mysql':
+      return { ...common, ...mysqlConfig(config), client: statementHookClient('mysql2', onSent) };
+    default: {
+      const client: never = config.client;
+      throw new UsageError(
+        'BAD_CONNECTION_CONFIG',
+        `Unknown client '${String(client)}' in the connection config: use 'sqlite', 'pg' or 'mysql' (for MySQL and MariaDB).`,
+      );
+    }
+  }
+}
+
+type Done = (err: unknown, conn: unknown) => void;
+
+function sqliteConfig(config: ConnectionConfig): Knex.Config {
+  const connection: ConnectionOptions =
+    typeof config.connection === 'string' ? { filename: config.connection } : { ...config.connection };
+  if (typeof connection.filename !== 'string') {
+    throw new UsageError(
+      'BAD_CONNECTION_CONFIG',
+      "The sqlite connection needs a file name: connection: { filename: 'app.db' } (or ':memory:').",
+    );
+  }
+  const inMemory = connection.filename === ':memory:' || connection.filename === '';
+  return {
+    connection: connection as Knex.Sqlite3ConnectionConfig,
+    useNullAsDefault: true,
+    pool: {
+      min: 1,
+      max: 1,
+      // Every connection to :memory: opens a separate, empty database: there must be exactly one.
+      ...(inMemory ? {} : config.pool),
+      afterCreate(conn: { pragma(sql: string): unknown }, done: Done) {
+        try {
+          // Off by default in SQLite builds other than better-sqlite3's own; FK rules are part of the contract.
+          conn.pragma('foreign_keys = ON');
+          done(null, conn);
+        } catch (e) {
+          done(e, conn);
+        }
+      },
+    },
+  };
+}
+
+/** pg type oids whose text form joinery wants untouched. */
+const PG_RAW_OIDS = new Set([
+  1082, // date: the calendar day as 'YYYY-MM-DD', never shifted by the process's time zone
+  20, // int8: may exceed Number.MAX_SAFE_INTEGER; the hydrator converts
+  1700, // numeric: exact decimals; the hydrator converts
+]);
+
+function pgConfig(config: ConnectionConfig): Knex.Config {
+  const connection: Record<string, unknown> =
+    typeof config.connection === 'string' ? { connectionString: config.connection } : { ...config.connection };
+  // Per connection, not pg.types.setTypeParser: the global would change the results of every other
+  // pg user in the process. Pinning int8/numeric here also shields joinery from such globals.
+  connection.types = pgTypeParsers();
+  return {
+    connection: connection as Knex.PgConnectionConfig,
+    pool: { min: 0, max: 10, ...config.pool },
+  };
+}
+
+function pgTypeParsers(): { getTypeParser(oid: number, format?: string): unknown } {
+  // Required lazily so that a sqlite-only application never loads pg.
+  const { types } = require('pg') as typeof import('pg');
+  const raw = (value: string): string => value;
+  return {
+    getTypeParser(oid: number, format?: string) {
+      if (format !== 'binary' && PG_RAW_OIDS.has(oid)) return raw;
+      return (types.getTypeParser as (oid: number, format?: string) => unknown)(oid, format);
+    },
+  };
+}
+
+function mysqlConfig(config: ConnectionConfig): Knex.Config {
+  const connection: Record<string, unknown> =
+    typeof config.connection === 'string' ? parseMysqlUrl(config.connection) : { ...config.connection };
+  Object.assign(connection, {
+    // DATETIME/TIMESTAMP are read and written as UTC; the session time zone is set to match below.
+    timezone: 'Z',
+    // BIGINT and DECIMAL as strings: no silent precision loss; the hydrator converts.
+    supportBigNumbers: true,
+    bigNumberStrings: true,
+    // A DATE is a calendar day, not an instant: keep 'YYYY-MM-DD'.
+    dateStrings: ['DATE'],
+    multipleStatements: false,
+  });
+  return {
+    connection: connection as Knex.MySql2ConnectionConfig,
+    pool: {
+      min: 0,
+      max: 10,
+      ...config.pool,
+      afterCreate(conn: { query(sql: string, cb: (err: unknown) => void): void }, done: Done) {
+        // mysql2's `timezone: 'Z'` only converts on the client; NOW(), CURRENT_TIMESTAMP defaults and
+        // TIMESTAMP columns use the session zone, which must be UTC too.
+        conn.query("SET time_zone = '+00:00'", (err) => done(err ?? null, conn));
+      },
+    },
+  };
+}
+
+/** `mysql://user:pass@host:3306/db?ssl=...` to mysql2 options (query parameters as JSON when they parse). */
+function parseMysqlUrl(url: string): Record<string, unknown> {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new UsageError('BAD_CONNECTION_CONFIG', `The mysql connection '${url}' is not a URL: use mysql://user:password@host:3306/database or an options object.`);
+  }
+  const options: Record<string, unknown> = {};
+  if (parsed.hostname) options.host = parsed.hostname;
+  if (parsed.port) options.port = Number(parsed.port);
+  if (parsed.username) options.user = decodeURIComponent(parsed.username);
+  if (parsed.password) options.password = decodeURIComponent(parsed.password);
+  const database = decodeURIComponent(parsed.pathname.replace(/^\//, ''));
+  if (database) options.database = database;
+  for (const [key, value] of parsed.searchParams) {
+    try {
+      options[key] = JSON.parse(value);
+    } catch {
+      options[key] = value;
+    }
+  }
+  return options;
+}
+

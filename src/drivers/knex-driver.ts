@@ -1,0 +1,94 @@
+import type { Knex } from 'knex';
+import { UsageError } from '../errors/index.js';
+import type { Dialect } from '../metadata/types.js';
+import type { Driver, DriverTransaction, Statement, StatementResult } from './driver.js';
+import { mapDriverError } from './error-mapping.js';
+import { normalizeResult } from './result-normalizer.js';
+import { failedStatementOf } from './statement-hook-client.js';
+
+/** Most bound parameters per statement, per dialect. */
+const MAX_PARAMS: Record<Dialect, number> = {
+  // SQLITE_MAX_VARIABLE_NUMBER: 32766 since SQLite 3.32 and in better-sqlite3's build (checked by test).
+  sqlite: 32766,
+  // The wire protocols count parameters in an unsigned 16-bit field.
+  pg: 65535,
+  mysql: 65535,
+};
+
+/** A knex transaction wrapped for the {@link Driver} contract. */
+export class KnexDriverTransaction implements DriverTransaction {
+  constructor(
+    readonly driver: KnexDriver,
+    /** The knex transaction: query builders run inside it with `.transacting(trx.knex)`. */
+    readonly knex: Knex.Transaction,
+  ) {}
+}
+
+/** The {@link Driver} for sqlite, pg and mysql, all on knex. Built by `createDriver`. */
+export class KnexDriver implements Driver {
+  readonly maxParams: number;
+  readonly supportsReturning: boolean;
+
+  constructor(
+    readonly dialect: Dialect,
+    readonly connectionName: string,
+    readonly knex: Knex,
+  ) {
+    this.maxParams = MAX_PARAMS[dialect];
+    // SQLite has RETURNING since 3.35 (better-sqlite3 12 ships 3.50+); MariaDB has it for INSERT and
+    // DELETE only and MySQL not at all, so mysql relies on insertId.
+    this.supportsReturning = dialect !== 'mysql';
+  }
+
+  async execute(stmt: Statement, trx?: DriverTransaction): Promise<StatementResult> {
+    const runner = trx ? this.knexOf(trx) : this.knex;
+    let raw: unknown;
+    try {
+      raw = await runner.raw(stmt.sql, stmt.params as Knex.RawBinding[]);
+    } catch (err) {
+      throw mapDriverError(err, this.dialect, this.connectionName, stmt.sql);
+    }
+    return normalizeResult(this.dialect, stmt.sql, raw);
+  }
+
+  async transaction<T>(fn: (trx: DriverTransaction) => Promise<T>): Promise<T> {
+    // An error thrown by `fn` is rethrown untouched (it is already mapped, or is the caller's own), even
+    // when the ROLLBACK after it fails too; only failures of BEGIN / COMMIT themselves need mapping.
+    let fromFn: { error: unknown } | undefined;
+    try {
+      return await this.knex.transaction(async (knexTrx) => {
+        try {
+          return await fn(new KnexDriverTransaction(this, knexTrx));
+        } catch (error) {
+          fromFn = { error };
+          throw error;
+        }
+      });
+    } catch (error) {
+      if (fromFn) throw fromFn.error;
+      throw mapDriverError(error, this.dialect, this.connectionName, failedStatementOf(error));
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.knex.destroy();
+  }
+
+  private knexOf(trx: DriverTransaction): Knex.Transaction {
+    if (!(trx instanceof KnexDriverTransaction) || trx.driver !== this) {
+      throw new UsageError(
+        'WRONG_TRANSACTION',
+        `A transaction of connection '${trx.driver.connectionName}' was passed to connection '${this.connectionName}': ` +
+          'run each statement in a transaction of its own connection.',
+      );
+    }
+    if (trx.knex.isCompleted()) {
+      throw new UsageError(
+        'TRANSACTION_COMPLETED',
+        `The transaction on connection '${this.connectionName}' has already been committed or rolled back: ` +
+          'run the statement inside the transaction callback, before it returns.',
+      );
+    }
+    return trx.knex;
+  }
+}

@@ -1,0 +1,89 @@
+import { knex, type Knex } from 'knex';
+
+/** One statement as it went to the database, reported after it settled. */
+export interface SentStatement {
+  /** SQL as sent: native placeholders (`$1` on pg, `?` on sqlite and mysql). */
+  readonly sql: string;
+  readonly params: unknown[];
+  readonly ms: number;
+  /** Set when the database rejected the statement. */
+  readonly error?: unknown;
+}
+
+/** The knex client internals this file relies on (knex does not type them). */
+interface QueryObject {
+  sql: string;
+  bindings?: unknown[];
+}
+interface ClientInternals {
+  _query(connection: unknown, obj: QueryObject): Promise<unknown>;
+  query(connection: unknown, obj: QueryObject | string): Promise<unknown>;
+}
+type ClientClass = new (config: Knex.Config) => ClientInternals;
+
+/** The driver's own message and the statement, saved before knex rewrites `err.message`. */
+const failures = new WeakMap<object, { message: string; sql: string }>();
+
+/**
+ * A subclass of the dialect's knex client that reports every statement it sends.
+ *
+ * Why a subclass and not knex's `query` / `query-response` events: knex sends BEGIN, COMMIT and
+ * ROLLBACK through the transaction's client without any `query-response` event, so they cannot be
+ * timed from events. `Client#_query` is the single place every statement passes through, and the
+ * per-transaction client knex creates inherits from `client.constructor.prototype`, so overriding
+ * it on a subclass (not on the instance) covers transactions too. Connection set-up queries
+ * (knex's pg `select version()`, joinery's own pragmas) go around it and are not reported.
+ */
+export function statementHookClient(
+  knexClientName: 'better-sqlite3' | 'pg' | 'mysql2',
+  onSent: (s: SentStatement) => void,
+): Knex.Config['client'] {
+  const Base = dialectClient(knexClientName);
+
+  class StatementHookClient extends Base {
+    override async _query(connection: unknown, obj: QueryObject): Promise<unknown> {
+      const started = performance.now();
+      const report = (error?: unknown) =>
+        onSent({ sql: obj.sql, params: [...(obj.bindings ?? [])], ms: performance.now() - started, ...(error ? { error } : {}) });
+      let result: unknown;
+      try {
+        result = await super._query(connection, obj);
+      } catch (error) {
+        report(error ?? new Error('unknown database error'));
+        if (error instanceof Error) failures.set(error, { message: error.message, sql: obj.sql });
+        throw error;
+      }
+      report();
+      return result;
+    }
+
+    override query(connection: unknown, obj: QueryObject | string): Promise<unknown> {
+      // knex prefixes the driver's message with the SQL after `_query` rejects; put the driver's
+      // own message back so `cause.message` is what the driver said.
+      return super.query(connection, obj).catch((error: unknown) => {
+        const saved = error instanceof Error ? failures.get(error) : undefined;
+        if (saved && error instanceof Error) error.message = saved.message;
+        throw error;
+      });
+    }
+  }
+  return StatementHookClient as unknown as Knex.Config['client'];
+}
+
+const baseClients = new Map<string, ClientClass>();
+
+function dialectClient(knexClientName: string): ClientClass {
+  let Base = baseClients.get(knexClientName);
+  if (!Base) {
+    // A knex instance without a connection loads neither driver nor pool: a cheap way to reach the
+    // dialect's client class without importing knex's undocumented file layout.
+    Base = knex({ client: knexClientName, useNullAsDefault: true }).client.constructor as unknown as ClientClass;
+    baseClients.set(knexClientName, Base);
+  }
+  return Base;
+}
+
+/** The statement (as sent, native placeholders) that raised `err`, when it came from the database. */
+export function failedStatementOf(err: unknown): string | undefined {
+  return err instanceof Error ? failures.get(err)?.sql : undefined;
+}

@@ -1,0 +1,273 @@
+import { UsageError } from '../errors/usage-error.js';
+import type { ManyToManyProperty, OneToManyProperty } from '../metadata/types.js';
+import { getState } from './entity-state.js';
+
+/**
+ * What a collection needs from the EntityManager that manages its owner. The unit of work
+ * implements it; entity/ stays free of unit-of-work imports.
+ * @internal
+ */
+export interface CollectionHost {
+  /** Entity, reference or bare primary key → the managed entity for `prop.target`. */
+  resolveItem(prop: OneToManyProperty | ManyToManyProperty, item: unknown): object;
+  /** Keep the other side of a bidirectional relation in step, in memory. */
+  propagate(owner: object, prop: OneToManyProperty | ManyToManyProperty, item: object, op: 'add' | 'remove'): void;
+  loadCollection(collection: Collection<object>): Promise<void>;
+  countCollection(collection: Collection<object>): Promise<number>;
+}
+
+/** Changes queued on a collection since it was loaded or last flushed. */
+export interface CollectionOps<T> {
+  readonly added: ReadonlySet<T>;
+  readonly removed: ReadonlySet<T>;
+  /** All links (or children) the database has for the owner are to go, before `added` is applied. */
+  readonly cleared: boolean;
+}
+
+/**
+ * The items of a OneToMany or ManyToMany property. `add` / `remove` / `set` / `removeAll` only queue
+ * changes — nothing is loaded or written until `em.flush()` — so adding to a collection you have not
+ * loaded costs no query.
+ *
+ * @example
+ * @OneToMany(() => Post, p => p.author) posts = new Collection<Post>(this);
+ *
+ * user.posts.add(post);               // or a reference, or a bare primary key: user.posts.add(42)
+ * await em.flush();                   // writes the FK (1:N) or the join-table row (M:N)
+ * await user.posts.init();            // loads the items
+ * for (const p of user.posts) console.log(p.title);
+ */
+export class Collection<T extends object> implements Iterable<T> {
+  readonly owner: object;
+  #items: T[] = [];
+  #members = new Set<T>();
+  #initialized: boolean;
+  #added = new Set<T>();
+  #removed = new Set<T>();
+  #cleared = false;
+  /** Items given before the owner was managed, resolved when it is attached. */
+  #pending: unknown[] = [];
+  #property?: OneToManyProperty | ManyToManyProperty;
+  #host?: CollectionHost;
+
+  /** @param owner the entity that holds the collection (pass `this`). */
+  constructor(owner: object, items?: Iterable<T>) {
+    this.owner = owner;
+    // A collection built by the owner's constructor belongs to a new entity: it is complete.
+    this.#initialized = true;
+    if (items) for (const item of items) this.add(item);
+  }
+
+  /** @internal Bind to its property and manager once the owner becomes managed. */
+  _attach(property: OneToManyProperty | ManyToManyProperty, host: CollectionHost, initialized?: boolean): void {
+    this.#property = property;
+    this.#host = host;
+    if (initialized !== undefined) this.#initialized = initialized;
+    const pending = this.#pending;
+    this.#pending = [];
+    if (pending.length) this.add(...(pending as T[]));
+  }
+
+  /** @internal */
+  get _property(): OneToManyProperty | ManyToManyProperty | undefined {
+    return this.#property;
+  }
+
+  /** Queue items to be linked. Items: entities, references or bare primary keys. */
+  add(...items: (T | unknown)[]): void {
+    for (const raw of items) {
+      const item = this.#resolve(raw);
+      if (item === undefined) continue;
+      if (this.#members.has(item) || this.#added.has(item)) continue;
+      if (this.#removed.has(item)) this.#removed.delete(item);
+      else this.#added.add(item);
+      this.#addLocal(item);
+      if (this.#property) this.#host!.propagate(this.owner, this.#property, item, 'add');
+    }
+  }
+
+  /** Queue items to be unlinked (1:N: the child's FK is set to NULL, or the child removed with `orphanRemoval`). */
+  remove(...items: (T | unknown)[]): void {
+    for (const raw of items) {
+      const item = this.#resolve(raw);
+      if (item === undefined) continue;
+      if (this.#added.has(item)) this.#added.delete(item);
+      else this.#removed.add(item);
+      this.#removeLocal(item);
+      if (this.#property) this.#host!.propagate(this.owner, this.#property, item, 'remove');
+    }
+  }
+
+  /** Replace the whole content. On a collection that is not loaded, every existing link is dropped at flush. */
+  set(items: Iterable<T | unknown>): void {
+    const next = [...items].map((i) => this.#resolve(i)).filter((i): i is T => i !== undefined);
+    if (!this.#initialized) {
+      for (const item of [...this.#added]) this.remove(item);
+      this.#cleared = true;
+      this.#removed.clear();
+      this.#initialized = true;
+      this.add(...next);
+      return;
+    }
+    const keep = new Set(next);
+    for (const item of [...this.#items]) if (!keep.has(item)) this.remove(item);
+    this.add(...next);
+  }
+
+  /** Unlink everything (without loading the collection). */
+  removeAll(): void {
+    this.set([]);
+  }
+
+  /** Whether the item is in the collection. Needs the collection loaded unless the item was just added. */
+  contains(item: T | unknown): boolean {
+    const resolved = this.#resolve(item);
+    if (resolved === undefined) return false;
+    if (this.#initialized) return this.#members.has(resolved);
+    if (this.#added.has(resolved)) return true;
+    if (this.#removed.has(resolved)) return false;
+    throw this.#notLoaded('contains()');
+  }
+
+  /** Number of items; the collection must be loaded (see `loadCount()` otherwise). */
+  count(): number {
+    if (!this.#initialized) throw this.#notLoaded('count()');
+    return this.#items.length;
+  }
+
+  get length(): number {
+    return this.count();
+  }
+
+  /** The items. Throws a clear error when the collection has not been loaded. */
+  getItems(): T[] {
+    if (!this.#initialized) throw this.#notLoaded('getItems()');
+    return [...this.#items];
+  }
+
+  isInitialized(): boolean {
+    return this.#initialized;
+  }
+
+  /** Load the items from the database (queued changes are kept and applied on top). */
+  async init(): Promise<this> {
+    if (this.#initialized) return this;
+    if (!this.#host) throw new UsageError('USAGE', `${this.#label()} cannot be loaded: its owner is not managed by an EntityManager.`);
+    await this.#host.loadCollection(this as unknown as Collection<object>);
+    return this;
+  }
+
+  /** Alias of `init()`: load the items and return them. */
+  async load(): Promise<T[]> {
+    await this.init();
+    return this.getItems();
+  }
+
+  /** Count the items with a COUNT query (or in memory when loaded). */
+  async loadCount(): Promise<number> {
+    if (this.#initialized) return this.#items.length;
+    if (!this.#host) throw new UsageError('USAGE', `${this.#label()} cannot be counted: its owner is not managed by an EntityManager.`);
+    return this.#host.countCollection(this as unknown as Collection<object>);
+  }
+
+  [Symbol.iterator](): Iterator<T> {
+    return this.getItems()[Symbol.iterator]();
+  }
+
+  /** Serialises as its items when loaded (see `wrap(e).toObject()` for the full rules). */
+  toJSON(): unknown {
+    return this.#initialized ? this.#items : undefined;
+  }
+
+  /** @internal Queued changes since load / last flush. */
+  _ops(): CollectionOps<T> {
+    return { added: this.#added, removed: this.#removed, cleared: this.#cleared };
+  }
+
+  /** @internal Whether anything is queued. */
+  _dirty(): boolean {
+    return this.#cleared || this.#added.size > 0 || this.#removed.size > 0;
+  }
+
+  /** @internal After a successful flush the queue is written: forget it. */
+  _commit(): void {
+    this.#added.clear();
+    this.#removed.clear();
+    this.#cleared = false;
+  }
+
+  /** @internal Set the loaded items; queued changes are applied on top. */
+  _hydrate(items: Iterable<T>): void {
+    this.#items = [];
+    this.#members.clear();
+    const removed = this.#removed;
+    if (!this.#cleared) for (const item of items) if (!removed.has(item)) this.#addLocal(item);
+    for (const item of this.#added) this.#addLocal(item);
+    this.#initialized = true;
+  }
+
+  /** @internal In-memory change from the other side of a bidirectional relation (no queued op). */
+  _addLocal(item: T): void {
+    if (this.#initialized) this.#addLocal(item);
+  }
+
+  /** @internal */
+  _removeLocal(item: T): void {
+    this.#removeLocal(item);
+  }
+
+  /** @internal Queue without propagating (the other side already did). */
+  _queue(item: T, op: 'add' | 'remove'): void {
+    if (op === 'add') {
+      if (this.#members.has(item) || this.#added.has(item)) return;
+      if (this.#removed.has(item)) this.#removed.delete(item);
+      else this.#added.add(item);
+      this.#addLocal(item);
+    } else {
+      if (this.#added.has(item)) this.#added.delete(item);
+      else this.#removed.add(item);
+      this.#removeLocal(item);
+    }
+  }
+
+  #addLocal(item: T): void {
+    if (this.#members.has(item)) return;
+    this.#members.add(item);
+    if (this.#initialized) this.#items.push(item);
+  }
+
+  #removeLocal(item: T): void {
+    if (!this.#members.delete(item)) return;
+    const i = this.#items.indexOf(item);
+    if (i >= 0) this.#items.splice(i, 1);
+  }
+
+  #resolve(raw: unknown): T | undefined {
+    if (raw === undefined || raw === null) return undefined;
+    if (!this.#property) {
+      if (typeof raw === 'object' && !(raw instanceof Date)) return raw as T;
+      this.#pending.push(raw);
+      return undefined;
+    }
+    return this.#host!.resolveItem(this.#property, raw) as T;
+  }
+
+  #label(): string {
+    const state = getState(this.owner);
+    return `${state?.meta.name ?? this.owner.constructor?.name ?? 'Entity'}.${this.#property?.name ?? 'collection'}`;
+  }
+
+  #notLoaded(what: string): UsageError {
+    const owner = getState(this.owner)?.meta.name ?? this.owner.constructor?.name ?? 'Entity';
+    const prop = this.#property?.name ?? 'collection';
+    return new UsageError(
+      'COLLECTION_NOT_LOADED',
+      `${owner}.${prop} is not loaded, so ${what} cannot answer. Populate it (em.find(${owner}, where, { populate: ['${prop}'] })) ` +
+        `or call await ${lowerFirst(owner)}.${prop}.init() first.`,
+    );
+  }
+}
+
+function lowerFirst(s: string): string {
+  return s.charAt(0).toLowerCase() + s.slice(1);
+}

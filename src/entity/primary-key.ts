@@ -1,0 +1,78 @@
+import { UsageError } from '../errors/usage-error.js';
+import type { EntityMetadata } from '../metadata/types.js';
+
+/**
+ * Primary key values of `entity` in primary key column order, or undefined while any part is
+ * missing (a new entity before its INSERT). Relation parts (through entities) contribute the
+ * target's key.
+ */
+export function primaryKeyValues(meta: EntityMetadata, entity: object, generated?: ReadonlyMap<object, unknown[]>): unknown[] | undefined {
+  const fromGenerated = generated?.get(entity);
+  if (fromGenerated) return fromGenerated;
+  const out: unknown[] = [];
+  for (const k of meta.primaryKeys) {
+    const v = (entity as Record<string, unknown>)[k.name];
+    if (k.kind === 'scalar') {
+      if (v === undefined || v === null) return undefined;
+      out.push(v);
+    } else {
+      if (v === undefined || v === null || typeof v !== 'object') return undefined;
+      const inner = primaryKeyValues(k.target, v, generated);
+      if (!inner) return undefined;
+      out.push(...inner);
+    }
+  }
+  return out;
+}
+
+/**
+ * Reads a primary key given by the user: a bare value, an array for composite keys, or an object
+ * with the key properties (`{ id: 1 }`, `{ user: 1, car: 2 }`). Returns values in column order.
+ */
+export function normalizePrimaryKey(meta: EntityMetadata, input: unknown): unknown[] {
+  const cols = meta.primaryKeyColumns.length;
+  if (Array.isArray(input)) {
+    if (input.length !== cols) throw badKey(meta, input);
+    return input;
+  }
+  if (input !== null && typeof input === 'object' && !(input instanceof Date)) {
+    const out: unknown[] = [];
+    for (const k of meta.primaryKeys) {
+      const v = (input as Record<string, unknown>)[k.name];
+      if (v === undefined) throw badKey(meta, input);
+      if (k.kind === 'scalar') out.push(v);
+      else if (v !== null && typeof v === 'object') {
+        const inner = primaryKeyValues(k.target, v) ?? normalizePrimaryKey(k.target, v);
+        out.push(...inner);
+      } else out.push(v);
+    }
+    return out;
+  }
+  if (cols !== 1 || input === undefined || input === null) throw badKey(meta, input);
+  return [input];
+}
+
+function badKey(meta: EntityMetadata, input: unknown): UsageError {
+  const shape = meta.primaryKeys.map((k) => k.name).join(', ');
+  return new UsageError(
+    'BAD_PRIMARY_KEY',
+    `${String(safe(input))} is not a primary key of ${meta.name}. Pass ${meta.primaryKeys.length === 1 ? `a ${meta.primaryKeys[0]!.name} value` : `{ ${shape} } or [${shape}]`}.`,
+  );
+}
+
+function safe(v: unknown): string {
+  try {
+    return JSON.stringify(v) ?? String(v);
+  } catch {
+    return String(v);
+  }
+}
+
+/** Writes generated key values back to the entity's scalar key properties. */
+export function assignPrimaryKey(meta: EntityMetadata, entity: object, values: readonly unknown[]): void {
+  let i = 0;
+  for (const k of meta.primaryKeys) {
+    if (k.kind === 'scalar') (entity as Record<string, unknown>)[k.name] = values[i++];
+    else i += k.joinColumns.length;
+  }
+}

@@ -1,0 +1,55 @@
+import { JoineryError } from './joinery-error.js';
+
+interface ConstraintInfo {
+  table?: string;
+  constraint?: string;
+  connection: string;
+  sql?: string;
+}
+
+/** Base of errors that come from the database; `cause` is the driver's original error. */
+export class DriverError extends JoineryError {
+  readonly table?: string;
+  readonly constraint?: string;
+  readonly connection: string;
+  readonly sql?: string;
+  constructor(code: string, message: string, info: ConstraintInfo, cause: unknown) {
+    super(code, message, { cause });
+    this.table = info.table;
+    this.constraint = info.constraint;
+    this.connection = info.connection;
+    this.sql = info.sql;
+  }
+}
+
+/** A unique or primary key constraint rejected a row. */
+export class UniqueConstraintViolationError extends DriverError {
+  constructor(message: string, info: ConstraintInfo, cause: unknown) {
+    super('UNIQUE_VIOLATION', message, info, cause);
+  }
+}
+
+/** A foreign key constraint rejected an insert, update or delete. */
+export class ForeignKeyConstraintViolationError extends DriverError {
+  constructor(message: string, info: ConstraintInfo, cause: unknown) {
+    super('FOREIGN_KEY_VIOLATION', message, info, cause);
+  }
+}
+
+/** A NOT NULL constraint rejected a row (validation normally catches this before SQL). */
+export class NotNullConstraintViolationError extends DriverError {
+  constructor(message: string, info: ConstraintInfo, cause: unknown) {
+    super('NOT_NULL_VIOLATION', message, info, cause);
+  }
+}
+
+/** An optimistic lock check failed: the row changed (or vanished) since it was loaded. */
+export class OptimisticLockError extends JoineryError {
+  readonly entity: string;
+  readonly instance: object;
+  constructor(entity: string, instance: object, message: string) {
+    super('OPTIMISTIC_LOCK', message);
+    this.entity = entity;
+    this.instance = instance;
+  }
+}

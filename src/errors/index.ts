@@ -1,0 +1,12 @@
+export { JoineryError } from './joinery-error.js';
+export { MetadataError, type MetadataErrorCode } from './metadata-error.js';
+export { ValidationError, type ValidationFailure } from './validation-error.js';
+export { NotFoundError } from './not-found-error.js';
+export {
+  DriverError,
+  UniqueConstraintViolationError,
+  ForeignKeyConstraintViolationError,
+  NotNullConstraintViolationError,
+  OptimisticLockError,
+} from './driver-errors.js';
+export { UsageError } from './usage-error.js';

@@ -1,0 +1,107 @@
+import { createDriver } from './drivers/create-driver.js';
+import type { ConnectionConfig } from './drivers/connection-config.js';
+import type { Driver, QueryLogger } from './drivers/driver.js';
+import { MetadataError } from './errors/metadata-error.js';
+import { decoratedEntities } from './decorators/registry.js';
+import { serialize } from './entity/serialize.js';
+import { discoverMetadata } from './metadata/discovery.js';
+import type { MetadataSnapshot } from './metadata/metadata-storage-types.js';
+import type { NamingStrategy } from './metadata/naming-strategy.js';
+import { SchemaGenerator } from './schema/schema-generator.js';
+import { EntityManager } from './unit-of-work/entity-manager.js';
+
+/** Options of {@link Joinery.init}: one connection inline, or several under `connections`. */
+export interface JoineryOptions extends Partial<ConnectionConfig> {
+  /** Entity classes (through entities included). Defaults to every class decorated with @Entity. */
+  entities?: Function[];
+  /** Several databases: `{ default: { client, connection }, archive: { ... } }`. */
+  connections?: Record<string, ConnectionConfig>;
+  /** Print every statement with its time to stderr. */
+  debug?: boolean;
+  /** Called once for every statement sent to a database (BEGIN/COMMIT included). */
+  logger?: QueryLogger;
+  /** Replaces every naming default (tables, columns, join tables). */
+  namingStrategy?: NamingStrategy;
+}
+
+/**
+ * The entry point: discovers and validates the mappings, opens the connections, and hands out
+ * EntityManagers.
+ *
+ * @example
+ * const orm = await Joinery.init({ entities: [User, Post], client: 'sqlite', connection: { filename: ':memory:' } });
+ * await orm.schema.create();
+ * const em = orm.em.fork();
+ */
+export class Joinery {
+  /** The root EntityManager; call `fork()` for each request or unit of work. */
+  readonly em: EntityManager;
+  /** create / drop / update the tables of every connection, or print their DDL. */
+  readonly schema: SchemaGenerator;
+  readonly metadata: MetadataSnapshot;
+  readonly #drivers: Map<string, Driver>;
+
+  private constructor(metadata: MetadataSnapshot, drivers: Map<string, Driver>) {
+    this.metadata = metadata;
+    this.#drivers = drivers;
+    this.em = new EntityManager({ metadata, drivers });
+    this.schema = new SchemaGenerator(metadata, drivers);
+  }
+
+  /** Discover entities (a `MetadataError` names any mapping mistake) and set up the connections. */
+  static async init(options: JoineryOptions): Promise<Joinery> {
+    const configs = connectionConfigs(options);
+    const metadata = discoverMetadata(options.entities ?? decoratedEntities, {
+      namingStrategy: options.namingStrategy,
+      connections: Object.keys(configs),
+    });
+    const drivers = new Map<string, Driver>();
+    for (const [name, config] of Object.entries(configs)) {
+      drivers.set(name, createDriver(name, config, { logger: options.logger, debug: options.debug }));
+    }
+    for (const meta of metadata.entities) installToJSON(meta.class);
+    return new Joinery(metadata, drivers);
+  }
+
+  /** The driver of a connection (advanced use: raw statements through the same pool and logger). */
+  getDriver(connection = 'default'): Driver {
+    const d = this.#drivers.get(connection) ?? (connection === 'default' ? [...this.#drivers.values()][0] : undefined);
+    if (!d) throw new MetadataError('UNKNOWN_CONNECTION', `No connection named '${connection}'. Known: ${[...this.#drivers.keys()].join(', ')}.`);
+    return d;
+  }
+
+  /** Close every pool. */
+  async close(): Promise<void> {
+    await Promise.all([...this.#drivers.values()].map((d) => d.close()));
+  }
+}
+
+function connectionConfigs(options: JoineryOptions): Record<string, ConnectionConfig> {
+  if (options.connections) {
+    if (options.client) {
+      throw new MetadataError('BAD_OPTION', 'Joinery.init got both `client` and `connections`. Put the default database under connections.default instead.');
+    }
+    const names = Object.keys(options.connections);
+    if (!names.length) throw new MetadataError('BAD_OPTION', 'Joinery.init got an empty `connections` object. Give at least { default: { client, connection } }.');
+    return options.connections;
+  }
+  if (!options.client) {
+    throw new MetadataError('BAD_OPTION', "Joinery.init needs a database: { client: 'sqlite', connection: { filename: ':memory:' } } (or 'pg' / 'mysql'), or `connections`.");
+  }
+  return { default: { client: options.client, connection: options.connection ?? {}, pool: options.pool } };
+}
+
+// JSON.stringify(entity) must give the same plain data as wrap(entity).toJSON(): relations nested
+// once, cycles cut, hidden properties out. Classes that define their own toJSON keep it.
+function installToJSON(cls: Function): void {
+  const proto = cls.prototype as Record<string, unknown>;
+  if ('toJSON' in proto) return;
+  Object.defineProperty(proto, 'toJSON', {
+    configurable: true,
+    enumerable: false,
+    writable: true,
+    value(this: object) {
+      return serialize(this);
+    },
+  });
+}

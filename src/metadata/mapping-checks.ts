@@ -1,0 +1,84 @@
+import { MetadataError } from '../errors/metadata-error.js';
+import { topologicalSort } from '../unit-of-work/topological-sort.js';
+import type { EntityMetadata, ManyToOneProperty, OneToOneOwnerProperty } from './types.js';
+
+/** Two entities on one table, or two properties on one column: say which option separates them. */
+export function checkNameCollisions(entities: readonly EntityMetadata[]): void {
+  const tables = new Map<string, string>();
+  const claim = (connection: string, table: string, owner: string, fix: string) => {
+    const key = `${connection}\u0000${table.toLowerCase()}`;
+    const prev = tables.get(key);
+    if (prev) {
+      throw new MetadataError(
+        'NAME_COLLISION',
+        `${owner} and ${prev} both map to table '${table}'. ${fix}`,
+        { entity: owner.split('.')[0] },
+      );
+    }
+    tables.set(key, owner);
+  };
+  for (const e of entities) claim(e.connection, e.tableName, e.name, `Set @Entity({ tableName }) on one of them.`);
+  for (const e of entities) {
+    for (const p of e.properties) {
+      if (p.kind !== 'm:n' || !p.owner || p.pivot.through) continue;
+      claim(p.pivot.connection, p.pivot.tableName, `${e.name}.${p.name}`, `Set pivotTable on ${e.name}.${p.name} (e.g. pivotTable: '${p.pivot.tableName}_${p.name}').`);
+      const cols = new Set<string>();
+      for (const c of [...p.pivot.joinColumns, ...p.pivot.inverseJoinColumns]) {
+        if (cols.has(c.name)) {
+          throw new MetadataError(
+            'NAME_COLLISION',
+            `${e.name}.${p.name}: both columns of join table '${p.pivot.tableName}' would be named '${c.name}' (a self-referencing many-to-many). ` +
+              `Set joinColumn and inverseJoinColumn, e.g. { joinColumn: '${c.name.replace(/_[^_]+$/, '')}_a_id', inverseJoinColumn: '${c.name.replace(/_[^_]+$/, '')}_b_id' }.`,
+            { entity: e.name, property: p.name },
+          );
+        }
+        cols.add(c.name);
+      }
+    }
+    const columns = new Map<string, string>();
+    for (const c of e.columns) {
+      const prev = columns.get(c.name.toLowerCase());
+      if (prev && prev !== c.property) {
+        throw new MetadataError(
+          'NAME_COLLISION',
+          `${e.name}.${c.property} and ${e.name}.${prev} both map to column '${c.name}' of ${e.tableName}. ` +
+            `Set columnName (scalars) or joinColumn (relations) on one of them.`,
+          { entity: e.name, property: c.property },
+        );
+      }
+      columns.set(c.name.toLowerCase(), c.property);
+    }
+  }
+}
+
+type Edge = ManyToOneProperty | OneToOneOwnerProperty;
+
+/**
+ * A cycle of foreign keys none of which can be NULL cannot be inserted in any order (each row needs
+ * the other's generated key first). Nullable links are broken at flush by inserting NULL and
+ * updating after, so only all-required cycles are errors.
+ */
+export function checkInsertCycles(entities: readonly EntityMetadata[]): void {
+  const required = new Map<EntityMetadata, Edge[]>();
+  for (const e of entities) {
+    const edges = e.properties.filter(
+      (p): p is Edge => (p.kind === 'm:1' || (p.kind === '1:1' && p.owner)) && !p.nullable && (p.constraint || p.target.autoincrementPk),
+    );
+    required.set(e, edges);
+  }
+  const result = topologicalSort(entities, (e) => (required.get(e) ?? []).map((p) => p.target));
+  if (result.cycle) {
+    const cycle = result.cycle;
+    const steps = cycle.map((e, i) => {
+      const next = cycle[(i + 1) % cycle.length]!;
+      const edge = (required.get(e) ?? []).find((p) => p.target === next)!;
+      return `${e.name}.${edge.name} → ${next.name}`;
+    });
+    throw new MetadataError(
+      'FK_CYCLE',
+      `Required foreign keys form a cycle that no insert order can satisfy: ${steps.join(', ')}. ` +
+        `Make one of these relations nullable (nullable: true) so joinery can insert NULL and update it after, or drop its constraint (constraints: false).`,
+      { entity: cycle[0]!.name },
+    );
+  }
+}

@@ -1,0 +1,112 @@
+import type { Statement } from '../drivers/driver.js';
+import type { ScalarType } from '../metadata/types.js';
+import { placeholders, type SqlDialect } from './sql-dialect.js';
+
+/** How many rows of `paramsPerRow` values fit one statement. */
+export function rowsPerStatement(paramsPerRow: number, maxParams: number): number {
+  return Math.max(1, Math.floor(maxParams / Math.max(1, paramsPerRow)));
+}
+
+/** Splits `items` into chunks of at most `size`. */
+export function chunk<T>(items: readonly T[], size: number): T[][] {
+  if (items.length <= size) return [items as T[]];
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/**
+ * Multi-row INSERT. With no columns at all (a table of only a generated key) each row is
+ * `DEFAULT`/`NULL` for `keyColumn`.
+ */
+export function insertStatement(
+  d: SqlDialect,
+  table: string,
+  columns: readonly string[],
+  rows: readonly (readonly unknown[])[],
+  options: { returning?: readonly string[]; keyColumn?: string; ignoreDuplicates?: readonly string[] } = {},
+): Statement {
+  let sql: string;
+  const params: unknown[] = [];
+  if (columns.length === 0) {
+    const key = options.keyColumn!;
+    const empty = d.dialect === 'sqlite' ? '(NULL)' : '(DEFAULT)';
+    sql = `INSERT INTO ${d.quote(table)} (${d.quote(key)}) VALUES ${rows.map(() => empty).join(', ')}`;
+  } else {
+    const tuple = `(${placeholders(columns.length)})`;
+    sql = `INSERT INTO ${d.quote(table)} (${columns.map((c) => d.quote(c)).join(', ')}) VALUES ${rows.map(() => tuple).join(', ')}`;
+    for (const r of rows) for (const v of r) params.push(v);
+  }
+  if (options.ignoreDuplicates) {
+    // A link that already exists is not an error: adding to a collection is idempotent.
+    if (d.dialect === 'mysql') {
+      const first = d.quote(options.ignoreDuplicates[0]!);
+      sql += ` ON DUPLICATE KEY UPDATE ${first} = ${first}`;
+    } else {
+      sql += ' ON CONFLICT DO NOTHING';
+    }
+  }
+  if (options.returning?.length) sql += ` RETURNING ${options.returning.map((c) => d.quote(c)).join(', ')}`;
+  return { sql, params };
+}
+
+export interface UpdateRow {
+  readonly key: readonly unknown[];
+  readonly values: readonly unknown[];
+  /** Version the row must still have (optimistic lock). */
+  readonly version?: unknown;
+}
+
+/**
+ * UPDATE of many rows that change the same columns to different values, in one statement:
+ * `SET c = CASE WHEN k = ? THEN ? ... END WHERE k IN (...)`. A single row gets a plain UPDATE.
+ * With `version`, each row also matches its expected version and the column is incremented.
+ */
+export function updateStatement(
+  d: SqlDialect,
+  table: string,
+  keyColumns: readonly string[],
+  setColumns: readonly { name: string; type: ScalarType }[],
+  rows: readonly UpdateRow[],
+  version?: { name: string; type: ScalarType },
+): Statement {
+  const params: unknown[] = [];
+  const keyMatch = keyColumns.map((c) => `${d.quote(c)} = ?`).join(' AND ');
+  const sets: string[] = [];
+  if (rows.length === 1) {
+    const row = rows[0]!;
+    setColumns.forEach((c, i) => {
+      sets.push(`${d.quote(c.name)} = ?`);
+      params.push(row.values[i]);
+    });
+  } else {
+    setColumns.forEach((c, i) => {
+      const whens = rows.map((r) => {
+        params.push(...r.key, r.values[i]);
+        return `WHEN ${keyColumns.length > 1 ? `(${keyMatch})` : keyMatch} THEN ${d.typedParam(c.type)}`;
+      });
+      sets.push(`${d.quote(c.name)} = CASE ${whens.join(' ')} ELSE ${d.quote(c.name)} END`);
+    });
+  }
+  if (version) {
+    const v = d.quote(version.name);
+    sets.push(version.type === 'datetime' ? `${v} = ?` : `${v} = ${v} + 1`);
+    if (version.type === 'datetime') params.push(new Date());
+  }
+  let where: string;
+  if (version) {
+    where = rows.map(() => `(${keyMatch} AND ${d.quote(version.name)} = ?)`).join(' OR ');
+    for (const r of rows) params.push(...r.key, r.version);
+  } else {
+    where = d.inList(keyColumns, rows.length);
+    for (const r of rows) params.push(...r.key);
+  }
+  return { sql: `UPDATE ${d.quote(table)} SET ${sets.join(', ')} WHERE ${where}`, params };
+}
+
+/** DELETE of rows by key: `WHERE k IN (...)` or `(k1, k2) IN ((?, ?), ...)`. */
+export function deleteStatement(d: SqlDialect, table: string, keyColumns: readonly string[], keys: readonly (readonly unknown[])[]): Statement {
+  const params: unknown[] = [];
+  for (const k of keys) params.push(...k);
+  return { sql: `DELETE FROM ${d.quote(table)} WHERE ${d.inList(keyColumns, keys.length)}`, params };
+}

@@ -1,0 +1,11 @@
+export { SchemaGenerator, type ConnectionStatements } from './schema-generator.js';
+export {
+  getColumnType,
+  getCastType,
+  DEFAULT_STRING_LENGTH,
+  DEFAULT_DECIMAL_PRECISION,
+  DEFAULT_DECIMAL_SCALE,
+  type ColumnTypeSpec,
+} from './column-types.js';
+export { shortenIdentifier, primaryKeyName, MAX_IDENTIFIER_LENGTH } from './identifier-names.js';
+export type { TableSchema, ColumnSchema, IndexSchema, ForeignKeySchema, DefaultValue } from './schema-model.js';

@@ -1,0 +1,143 @@
+import type { Driver } from '../drivers/driver.js';
+import { UsageError } from '../errors/usage-error.js';
+import type { MetadataSnapshot } from '../metadata/metadata-storage-types.js';
+import { buildCreateStatements, buildDropPlan, planStatements, type StatementPlan } from './create-plan.js';
+import { DdlBuilder } from './ddl-builder.js';
+import { buildDesiredSchema, connectionsOf } from './desired-schema.js';
+import { introspectTables } from './introspect.js';
+import { runPlan } from './schema-executor.js';
+import { diffSchema } from './schema-diff.js';
+import type { TableSchema } from './schema-model.js';
+import { buildUpdatePlan } from './update-plan.js';
+
+/** The statements for one connection, in the order they run. */
+export interface ConnectionStatements {
+  readonly connection: string;
+  readonly statements: string[];
+}
+
+interface ConnectionPlan {
+  readonly connection: string;
+  readonly driver: Driver;
+  readonly plan: StatementPlan;
+}
+
+/**
+ * Creates, drops and updates the tables of the mapped entities (and their join tables) on every
+ * connection. Tables the metadata does not know are never touched.
+ *
+ * @example
+ * const schema = new SchemaGenerator(metadata, drivers);
+ * console.log(schema.getCreateSQL());
+ * await schema.create();
+ * await schema.update();   // after changing entities: add/alter/drop columns, keys, indexes, FKs
+ * await schema.drop();
+ */
+export class SchemaGenerator {
+  constructor(
+    private readonly metadata: MetadataSnapshot,
+    private readonly drivers: ReadonlyMap<string, Driver>,
+  ) {}
+
+  /** CREATE TABLE / INDEX / FK statements per connection, without touching any database. */
+  getCreateStatements(): ConnectionStatements[] {
+    return this.createPlans().map((p) => ({ connection: p.connection, statements: planStatements(p.plan) }));
+  }
+
+  /** The create statements as one script (a `-- connection: name` line heads each connection's part when there are several). */
+  getCreateSQL(): string {
+    return this.format(this.getCreateStatements());
+  }
+
+  /** Creates every table, with keys, uniques, indexes and FKs; in one transaction on pg and sqlite. */
+  async create(): Promise<void> {
+    await this.run(this.createPlans());
+  }
+
+  /** DROP statements per connection (IF EXISTS, so missing tables are fine). */
+  getDropStatements(): ConnectionStatements[] {
+    return this.dropPlans().map((p) => ({ connection: p.connection, statements: planStatements(p.plan) }));
+  }
+
+  getDropSQL(): string {
+    return this.format(this.getDropStatements());
+  }
+
+  /** Drops every table the metadata knows, whatever FKs point at them. */
+  async drop(): Promise<void> {
+    await this.run(this.dropPlans());
+  }
+
+  /**
+   * What `update()` would run: reads the live schema and diffs it with the metadata. Connections with
+   * nothing to change are left out.
+   */
+  async getUpdateStatements(): Promise<ConnectionStatements[]> {
+    const plans = await this.updatePlans();
+    return plans.map((p) => ({ connection: p.connection, statements: planStatements(p.plan) }));
+  }
+
+  async getUpdateSQL(): Promise<string> {
+    return this.format(await this.getUpdateStatements());
+  }
+
+  /**
+   * Brings the databases to the metadata: creates missing tables, adds, alters and drops columns,
+   * and adds or drops keys, uniques, indexes and FKs. Every connection is read and planned before
+   * anything runs.
+   */
+  async update(): Promise<void> {
+    await this.run(await this.updatePlans());
+  }
+
+  private createPlans(): ConnectionPlan[] {
+    return this.eachConnection((connection, driver, tables, ddl) => ({
+      connection,
+      driver,
+      plan: { before: [], statements: buildCreateStatements(tables, ddl), after: [] },
+    }));
+  }
+
+  private dropPlans(): ConnectionPlan[] {
+    return this.eachConnection((connection, driver, tables, ddl) => ({ connection, driver, plan: buildDropPlan(tables, ddl) }));
+  }
+
+  private async updatePlans(): Promise<ConnectionPlan[]> {
+    const pending = this.eachConnection(async (connection, driver, tables, ddl) => {
+      const live = await introspectTables(driver, tables.map((t) => t.name));
+      const plan = buildUpdatePlan(diffSchema(tables, live, driver.dialect), live, ddl);
+      return { connection, driver, plan };
+    });
+    return (await Promise.all(pending)).filter((p) => p.plan.statements.length > 0);
+  }
+
+  private eachConnection<T>(fn: (connection: string, driver: Driver, tables: TableSchema[], ddl: DdlBuilder) => T): T[] {
+    return connectionsOf(this.metadata).map((connection) => {
+      const driver = this.drivers.get(connection);
+      if (!driver) {
+        throw new UsageError(
+          'UNKNOWN_CONNECTION',
+          `Entities are mapped to connection '${connection}', but no such connection is configured ` +
+            `(known: ${[...this.drivers.keys()].join(', ') || 'none'}). Add it to Joinery.init({ connections }) or fix @Entity({ connection }).`,
+        );
+      }
+      const tables = buildDesiredSchema(this.metadata, connection, driver.dialect);
+      return fn(connection, driver, tables, new DdlBuilder(driver.knex, driver.dialect));
+    });
+  }
+
+  private async run(plans: readonly ConnectionPlan[]): Promise<void> {
+    for (const p of plans) await runPlan(p.driver, p.plan);
+  }
+
+  private format(groups: readonly ConnectionStatements[]): string {
+    const labelled = connectionsOf(this.metadata).length > 1;
+    return groups
+      .filter((g) => g.statements.length > 0)
+      .map((g) => {
+        const body = g.statements.map((s) => `${s};`).join('\n');
+        return labelled ? `-- connection: ${g.connection}\n${body}` : body;
+      })
+      .join('\n\n');
+  }
+}

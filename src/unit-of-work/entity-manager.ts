@@ -1,0 +1,316 @@
+import type { Driver, DriverTransaction } from '../drivers/driver.js';
+import { NotFoundError } from '../errors/not-found-error.js';
+import { UsageError } from '../errors/usage-error.js';
+import { ValidationError, type ValidationFailure } from '../errors/validation-error.js';
+import { Collection } from '../entity/collection.js';
+import { getState } from '../entity/entity-state.js';
+import { primaryKeyValues } from '../entity/primary-key.js';
+import { toDatabaseValue } from '../entity/value-conversion.js';
+import type { MetadataSnapshot } from '../metadata/metadata-storage-types.js';
+import type { EntityMetadata } from '../metadata/types.js';
+import { EntityLoader, type FindOptions } from '../query/entity-loader.js';
+import { Executor } from './executor.js';
+import { UnitOfWork } from './unit-of-work.js';
+import { columnProperties } from './change-sets.js';
+
+type Ctor<T> = (abstract new (...args: any[]) => T) | (new (...args: any[]) => T);
+
+/** Criteria for `find` & co.: property conditions, `$and/$or/$not`, or a bare primary key. */
+export type FilterQuery<T> = { [K in keyof T]?: unknown } & { $and?: FilterQuery<T>[]; $or?: FilterQuery<T>[]; $not?: FilterQuery<T> } | number | string | bigint | unknown[] | T;
+
+/** Data for `em.create` / `em.assign`: properties of T; relations may be entities, references or keys. */
+export type EntityData<T> = { [K in keyof T]?: T[K] extends Collection<infer I> ? (I | unknown)[] | Collection<I> : T[K] | unknown };
+
+export interface AssignOptions<T> {
+  /** Mass-assignment protection: only these keys are taken from the data. */
+  fields?: readonly (keyof T & string)[];
+}
+
+/** What every EntityManager of one Joinery shares. */
+export interface EntityManagerContext {
+  readonly metadata: MetadataSnapshot;
+  readonly drivers: ReadonlyMap<string, Driver>;
+}
+
+/**
+ * The unit of work of one request: an identity map plus queued changes, written by `flush()` in one
+ * transaction. Make one per request with `orm.em.fork()`.
+ *
+ * @example
+ * const em = orm.em.fork();
+ * const user = em.create(User, { email: 'a@b.c', passwordHash: 'x' });
+ * user.posts.add(em.create(Post, { title: 'Hello', author: user }));
+ * await em.flush();
+ * const again = await em.findOneOrFail(User, { email: 'a@b.c' });   // same object: identity map
+ */
+export class EntityManager {
+  readonly #ctx: EntityManagerContext;
+  readonly #uow: UnitOfWork;
+  readonly #loader: EntityLoader;
+  /** Open transactions (inside `transactional`), per connection. */
+  #transactions?: Map<string, DriverTransaction>;
+
+  constructor(ctx: EntityManagerContext, transactions?: Map<string, DriverTransaction>) {
+    this.#ctx = ctx;
+    this.#transactions = transactions;
+    this.#loader = new EntityLoader(ctx.drivers, () => this.#uow, (c) => this.#transactions?.get(c));
+    const executor = new Executor(ctx.drivers, () => this.#transactions);
+    this.#uow = new UnitOfWork(ctx.metadata, executor, this.#loader);
+  }
+
+  /** A fresh EntityManager with an empty identity map (one per request or unit of work). */
+  fork(): EntityManager {
+    return new EntityManager(this.#ctx);
+  }
+
+  /** Metadata of an entity class (for tools and tests). */
+  getMetadata(entity: Function): EntityMetadata {
+    return this.#ctx.metadata.get(entity);
+  }
+
+  #meta(entity: Function): EntityMetadata {
+    return this.#ctx.metadata.get(entity);
+  }
+
+  /**
+   * A new managed entity, inserted at the next flush. Relation values may be entities,
+   * references or primary keys; collection values arrays of those.
+   *
+   * @example
+   * const post = em.create(Post, { title: 'Hi', author: 1, tags: [tag, 2] });
+   */
+  create<T extends object>(entity: Ctor<T>, data: EntityData<T>, options: AssignOptions<T> = {}): T {
+    const meta = this.#meta(entity);
+    const instance = new (meta.class as new () => T)();
+    this.#uow.manage(instance, meta, 'new', true);
+    this.#assign(meta, instance, data as Record<string, unknown>, options as AssignOptions<object>, 'create');
+    return instance;
+  }
+
+  /**
+   * Copies `data` onto a managed entity (through the same relation handling as `create`).
+   *
+   * @example
+   * em.assign(user, req.body, { fields: ['name', 'bio'] });   // other keys are ignored
+   */
+  assign<T extends object>(entity: T, data: EntityData<T>, options: AssignOptions<T> = {}): T {
+    const state = getState(entity);
+    const meta = state?.meta ?? this.#ctx.metadata.get((entity as { constructor: Function }).constructor);
+    this.#assign(meta, entity, data as Record<string, unknown>, options as AssignOptions<object>, 'assign');
+    return entity;
+  }
+
+  #assign(meta: EntityMetadata, entity: object, data: Record<string, unknown>, options: AssignOptions<object>, how: string): void {
+    const allowed = options.fields ? new Set<string>(options.fields as readonly string[]) : undefined;
+    const unknown: ValidationFailure[] = [];
+    const record = entity as Record<string, unknown>;
+    for (const [key, value] of Object.entries(data ?? {})) {
+      if (allowed && !allowed.has(key)) continue;
+      const prop = meta.propertiesByName[key];
+      if (!prop) {
+        unknown.push({
+          entity: meta.name,
+          property: key,
+          value,
+          rule: 'unknown_property',
+          message: `${meta.name}.${key} does not exist (em.${how}). Known properties: ${meta.properties.map((p) => p.name).join(', ')}.`,
+        });
+        continue;
+      }
+      switch (prop.kind) {
+        case 'scalar':
+          record[key] = value;
+          break;
+        case 'm:1':
+        case '1:1':
+          record[key] = value === undefined ? undefined : value === null ? null : this.#uow.resolveItem(prop as never, value);
+          break;
+        case '1:m':
+        case 'm:n': {
+          const coll = record[key] as Collection<object>;
+          if (value instanceof Collection) coll.set(value.isInitialized() ? value.getItems() : []);
+          else if (Array.isArray(value)) coll.set(value);
+          else throw new UsageError('BAD_ASSIGN', `${meta.name}.${key} is a collection; assign an array of entities or primary keys, got ${typeof value}.`);
+          break;
+        }
+      }
+    }
+    if (unknown.length) throw new ValidationError(unknown, 'UNKNOWN_PROPERTY');
+  }
+
+  /** Queue new entities for insertion (and what they reach through cascade persist). */
+  persist(entity: object | object[]): this {
+    for (const e of Array.isArray(entity) ? entity : [entity]) this.#uow.persist(e);
+    return this;
+  }
+
+  /** Queue entities for deletion at the next flush. */
+  remove(entity: object | object[]): this {
+    for (const e of Array.isArray(entity) ? entity : [entity]) this.#uow.remove(e);
+    return this;
+  }
+
+  /**
+   * Write every queued change in one transaction (per connection): inserts in FK order, updates,
+   * join-table changes, deletes — batched. On failure nothing in memory changes; fix and retry.
+   */
+  flush(): Promise<void> {
+    return this.#uow.flush();
+  }
+
+  /** Detach everything: the next find loads fresh objects. */
+  clear(): void {
+    this.#uow.clear();
+  }
+
+  /**
+   * Runs `fn` with a forked EntityManager inside one transaction per connection; flushes it at the
+   * end, commits, and rolls back if `fn` (or the flush) throws.
+   *
+   * @example
+   * await em.transactional(async (tem) => { tem.create(Log, { msg: 'x' }); });
+   */
+  async transactional<R>(fn: (em: EntityManager) => Promise<R>): Promise<R> {
+    const names = [...this.#ctx.drivers.keys()];
+    const open = new Map<string, DriverTransaction>(this.#transactions ?? []);
+    const run = async (i: number): Promise<R> => {
+      if (i === names.length) {
+        const fork = new EntityManager(this.#ctx, open);
+        const result = await fn(fork);
+        await fork.flush();
+        return result;
+      }
+      const name = names[i]!;
+      if (open.has(name)) return run(i + 1);
+      return this.#ctx.drivers.get(name)!.transaction(async (trx) => {
+        open.set(name, trx);
+        return run(i + 1);
+      });
+    };
+    return run(0);
+  }
+
+  /** The managed object for a primary key, without a query (loaded on demand with `wrap(ref).init()`). */
+  getReference<T extends object>(entity: Ctor<T>, pk: unknown): T {
+    return this.#uow.getReference(this.#meta(entity), pk) as T;
+  }
+
+  /**
+   * Entities matching `where`. Equality, operators (`$in $gt $like ...`), `$and/$or/$not`, `null`,
+   * relation values (entity, reference or key) and nested criteria through relations.
+   *
+   * @example
+   * const posts = await em.find(Post, { author: user, title: { $like: 'Hello%' } }, { orderBy: { id: 'desc' }, limit: 10 });
+   */
+  find<T extends object>(entity: Ctor<T>, where: FilterQuery<T> = {}, options: FindOptions = {}): Promise<T[]> {
+    return this.#loader.find(this.#meta(entity), where, options) as Promise<T[]>;
+  }
+
+  /** The first match, or null. */
+  async findOne<T extends object>(entity: Ctor<T>, where: FilterQuery<T>, options: Omit<FindOptions, 'limit'> = {}): Promise<T | null> {
+    const meta = this.#meta(entity);
+    const direct = this.#fromIdentityMap(meta, where, options);
+    if (direct !== undefined) return direct as T;
+    const [first] = await this.#loader.find(meta, where, { ...options, limit: 1 });
+    return (first as T) ?? null;
+  }
+
+  /** Like findOne, but throws NotFoundError when nothing matches. */
+  async findOneOrFail<T extends object>(entity: Ctor<T>, where: FilterQuery<T>, options: Omit<FindOptions, 'limit'> = {}): Promise<T> {
+    const found = await this.findOne(entity, where, options);
+    if (!found) throw new NotFoundError(this.#meta(entity).name, where);
+    return found;
+  }
+
+  /** Items of one page and the total count of matches (for pagination). */
+  async findAndCount<T extends object>(entity: Ctor<T>, where: FilterQuery<T> = {}, options: FindOptions = {}): Promise<[T[], number]> {
+    const [items, total] = await Promise.all([this.find(entity, where, options), this.count(entity, where)]);
+    return [items, total];
+  }
+
+  /** Number of rows matching `where`. */
+  count<T extends object>(entity: Ctor<T>, where: FilterQuery<T> = {}): Promise<number> {
+    return this.#loader.count(this.#meta(entity), where);
+  }
+
+  /** Load relations of entities already in memory, without N+1: one query per path level. */
+  async populate<T extends object>(entities: T | T[], paths: readonly string[]): Promise<T[]> {
+    const list = Array.isArray(entities) ? entities : [entities];
+    if (!list.length) return list;
+    const meta = getState(list[0]!)?.meta ?? this.#ctx.metadata.get((list[0] as { constructor: Function }).constructor);
+    await this.#loader.populate(meta, list, paths);
+    return list;
+  }
+
+  /** Reload an entity's columns from the database, discarding unflushed changes to them. */
+  async refresh<T extends object>(entity: T): Promise<T> {
+    const state = getState(entity);
+    if (!state) throw new UsageError('NOT_MANAGED', 'em.refresh() got an entity this EntityManager does not manage.');
+    const key = primaryKeyValues(state.meta, entity);
+    if (!key) throw new UsageError('NOT_PERSISTED', `em.refresh() got a new ${state.meta.name} that has no row yet. Flush it first.`);
+    const found = await this.#loader.loadByKeys(state.meta, [key], true);
+    if (!found.length) throw new NotFoundError(state.meta.name, key, `${state.meta.name} ${key.join('/')} no longer exists in the database.`);
+    await this.#uow.afterLoad(found);
+    return entity;
+  }
+
+  /**
+   * UPDATE rows matching `where` directly, without loading them (entities in memory are not changed).
+   *
+   * @example
+   * await em.nativeUpdate(User, { active: false }, { deletedAt: new Date() });
+   */
+  async nativeUpdate<T extends object>(entity: Ctor<T>, where: FilterQuery<T>, data: EntityData<T>): Promise<number> {
+    const meta = this.#meta(entity);
+    const driver = this.#ctx.drivers.get(meta.connection)!;
+    const set: { column: string; value: unknown }[] = [];
+    const byName = new Map(columnProperties(meta).map((p) => [p.name, p]));
+    for (const [key, value] of Object.entries(data as Record<string, unknown>)) {
+      const p = byName.get(key);
+      if (!p) {
+        throw new UsageError('UNKNOWN_PROPERTY', `nativeUpdate: ${meta.name}.${key} is not a column property of ${meta.name}. Columns: ${[...byName.keys()].join(', ')}.`);
+      }
+      if (p.kind === 'scalar') set.push({ column: p.column.name, value: toDatabaseValue(p.type, value, driver.dialect) });
+      else {
+        const ref = value === null || value === undefined ? undefined : this.#uow.resolveItem(p as never, value);
+        const key = ref ? primaryKeyValues(p.target, ref) : undefined;
+        p.joinColumns.forEach((c, i) => set.push({ column: c.name, value: key ? toDatabaseValue(c.type, key[i], driver.dialect) : null }));
+      }
+    }
+    if (!set.length) return 0;
+    const stmt = this.#loader.builder(meta.connection).update(meta, where, set);
+    const res = await driver.execute(stmt, this.#transactions?.get(meta.connection));
+    return res.affectedRows;
+  }
+
+  /** DELETE rows matching `where` directly, without loading them. */
+  async nativeDelete<T extends object>(entity: Ctor<T>, where: FilterQuery<T>): Promise<number> {
+    const meta = this.#meta(entity);
+    const driver = this.#ctx.drivers.get(meta.connection)!;
+    const stmt = this.#loader.builder(meta.connection).delete(meta, where);
+    const res = await driver.execute(stmt, this.#transactions?.get(meta.connection));
+    return res.affectedRows;
+  }
+
+  /** @internal */
+  get _unitOfWork(): UnitOfWork {
+    return this.#uow;
+  }
+
+  /** A findOne by bare primary key that the identity map can answer without a query. */
+  #fromIdentityMap(meta: EntityMetadata, where: unknown, options: FindOptions): object | undefined {
+    if (options.populate?.length) return undefined;
+    if (meta.primaryKeys.length !== 1 || meta.primaryKeys[0]!.kind !== 'scalar') return undefined;
+    const pkName = meta.primaryKeys[0]!.name;
+    let value: unknown;
+    if (typeof where === 'number' || typeof where === 'string') value = where;
+    else if (where && typeof where === 'object' && Object.keys(where).length === 1 && pkName in where) {
+      value = (where as Record<string, unknown>)[pkName];
+      if (value !== null && typeof value === 'object') return undefined;
+    } else return undefined;
+    const found = this.#uow.identityMap.get(meta, String(value));
+    const state = found ? getState(found) : undefined;
+    if (found && state?.initialized && state.status === 'managed') return found;
+    return undefined;
+  }
+}

@@ -1,0 +1,345 @@
+import type { Driver, DriverTransaction, Statement, StatementResult } from '../drivers/driver.js';
+import { OptimisticLockError } from '../errors/driver-errors.js';
+import { primaryKeyValues } from '../entity/primary-key.js';
+import { fromDatabaseValue, toDatabaseValue } from '../entity/value-conversion.js';
+import type { ColumnMetadata, EntityMetadata, PivotMetadata, ScalarType } from '../metadata/types.js';
+import { chunk, deleteStatement, insertStatement, rowsPerStatement, updateStatement, type UpdateRow } from '../query/dml.js';
+import { SqlDialect } from '../query/sql-dialect.js';
+import { columnProperties, type ChangeSet, type ColumnProperty } from './change-sets.js';
+import type { CommitStep } from './commit-plan.js';
+import type { LinkDiff } from './collection-diff.js';
+
+/** What a flush produced that memory must learn once every transaction has committed. */
+export interface CommitResult {
+  /** Keys the database generated, per new entity (column order). */
+  readonly generatedKeys: Map<object, unknown[]>;
+  /** New version values of versioned entities that were updated. */
+  readonly versions: Map<object, unknown>;
+}
+
+export interface CommitExecutor {
+  execute(steps: readonly CommitStep[]): Promise<CommitResult>;
+}
+
+/** Transactions already open around this unit of work (`em.transactional`), per connection. */
+export type AmbientTransactions = () => ReadonlyMap<string, DriverTransaction> | undefined;
+
+/**
+ * Runs a commit plan. The only part of the unit of work that talks to a database: it opens one
+ * transaction per connection the plan touches, turns each step into chunked statements, and leaves
+ * the entities untouched (generated keys go to the result, applied by the caller after COMMIT).
+ */
+export class Executor implements CommitExecutor {
+  readonly #dialects = new Map<string, SqlDialect>();
+
+  constructor(
+    private readonly drivers: ReadonlyMap<string, Driver>,
+    private readonly ambient: AmbientTransactions = () => undefined,
+  ) {}
+
+  async execute(steps: readonly CommitStep[]): Promise<CommitResult> {
+    const result: CommitResult = { generatedKeys: new Map(), versions: new Map() };
+    const connections = [...new Set(steps.flatMap(connectionsOf))];
+    const outer = this.ambient();
+    const open = new Map<string, DriverTransaction>(outer ?? []);
+    const toOpen = connections.filter((c) => !open.has(c));
+    // Nested callbacks: every connection's transaction stays open until all steps have run, then
+    // they commit innermost first; any failure rolls back all of them.
+    const run = async (i: number): Promise<void> => {
+      if (i === toOpen.length) {
+        for (const step of steps) await this.#step(step, open, result);
+        return;
+      }
+      const name = toOpen[i]!;
+      await this.#driver(name).transaction(async (trx) => {
+        open.set(name, trx);
+        try {
+          await run(i + 1);
+        } finally {
+          open.delete(name);
+        }
+      });
+    };
+    await run(0);
+    return result;
+  }
+
+  #driver(connection: string): Driver {
+    const d = this.drivers.get(connection);
+    if (!d) throw new Error(`joinery: no driver for connection '${connection}'`);
+    return d;
+  }
+
+  #dialect(connection: string): SqlDialect {
+    let d = this.#dialects.get(connection);
+    if (!d) this.#dialects.set(connection, (d = new SqlDialect(this.#driver(connection).dialect)));
+    return d;
+  }
+
+  #run(connection: string, stmt: Statement, open: Map<string, DriverTransaction>): Promise<StatementResult> {
+    return this.#driver(connection).execute(stmt, open.get(connection));
+  }
+
+  async #step(step: CommitStep, open: Map<string, DriverTransaction>, result: CommitResult): Promise<void> {
+    switch (step.kind) {
+      case 'insert':
+        return this.#insert(step.meta, step.changeSets, step.deferred, open, result);
+      case 'fixup':
+        return this.#setForeignKeys(step.meta, step.changeSets, step.props, open, result, false);
+      case 'unlink-before-delete':
+        return this.#setForeignKeys(step.meta, step.changeSets, step.props, open, result, true);
+      case 'update':
+        return this.#update(step.meta, step.changeSets, open, result);
+      case 'child-clear':
+        return this.#childClear(step, open, result);
+      case 'link-delete':
+        return this.#linkDelete(step.diffs, open, result);
+      case 'link-insert':
+        return this.#linkInsert(step.diffs, open, result);
+      case 'delete':
+        return this.#delete(step.meta, step.changeSets, open, result);
+      default:
+        return assertNever(step);
+    }
+  }
+
+  /** Column values of one property for `entity` (a to-one expands to its FK columns). */
+  #columnValues(p: ColumnProperty, value: unknown, connection: string, result: CommitResult, nullIt = false): unknown[] {
+    const dialect = this.#driver(connection).dialect;
+    if (p.kind === 'scalar') return [toDatabaseValue(p.type, value, dialect)];
+    if (nullIt || value === null || value === undefined) return p.joinColumns.map(() => null);
+    const key = primaryKeyValues(p.target, value as object, result.generatedKeys);
+    if (!key) return p.joinColumns.map(() => null);
+    return key.map((v, i) => toDatabaseValue(p.joinColumns[i]!.type, v, dialect));
+  }
+
+  #keyOf(meta: EntityMetadata, entity: object, result: CommitResult): unknown[] {
+    const key = primaryKeyValues(meta, entity, result.generatedKeys);
+    if (!key) throw new Error(`joinery: ${meta.name} has no primary key value at flush`);
+    const dialect = this.#driver(meta.connection).dialect;
+    const cols = keyColumnMeta(meta);
+    return key.map((v, i) => toDatabaseValue(cols[i]!.type, v, dialect));
+  }
+
+  async #insert(meta: EntityMetadata, sets: readonly ChangeSet[], deferred: ReadonlySet<string>, open: Map<string, DriverTransaction>, result: CommitResult): Promise<void> {
+    const driver = this.#driver(meta.connection);
+    const d = this.#dialect(meta.connection);
+    const props = columnProperties(meta);
+    // Rows that leave different columns undefined (so the database default applies) cannot share
+    // one VALUES list; group them by the columns they set.
+    const groups = new Map<string, { columns: string[]; rows: unknown[][]; entities: object[] }>();
+    for (const cs of sets) {
+      const columns: string[] = [];
+      const row: unknown[] = [];
+      for (const p of props) {
+        if (!(p.name in cs.payload)) continue;
+        const names = p.kind === 'scalar' ? [p.column.name] : p.joinColumns.map((c) => c.name);
+        columns.push(...names);
+        row.push(...this.#columnValues(p, cs.payload[p.name], meta.connection, result, deferred.has(p.name)));
+      }
+      const sig = columns.join('\u0000');
+      let g = groups.get(sig);
+      if (!g) groups.set(sig, (g = { columns, rows: [], entities: [] }));
+      g.rows.push(row);
+      g.entities.push(cs.entity);
+    }
+    const pk = meta.autoincrementPk ? (meta.primaryKeys[0] as { column: ColumnMetadata; type: ScalarType }) : undefined;
+    for (const g of groups.values()) {
+      const size = rowsPerStatement(g.columns.length, driver.maxParams);
+      const rowChunks = chunk(g.rows, size);
+      const entityChunks = chunk(g.entities, size);
+      for (let i = 0; i < rowChunks.length; i++) {
+        const rows = rowChunks[i]!;
+        const entities = entityChunks[i]!;
+        const returning = pk && driver.supportsReturning ? [pk.column.name] : undefined;
+        const stmt = insertStatement(d, meta.tableName, g.columns, rows, { returning, keyColumn: pk?.column.name });
+        const res = await this.#run(meta.connection, stmt, open);
+        if (!pk) continue;
+        if (returning) {
+          if (res.rows.length !== entities.length) throw new Error(`joinery: INSERT into ${meta.tableName} returned ${res.rows.length} keys for ${entities.length} rows`);
+          entities.forEach((e, j) => result.generatedKeys.set(e, [fromDatabaseValue(pk.type, res.rows[j]![pk.column.name])]));
+        } else {
+          // MySQL reports the first generated id of a multi-row INSERT; InnoDB allocates the
+          // rest consecutively for a single statement with a known row count.
+          const first = Number(res.insertId);
+          entities.forEach((e, j) => result.generatedKeys.set(e, [fromDatabaseValue(pk.type, first + j)]));
+        }
+      }
+    }
+  }
+
+  async #update(meta: EntityMetadata, sets: readonly ChangeSet[], open: Map<string, DriverTransaction>, result: CommitResult): Promise<void> {
+    const driver = this.#driver(meta.connection);
+    const d = this.#dialect(meta.connection);
+    const props = columnProperties(meta);
+    const version = meta.versionProperty;
+    const groups = new Map<string, { columns: { name: string; type: ScalarType }[]; props: ColumnProperty[]; sets: ChangeSet[] }>();
+    for (const cs of sets) {
+      const changed = props.filter((p) => p.name in cs.payload && p !== version);
+      if (!changed.length && !version) continue;
+      const sig = changed.map((p) => p.name).join('\u0000');
+      let g = groups.get(sig);
+      if (!g) {
+        const columns = changed.flatMap((p) => (p.kind === 'scalar' ? [{ name: p.column.name, type: p.type }] : p.joinColumns.map((c) => ({ name: c.name, type: c.type }))));
+        groups.set(sig, (g = { columns, props: changed, sets: [] }));
+      }
+      g.sets.push(cs);
+    }
+    const keyCols = meta.primaryKeyColumns;
+    for (const g of groups.values()) {
+      if (!g.columns.length && !version) continue;
+      const perRow = keyCols.length * (g.columns.length + 1) + g.columns.length + (version ? 1 : 0);
+      for (const part of chunk(g.sets, rowsPerStatement(perRow, driver.maxParams))) {
+        const rows: UpdateRow[] = part.map((cs) => ({
+          key: this.#keyOf(meta, cs.entity, result),
+          values: g.props.flatMap((p) => this.#columnValues(p, cs.payload[p.name], meta.connection, result)),
+          version: version ? toDatabaseValue(version.type, (cs.entity as Record<string, unknown>)[version.name], driver.dialect) : undefined,
+        }));
+        const stmt = updateStatement(d, meta.tableName, keyCols, g.columns, rows, version ? { name: version.column.name, type: version.type } : undefined);
+        const res = await this.#run(meta.connection, stmt, open);
+        if (version) {
+          if (res.affectedRows !== rows.length) {
+            const which = part.map((cs) => primaryKeyValues(meta, cs.entity)?.join('/')).join(', ');
+            throw new OptimisticLockError(
+              meta.name,
+              part[0]!.entity,
+              `${meta.name} (${which}) changed since it was loaded: ${res.affectedRows} of ${rows.length} rows still had the version this EntityManager read. ` +
+                `Reload with em.refresh() and apply the change again.`,
+            );
+          }
+          for (const cs of part) {
+            const current = (cs.entity as Record<string, unknown>)[version.name];
+            result.versions.set(cs.entity, version.type === 'datetime' ? new Date() : Number(current) + 1);
+          }
+        }
+      }
+    }
+  }
+
+  async #setForeignKeys(
+    meta: EntityMetadata,
+    sets: readonly ChangeSet[],
+    props: readonly Exclude<ColumnProperty, { kind: 'scalar' }>[],
+    open: Map<string, DriverTransaction>,
+    result: CommitResult,
+    toNull: boolean,
+  ): Promise<void> {
+    const driver = this.#driver(meta.connection);
+    const d = this.#dialect(meta.connection);
+    const columns = props.flatMap((p) => p.joinColumns.map((c) => ({ name: c.name, type: c.type })));
+    const perRow = meta.primaryKeyColumns.length * (columns.length + 1) + columns.length;
+    for (const part of chunk(sets, rowsPerStatement(perRow, driver.maxParams))) {
+      const rows: UpdateRow[] = part.map((cs) => ({
+        key: this.#keyOf(meta, cs.entity, result),
+        values: props.flatMap((p) => this.#columnValues(p, (cs.entity as Record<string, unknown>)[p.name], meta.connection, result, toNull)),
+      }));
+      await this.#run(meta.connection, updateStatement(d, meta.tableName, meta.primaryKeyColumns, columns, rows), open);
+    }
+  }
+
+  async #childClear(step: Extract<CommitStep, { kind: 'child-clear' }>, open: Map<string, DriverTransaction>, result: CommitResult): Promise<void> {
+    for (const c of step.clears) {
+      const child = c.prop.target;
+      const fk = child.propertiesByName[c.prop.mappedBy] as Exclude<ColumnProperty, { kind: 'scalar' }>;
+      const d = this.#dialect(child.connection);
+      const ownerMeta = fk.target;
+      const ownerKey = this.#keyOf(ownerMeta, c.owner, result);
+      const fkCols = fk.joinColumns.map((col) => col.name);
+      const params: unknown[] = [...ownerKey];
+      let where = fkCols.map((col) => `${d.quote(col)} = ?`).join(' AND ');
+      const keep = c.keep.map((e) => primaryKeyValues(child, e, result.generatedKeys)).filter((k): k is unknown[] => !!k);
+      if (keep.length) {
+        where += ` AND NOT ${d.inList(child.primaryKeyColumns, keep.length)}`;
+        for (const k of keep) params.push(...k);
+      }
+      const sql = c.prop.orphanRemoval
+        ? `DELETE FROM ${d.quote(child.tableName)} WHERE ${where}`
+        : `UPDATE ${d.quote(child.tableName)} SET ${fkCols.map((col) => `${d.quote(col)} = NULL`).join(', ')} WHERE ${where}`;
+      await this.#run(child.connection, { sql, params }, open);
+    }
+  }
+
+  #linkKey(pivot: PivotMetadata, side: 'owner' | 'target', entity: object, meta: EntityMetadata, result: CommitResult): unknown[] {
+    const key = primaryKeyValues(meta, entity, result.generatedKeys);
+    if (!key) throw new Error(`joinery: ${meta.name} has no key for join table ${pivot.tableName}`);
+    const cols = side === 'owner' ? pivot.joinColumns : pivot.inverseJoinColumns;
+    const dialect = this.#driver(pivot.connection).dialect;
+    return key.map((v, i) => toDatabaseValue(cols[i]!.type, v, dialect));
+  }
+
+  async #linkDelete(diffs: readonly LinkDiff[], open: Map<string, DriverTransaction>, result: CommitResult): Promise<void> {
+    for (const [pivot, group] of byPivot(diffs)) {
+      const driver = this.#driver(pivot.connection);
+      const d = this.#dialect(pivot.connection);
+      const ownerCols = pivot.joinColumns.map((c) => c.name);
+      const pairCols = [...ownerCols, ...pivot.inverseJoinColumns.map((c) => c.name)];
+      const clears = group.filter((g) => g.clear).map((g) => this.#linkKey(pivot, 'owner', g.owner, g.ownerMeta, result));
+      for (const part of chunk(clears, rowsPerStatement(ownerCols.length, driver.maxParams))) {
+        await this.#run(pivot.connection, deleteStatement(d, pivot.tableName, ownerCols, part), open);
+      }
+      const pairs: unknown[][] = [];
+      for (const g of group) {
+        const owner = this.#linkKey(pivot, 'owner', g.owner, g.ownerMeta, result);
+        for (const item of g.delete) pairs.push([...owner, ...this.#linkKey(pivot, 'target', item, g.prop.target, result)]);
+      }
+      for (const part of chunk(pairs, rowsPerStatement(pairCols.length, driver.maxParams))) {
+        await this.#run(pivot.connection, deleteStatement(d, pivot.tableName, pairCols, part), open);
+      }
+    }
+  }
+
+  async #linkInsert(diffs: readonly LinkDiff[], open: Map<string, DriverTransaction>, result: CommitResult): Promise<void> {
+    for (const [pivot, group] of byPivot(diffs)) {
+      const driver = this.#driver(pivot.connection);
+      const d = this.#dialect(pivot.connection);
+      const cols = [...pivot.joinColumns, ...pivot.inverseJoinColumns].map((c) => c.name);
+      const rows: unknown[][] = [];
+      for (const g of group) {
+        const owner = this.#linkKey(pivot, 'owner', g.owner, g.ownerMeta, result);
+        for (const item of g.insert) rows.push([...owner, ...this.#linkKey(pivot, 'target', item, g.prop.target, result)]);
+      }
+      for (const part of chunk(rows, rowsPerStatement(cols.length, driver.maxParams))) {
+        await this.#run(pivot.connection, insertStatement(d, pivot.tableName, cols, part, { ignoreDuplicates: cols }), open);
+      }
+    }
+  }
+
+  async #delete(meta: EntityMetadata, sets: readonly ChangeSet[], open: Map<string, DriverTransaction>, result: CommitResult): Promise<void> {
+    const driver = this.#driver(meta.connection);
+    const d = this.#dialect(meta.connection);
+    const keys = sets.map((cs) => this.#keyOf(meta, cs.entity, result));
+    for (const part of chunk(keys, rowsPerStatement(meta.primaryKeyColumns.length, driver.maxParams))) {
+      await this.#run(meta.connection, deleteStatement(d, meta.tableName, meta.primaryKeyColumns, part), open);
+    }
+  }
+}
+
+function byPivot(diffs: readonly LinkDiff[]): Map<PivotMetadata, LinkDiff[]> {
+  const m = new Map<PivotMetadata, LinkDiff[]>();
+  for (const diff of diffs) {
+    let list = m.get(diff.prop.pivot);
+    if (!list) m.set(diff.prop.pivot, (list = []));
+    list.push(diff);
+  }
+  return m;
+}
+
+function keyColumnMeta(meta: EntityMetadata): { type: ScalarType }[] {
+  return meta.primaryKeys.flatMap((k) => (k.kind === 'scalar' ? [{ type: k.type }] : k.joinColumns.map((c) => ({ type: c.type }))));
+}
+
+function connectionsOf(step: CommitStep): string[] {
+  switch (step.kind) {
+    case 'link-delete':
+    case 'link-insert':
+      return step.diffs.map((d) => d.prop.pivot.connection);
+    case 'child-clear':
+      return step.clears.map((c) => c.prop.target.connection);
+    default:
+      return [step.meta.connection];
+  }
+}
+
+function assertNever(x: never): never {
+  throw new Error(`unhandled commit step ${JSON.stringify(x)}`);
+}

@@ -1,0 +1,645 @@
+import { NotFoundError } from '../errors/not-found-error.js';
+import { UsageError } from '../errors/usage-error.js';
+import { ValidationError } from '../errors/validation-error.js';
+import { Collection, type CollectionHost } from '../entity/collection.js';
+import { createState, getState, type EntityState } from '../entity/entity-state.js';
+import { assignPrimaryKey, normalizePrimaryKey, primaryKeyValues } from '../entity/primary-key.js';
+import { installToOneAccessors, setToOneSilently, type ToOneProperty } from '../entity/to-one-accessors.js';
+import { snapshotValue } from '../entity/value-conversion.js';
+import type { MetadataSnapshot } from '../metadata/metadata-storage-types.js';
+import type {
+  EntityMetadata, HookName, ManyToManyProperty, OneToManyProperty, PropertyMetadata,
+} from '../metadata/types.js';
+import { columnProperties, computeChangeSets, type ChangeSet, type EntityView } from './change-sets.js';
+import { diffLinks, type ChildClear, type LinkDiff } from './collection-diff.js';
+import { planCommit } from './commit-plan.js';
+import type { CommitExecutor, CommitResult } from './executor.js';
+import { IdentityMap, keyOf } from './identity-map.js';
+import { validateChangeSets } from './validation.js';
+
+/** Loads what collections and references need; implemented by the EntityManager's query side. */
+export interface EntityLoader {
+  loadCollections(collections: Collection<object>[]): Promise<void>;
+  countCollection(collection: Collection<object>): Promise<number>;
+  /** Load unloaded references (rows by primary key); rejects with NotFoundError for missing rows. */
+  loadReferences(entities: object[]): Promise<void>;
+}
+
+/**
+ * The identity map and change tracking of one EntityManager, and the flush. Entities are plain
+ * objects; what is known about them lives in a WeakMap (entity/entity-state.ts).
+ */
+export class UnitOfWork implements CollectionHost {
+  readonly identityMap = new IdentityMap();
+  /** New entities (no key yet or not yet inserted), in persist order. */
+  readonly #new = new Set<object>();
+  readonly #removed = new Set<object>();
+  #flushing = false;
+  /** Collections whose load was requested in this tick: loaded together in one query per relation. */
+  #pendingLoads: { collection: Collection<object>; resolve: () => void; reject: (e: unknown) => void }[] = [];
+
+  constructor(
+    readonly metadata: MetadataSnapshot,
+    private readonly executor: CommitExecutor,
+    private readonly loader: EntityLoader,
+  ) {}
+
+  // ---------------------------------------------------------------- registration
+
+  /** Metadata of an entity instance or class, with a clear error for anything else. */
+  metaOf(entityOrClass: object | Function): EntityMetadata {
+    if (typeof entityOrClass === 'function') return this.metadata.get(entityOrClass);
+    const state = getState(entityOrClass);
+    if (state) return state.meta;
+    return this.metadata.get((entityOrClass as { constructor: Function }).constructor);
+  }
+
+  /** Makes `entity` a managed object of this unit of work (accessors, collections, identity map). */
+  manage(entity: object, meta: EntityMetadata, status: 'new' | 'managed', initialized: boolean): EntityState {
+    let state = getState(entity);
+    if (state && state.owner !== this && state.status !== 'detached') {
+      throw new UsageError(
+        'FOREIGN_ENTITY',
+        `This ${meta.name} is managed by another EntityManager. Load it in this one (em.findOne) or use em.getReference(${meta.name}, id).`,
+      );
+    }
+    if (!state || state.owner !== this) state = createState(entity, meta, this, status, initialized);
+    state.status = status;
+    installToOneAccessors(entity, meta, state, (e, p, prev, next) => this.#onToOneSet(e, p, prev, next));
+    this.#attachCollections(entity, meta, status === 'new' || initialized);
+    if (status === 'new') this.#new.add(entity);
+    const pk = primaryKeyValues(meta, entity);
+    if (pk && status !== 'new') {
+      state.key = keyOf(pk);
+      this.identityMap.set(meta, state.key, entity);
+    }
+    return state;
+  }
+
+  #attachCollections(entity: object, meta: EntityMetadata, complete: boolean): void {
+    const record = entity as Record<string, unknown>;
+    for (const p of meta.properties) {
+      if (p.kind !== '1:m' && p.kind !== 'm:n') continue;
+      let coll = record[p.name];
+      if (coll instanceof Collection) {
+        if (coll._property !== p) coll._attach(p, this, coll.isInitialized() && complete);
+        continue;
+      }
+      const items = Array.isArray(coll) ? coll : undefined;
+      coll = new Collection<object>(entity);
+      record[p.name] = coll;
+      (coll as Collection<object>)._attach(p, this, complete);
+      if (items) (coll as Collection<object>).add(...items);
+    }
+  }
+
+  /** The managed object for a primary key: from the identity map, or a new unloaded reference. */
+  getReference(meta: EntityMetadata, pk: unknown): object {
+    const values = normalizePrimaryKey(meta, pk);
+    const key = keyOf(values);
+    const found = this.identityMap.get(meta, key);
+    if (found) return found;
+    const entity = Object.create(meta.class.prototype) as object;
+    this.#setKeyProperties(meta, entity, values);
+    const state = this.manage(entity, meta, 'managed', false);
+    state.snapshot = undefined;
+    return entity;
+  }
+
+  #setKeyProperties(meta: EntityMetadata, entity: object, values: readonly unknown[]): void {
+    let i = 0;
+    const record = entity as Record<string, unknown>;
+    for (const k of meta.primaryKeys) {
+      if (k.kind === 'scalar') record[k.name] = values[i++];
+      else {
+        const n = k.joinColumns.length;
+        record[k.name] = this.getReference(k.target, values.slice(i, i + n));
+        i += n;
+      }
+    }
+  }
+
+  /** Registers a new entity (and, at flush, what it reaches through cascade persist). */
+  persist(entity: object): void {
+    const state = getState(entity);
+    if (state && state.owner === this) {
+      if (state.status === 'removed') {
+        state.status = state.snapshot || !state.initialized ? 'managed' : 'new';
+        this.#removed.delete(entity);
+        if (state.status === 'new') this.#new.add(entity);
+      }
+      return;
+    }
+    const meta = this.metaOf(entity);
+    const pk = primaryKeyValues(meta, entity);
+    if (pk && !meta.autoincrementPk) {
+      const existing = this.identityMap.get(meta, keyOf(pk));
+      if (existing && existing !== entity) {
+        throw new UsageError(
+          'DUPLICATE_IDENTITY',
+          `Another ${meta.name} with primary key ${keyOf(pk)} is already managed by this EntityManager. Change the existing object instead of persisting a second one.`,
+        );
+      }
+    }
+    this.manage(entity, meta, 'new', true);
+  }
+
+  /** Marks an entity for deletion at the next flush; a new one is simply forgotten. */
+  remove(entity: object): void {
+    const state = getState(entity);
+    if (!state || state.owner !== this) {
+      const meta = this.metaOf(entity);
+      throw new UsageError('NOT_MANAGED', `em.remove() got a ${meta.name} that this EntityManager does not manage. Load it first, or use em.getReference(${meta.name}, id).`);
+    }
+    if (state.status === 'new') {
+      this.#new.delete(entity);
+      state.status = 'detached';
+      return;
+    }
+    state.status = 'removed';
+    this.#removed.add(entity);
+  }
+
+  /** Forget every entity (they become detached). */
+  clear(): void {
+    for (const e of this.identityMap.values()) this.#detach(e);
+    for (const e of this.#new) this.#detach(e);
+    this.identityMap.clear();
+    this.#new.clear();
+    this.#removed.clear();
+  }
+
+  #detach(entity: object): void {
+    const state = getState(entity);
+    if (state) state.status = 'detached';
+  }
+
+  // ---------------------------------------------------------------- hydration
+
+  /**
+   * The managed entity for a loaded row (values already converted to JS, keyed by property; to-one
+   * values as primary key arrays or null). An entity already in the identity map keeps its
+   * in-memory changes: a second query does not overwrite them (use `em.refresh`).
+   */
+  hydrate(meta: EntityMetadata, values: Record<string, unknown>, refresh = false): object {
+    const pk: unknown[] = [];
+    for (const k of meta.primaryKeys) {
+      const v = values[k.name];
+      if (k.kind === 'scalar') pk.push(v);
+      else pk.push(...(v as unknown[]));
+    }
+    const key = keyOf(pk);
+    let entity = this.identityMap.get(meta, key);
+    let state = entity ? getState(entity)! : undefined;
+    if (entity && state && state.initialized && !refresh) return entity;
+    if (!entity) {
+      entity = Object.create(meta.class.prototype) as object;
+      state = this.manage(entity, meta, 'managed', true);
+      if (!state.key) {
+        state.key = key;
+        this.identityMap.set(meta, key, entity);
+      }
+    } else if (!state!.initialized) {
+      this.#attachCollections(entity, meta, false);
+    }
+    state = state!;
+    const record = entity as Record<string, unknown>;
+    const snapshot: Record<string, unknown> = {};
+    for (const p of columnProperties(meta)) {
+      if (!(p.name in values)) continue;
+      const raw = values[p.name];
+      if (p.kind === 'scalar') {
+        record[p.name] = raw;
+        snapshot[p.name] = snapshotValue(p.type, raw);
+      } else {
+        const ref = raw === null || raw === undefined ? null : this.getReference(p.target, raw);
+        setToOneSilently(entity, state, p.name, ref);
+        snapshot[p.name] = ref;
+      }
+    }
+    for (const p of meta.properties) {
+      if (p.kind === '1:1' && !p.owner && !(p.name in state.relations)) setToOneSilently(entity, state, p.name, undefined);
+    }
+    state.snapshot = snapshot;
+    state.initialized = true;
+    state.status = 'managed';
+    return entity;
+  }
+
+  /** Runs `onLoad` hooks of freshly hydrated entities. */
+  async afterLoad(entities: readonly object[]): Promise<void> {
+    for (const e of entities) await runHooks(this.metaOf(e), e, 'onLoad');
+  }
+
+  // ---------------------------------------------------------------- relations in memory
+
+  resolveItem(prop: OneToManyProperty | ManyToManyProperty, item: unknown): object {
+    if (item !== null && typeof item === 'object' && !(item instanceof Date) && !Array.isArray(item)) {
+      if (item instanceof (prop.target.class as new () => object) || getState(item)) return item;
+      return this.getReference(prop.target, item);
+    }
+    return this.getReference(prop.target, item);
+  }
+
+  propagate(owner: object, prop: OneToManyProperty | ManyToManyProperty, item: object, op: 'add' | 'remove'): void {
+    if (prop.kind === '1:m') {
+      const state = getState(item);
+      const value = op === 'add' ? owner : null;
+      if (state && state.owner === this && state.accessors) {
+        const current = state.relations[prop.mappedBy];
+        if (op === 'remove' && current !== owner) return;
+        (item as Record<string, unknown>)[prop.mappedBy] = value;
+      } else {
+        (item as Record<string, unknown>)[prop.mappedBy] = value;
+      }
+      return;
+    }
+    const inverseName = prop.owner ? prop.inversedBy : prop.mappedBy;
+    if (!inverseName) return;
+    const other = (item as Record<string, unknown>)[inverseName];
+    if (!(other instanceof Collection)) return;
+    if (prop.owner) {
+      // The owner's queue is what gets written; the inverse side only mirrors it in memory.
+      if (op === 'add') other._addLocal(owner);
+      else other._removeLocal(owner);
+    } else {
+      other._queue(owner, op);
+    }
+  }
+
+  #onToOneSet(entity: object, prop: ToOneProperty, previous: unknown, next: unknown): void {
+    const state = getState(entity)!;
+    if (next !== null && next !== undefined && (typeof next !== 'object' || next instanceof Date)) {
+      // A bare primary key: store the reference instead, so the identity map stays the single truth.
+      const ref = this.getReference(prop.target, next);
+      state.relations[prop.name] = ref;
+      next = ref;
+    }
+    if (prop.kind === 'm:1') {
+      if (!prop.inversedBy) return;
+      const prevColl = previous && typeof previous === 'object' ? (previous as Record<string, unknown>)[prop.inversedBy] : undefined;
+      if (prevColl instanceof Collection) prevColl._removeLocal(entity);
+      const nextColl = next && typeof next === 'object' ? (next as Record<string, unknown>)[prop.inversedBy] : undefined;
+      if (nextColl instanceof Collection) nextColl._addLocal(entity);
+      return;
+    }
+    const inverse = prop.owner ? prop.inversedBy : prop.mappedBy;
+    if (!inverse) return;
+    if (previous && typeof previous === 'object') {
+      const ps = getState(previous);
+      if (ps?.accessors && ps.relations[inverse] === entity) setToOneSilently(previous, ps, inverse, prop.owner ? undefined : null);
+      else if (!ps?.accessors && (previous as Record<string, unknown>)[inverse] === entity) (previous as Record<string, unknown>)[inverse] = prop.owner ? undefined : null;
+    }
+    if (next && typeof next === 'object') {
+      const ns = getState(next);
+      if (prop.owner) {
+        if (ns?.accessors) setToOneSilently(next, ns, inverse, entity);
+        else (next as Record<string, unknown>)[inverse] = entity;
+      } else {
+        // Assigning the inverse side writes the owning side, which holds the FK.
+        (next as Record<string, unknown>)[inverse] = entity;
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- loading
+
+  loadCollection(collection: Collection<object>): Promise<void> {
+    // Loads started in the same tick share one query per relation (no N+1 through lazy loading).
+    return new Promise((resolve, reject) => {
+      this.#pendingLoads.push({ collection, resolve, reject });
+      if (this.#pendingLoads.length === 1) setImmediate(() => void this.#runPendingLoads());
+    });
+  }
+
+  async #runPendingLoads(): Promise<void> {
+    const batch = this.#pendingLoads;
+    this.#pendingLoads = [];
+    try {
+      await this.loader.loadCollections(batch.map((b) => b.collection));
+      for (const b of batch) b.resolve();
+    } catch (e) {
+      for (const b of batch) b.reject(e);
+    }
+  }
+
+  countCollection(collection: Collection<object>): Promise<number> {
+    return this.loader.countCollection(collection);
+  }
+
+  #pendingRefs: { entity: object; resolve: () => void; reject: (e: unknown) => void }[] = [];
+
+  /** Loads an unloaded reference; references initialised in the same tick share one query per entity type. */
+  initReference(entity: object): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.#pendingRefs.push({ entity, resolve, reject });
+      if (this.#pendingRefs.length === 1) {
+        setImmediate(() => {
+          const batch = this.#pendingRefs;
+          this.#pendingRefs = [];
+          this.loader.loadReferences(batch.map((b) => b.entity)).then(
+            () => batch.forEach((b) => (getState(b.entity)?.initialized ? b.resolve() : b.reject(notFound(b.entity)))),
+            (e) => batch.forEach((b) => b.reject(e)),
+          );
+        });
+      }
+    });
+  }
+
+  // ---------------------------------------------------------------- flush
+
+  /**
+   * Writes every queued change in one transaction per connection. If anything fails, the database
+   * is rolled back and nothing in memory has changed: fix the data and call flush() again.
+   */
+  async flush(): Promise<void> {
+    if (this.#flushing) throw new UsageError('FLUSH_IN_PROGRESS', 'flush() was called while another flush of this EntityManager is running. Await the first one.');
+    this.#flushing = true;
+    try {
+      await this.#flush();
+    } finally {
+      this.#flushing = false;
+    }
+  }
+
+  async #flush(): Promise<void> {
+    // 1. Cascade persist: new objects reachable from managed ones join the unit of work.
+    this.#cascadePersist();
+    // 2. Cascade remove and orphan removal: removed parents take their dependents along.
+    this.#cascadeRemove();
+    // 3. Before-hooks and generated values run before validation, so what they set is checked and written.
+    await this.#runBeforeHooks();
+    // 4. What to write (pure), and its validation before any SQL.
+    const changeSets = computeChangeSets(this.#views());
+    const failures = validateChangeSets(changeSets);
+    if (failures.length) throw new ValidationError(failures);
+    const { links, clears } = this.#collectionChanges();
+    if (!changeSets.length && !links.length && !clears.length) return;
+    // 5. Order it (pure), then run it; memory is untouched until every transaction has committed.
+    const steps = planCommit(changeSets, links, clears);
+    const result = await this.executor.execute(steps);
+    // 6. Commit to memory: keys, identity map, snapshots, queues.
+    this.#applyResult(changeSets, links, clears, result);
+    await this.#runAfterHooks(changeSets);
+  }
+
+  #managedEntities(): object[] {
+    return [...this.identityMap.values(), ...this.#new];
+  }
+
+  #cascadePersist(): void {
+    const queue = this.#managedEntities();
+    const seen = new Set<object>(queue);
+    while (queue.length) {
+      const entity = queue.pop()!;
+      const state = getState(entity);
+      if (!state || state.status === 'removed' || state.status === 'detached') continue;
+      const record = entity as Record<string, unknown>;
+      for (const p of state.meta.properties) {
+        if (p.kind === 'scalar') continue;
+        const candidates = relatedForPersist(p, record[p.name]);
+        for (const related of candidates) {
+          if (seen.has(related)) continue;
+          seen.add(related);
+          const rs = getState(related);
+          if (rs && rs.owner === this && rs.status !== 'detached') {
+            queue.push(related);
+            continue;
+          }
+          if (!p.cascade.has('persist')) {
+            throw new UsageError(
+              'UNPERSISTED_RELATION',
+              `${state.meta.name}.${p.name} references a ${p.target.name} that is not managed by this EntityManager and the relation does not cascade persist. ` +
+                `Call em.persist() on it, or add cascade: ['persist'] to ${state.meta.name}.${p.name}.`,
+            );
+          }
+          this.persist(related);
+          queue.push(related);
+        }
+      }
+    }
+  }
+
+  #cascadeRemove(): void {
+    const queue = [...this.#removed];
+    const orphan = (child: object) => {
+      const cs = getState(child);
+      if (cs && cs.owner === this && cs.status !== 'removed') {
+        this.remove(child);
+        if (this.#removed.has(child)) queue.push(child);
+      }
+    };
+    // Orphans: children taken out of an orphanRemoval collection.
+    for (const entity of this.#managedEntities()) {
+      const state = getState(entity)!;
+      if (state.status === 'removed') continue;
+      for (const p of state.meta.properties) {
+        if (p.kind !== '1:m' || !p.orphanRemoval) continue;
+        const coll = (entity as Record<string, unknown>)[p.name];
+        if (coll instanceof Collection) for (const child of coll._ops().removed) orphan(child);
+      }
+    }
+    while (queue.length) {
+      const entity = queue.pop()!;
+      const state = getState(entity)!;
+      for (const p of state.meta.properties) {
+        if (p.kind === 'scalar') continue;
+        const removeAlong = p.cascade.has('remove') || ((p.kind === '1:m' || (p.kind === '1:1' && !p.owner)) && p.orphanRemoval);
+        if (!removeAlong) continue;
+        const value = (entity as Record<string, unknown>)[p.name];
+        if (value instanceof Collection) {
+          if (value.isInitialized()) for (const child of value.getItems()) orphan(child);
+        } else if (value && typeof value === 'object') orphan(value);
+      }
+    }
+  }
+
+  async #runBeforeHooks(): Promise<void> {
+    for (const entity of this.#new) {
+      const meta = getState(entity)!.meta;
+      await runHooks(meta, entity, 'beforeCreate');
+      applyGeneratedValues(meta, entity, 'create');
+    }
+    for (const entity of this.identityMap.values()) {
+      const state = getState(entity)!;
+      if (state.status === 'removed') {
+        await runHooks(state.meta, entity, 'beforeDelete');
+        continue;
+      }
+      if (state.status !== 'managed' || !state.meta.hooks.beforeUpdate.length && !hasOnUpdate(state.meta)) continue;
+      // Only entities that really change get beforeUpdate / onUpdate.
+      const dirty = computeChangeSets([this.#view(entity, state)]).length > 0;
+      if (!dirty) continue;
+      await runHooks(state.meta, entity, 'beforeUpdate');
+      applyGeneratedValues(state.meta, entity, 'update');
+    }
+  }
+
+  #view(entity: object, state: EntityState): EntityView {
+    return {
+      meta: state.meta,
+      entity,
+      status: state.status === 'detached' ? 'managed' : state.status,
+      initialized: state.initialized,
+      snapshot: state.snapshot,
+    };
+  }
+
+  *#views(): Iterable<EntityView> {
+    for (const entity of this.#new) yield this.#view(entity, getState(entity)!);
+    for (const entity of this.identityMap.values()) {
+      const state = getState(entity)!;
+      if (state.status === 'managed' || state.status === 'removed') yield this.#view(entity, state);
+    }
+  }
+
+  #collectionChanges(): { links: LinkDiff[]; clears: ChildClear[] } {
+    const links: LinkDiff[] = [];
+    const clears: ChildClear[] = [];
+    for (const entity of this.#managedEntities()) {
+      const state = getState(entity)!;
+      if (state.status === 'removed') continue;
+      for (const p of state.meta.properties) {
+        if (p.kind !== 'm:n' && p.kind !== '1:m') continue;
+        const coll = (entity as Record<string, unknown>)[p.name];
+        if (!(coll instanceof Collection) || !coll._dirty()) continue;
+        if (p.kind === 'm:n') {
+          if (!p.owner) continue;
+          const ops = coll._ops();
+          const diff = diffLinks(p, state.meta, entity, {
+            added: ops.added,
+            removed: new Set([...ops.removed].filter((x) => getState(x)?.status !== 'removed')),
+            cleared: ops.cleared,
+          });
+          if (diff && (diff.clear || diff.insert.length || diff.delete.length)) links.push(diff);
+        } else if (coll._ops().cleared && state.status !== 'new') {
+          clears.push({ prop: p, owner: entity, keep: coll.isInitialized() ? coll.getItems() : [...coll._ops().added] });
+        }
+      }
+    }
+    return { links, clears };
+  }
+
+  #applyResult(changeSets: ChangeSet[], links: LinkDiff[], clears: ChildClear[], result: CommitResult): void {
+    for (const cs of changeSets) {
+      const state = getState(cs.entity)!;
+      const record = cs.entity as Record<string, unknown>;
+      if (cs.type === 'delete') {
+        if (state.key) this.identityMap.delete(cs.meta, state.key);
+        this.#removed.delete(cs.entity);
+        state.status = 'detached';
+        state.snapshot = undefined;
+        this.#unlinkRemoved(cs.entity, state);
+        continue;
+      }
+      if (cs.type === 'insert') {
+        const generated = result.generatedKeys.get(cs.entity);
+        if (generated) assignPrimaryKey(cs.meta, cs.entity, generated);
+        this.#new.delete(cs.entity);
+        state.status = 'managed';
+        state.initialized = true;
+        const pk = primaryKeyValues(cs.meta, cs.entity)!;
+        state.key = keyOf(pk);
+        this.identityMap.set(cs.meta, state.key, cs.entity);
+      }
+      const version = result.versions.get(cs.entity);
+      if (version !== undefined && cs.meta.versionProperty) record[cs.meta.versionProperty.name] = version;
+      const snapshot: Record<string, unknown> = cs.type === 'insert' ? {} : { ...state.snapshot };
+      for (const p of columnProperties(cs.meta)) {
+        if (cs.type === 'update' && !(p.name in cs.payload) && p !== cs.meta.versionProperty) continue;
+        const v = record[p.name];
+        snapshot[p.name] = p.kind === 'scalar' ? snapshotValue(p.type, v) : (v ?? null);
+      }
+      state.snapshot = snapshot;
+    }
+    // Removed entities may never have been in a change set (e.g. new ones removed again).
+    for (const e of this.#removed) if (getState(e)?.status !== 'removed') this.#removed.delete(e);
+    for (const diff of links) ((diff.owner as Record<string, unknown>)[diff.prop.name] as Collection<object>)._commit();
+    for (const c of clears) ((c.owner as Record<string, unknown>)[c.prop.name] as Collection<object>)._commit();
+    for (const entity of this.#managedEntities()) {
+      const state = getState(entity)!;
+      for (const p of state.meta.properties) {
+        if (p.kind !== '1:m' && p.kind !== 'm:n') continue;
+        const coll = (entity as Record<string, unknown>)[p.name];
+        if (coll instanceof Collection && coll._dirty()) coll._commit();
+      }
+    }
+  }
+
+  /** A deleted entity leaves the collections and to-one properties that pointed at it. */
+  #unlinkRemoved(entity: object, state: EntityState): void {
+    const record = entity as Record<string, unknown>;
+    for (const p of state.meta.properties) {
+      if (p.kind === 'm:1' && p.inversedBy) {
+        const parent = record[p.name];
+        const coll = parent && typeof parent === 'object' ? (parent as Record<string, unknown>)[p.inversedBy] : undefined;
+        if (coll instanceof Collection) coll._removeLocal(entity);
+      } else if (p.kind === 'm:n') {
+        const inverse = p.owner ? p.inversedBy : p.mappedBy;
+        const coll = record[p.name];
+        if (inverse && coll instanceof Collection && coll.isInitialized()) {
+          for (const other of coll.getItems()) {
+            const back = (other as Record<string, unknown>)[inverse];
+            if (back instanceof Collection) back._removeLocal(entity);
+          }
+        }
+      }
+    }
+  }
+
+  async #runAfterHooks(changeSets: ChangeSet[]): Promise<void> {
+    for (const cs of changeSets) {
+      const hook: HookName = cs.type === 'insert' ? 'afterCreate' : cs.type === 'update' ? 'afterUpdate' : 'afterDelete';
+      await runHooks(cs.meta, cs.entity, hook);
+    }
+  }
+
+  /** Entities this unit of work manages, for `em.getUnitOfWork()`-style inspection and tests. */
+  get size(): number {
+    return this.identityMap.size + this.#new.size;
+  }
+}
+
+function notFound(entity: object): NotFoundError {
+  const state = getState(entity)!;
+  const key = primaryKeyValues(state.meta, entity) ?? [];
+  return new NotFoundError(state.meta.name, key, `${state.meta.name} ${key.join('/')} does not exist: the reference points at no row.`);
+}
+
+function relatedForPersist(p: PropertyMetadata, value: unknown): object[] {
+  if (value === null || value === undefined) return [];
+  if (value instanceof Collection) {
+    return value.isInitialized() ? value.getItems() : [...value._ops().added];
+  }
+  if (Array.isArray(value)) return value.filter((v) => v && typeof v === 'object');
+  if (typeof value === 'object' && !(value instanceof Date)) return [value];
+  void p;
+  return [];
+}
+
+function hasOnUpdate(meta: EntityMetadata): boolean {
+  return meta.properties.some((p) => p.kind === 'scalar' && p.onUpdate);
+}
+
+/** `default` and `onCreate` fill what a new entity left undefined; `onUpdate` runs on every update. */
+function applyGeneratedValues(meta: EntityMetadata, entity: object, when: 'create' | 'update'): void {
+  const record = entity as Record<string, unknown>;
+  for (const p of meta.properties) {
+    if (p.kind !== 'scalar') continue;
+    if (when === 'create') {
+      if (record[p.name] !== undefined) continue;
+      if (p.onCreate) record[p.name] = p.onCreate(entity);
+      else if (p.column.default !== undefined) record[p.name] = p.column.default;
+      else if (p.version) record[p.name] = p.type === 'datetime' ? new Date() : 1;
+    } else if (p.onUpdate) {
+      record[p.name] = p.onUpdate(entity);
+    }
+  }
+}
+
+export async function runHooks(meta: EntityMetadata, entity: object, hook: HookName): Promise<void> {
+  for (const method of meta.hooks[hook]) {
+    const fn = (entity as Record<string, unknown>)[method];
+    if (typeof fn === 'function') await fn.call(entity);
+  }
+}

@@ -1,0 +1,108 @@
+import type { ValidationFailure } from '../errors/validation-error.js';
+import type { ScalarProperty } from '../metadata/types.js';
+import { columnProperties, type ChangeSet } from './change-sets.js';
+
+/**
+ * Checks every insert and update of a flush before any SQL is sent and returns every failure,
+ * not just the first (Sequelize's `bulkCreate({ validate: true })`). Pure.
+ */
+export function validateChangeSets(changeSets: readonly ChangeSet[]): ValidationFailure[] {
+  const failures: ValidationFailure[] = [];
+  for (const cs of changeSets) {
+    if (cs.type === 'delete') continue;
+    const entity = cs.entity as Record<string, unknown>;
+    for (const p of columnProperties(cs.meta)) {
+      const present = cs.type === 'insert' || p.name in cs.payload;
+      if (!present) continue;
+      const value = entity[p.name];
+      const where = `${cs.meta.name}.${p.name}`;
+      const fail = (rule: string, message: string) =>
+        failures.push({ entity: cs.meta.name, property: p.name, value, rule, message, instance: cs.entity });
+      if (value === undefined || value === null) {
+        if (p.kind === 'scalar') {
+          const generated = p.autoincrement || p.version || p.column.default !== undefined || p.column.defaultRaw !== undefined;
+          if (!p.nullable && !(cs.type === 'insert' && generated && value === undefined)) {
+            fail('required', `${where} is required but is ${String(value)}. Set a value, or declare it nullable: true.`);
+          }
+        } else if (!p.nullable) {
+          fail('required', `${where} is required but is ${String(value)}. Assign a ${p.target.name} (entity, reference or primary key), or declare the relation nullable: true.`);
+        }
+        continue;
+      }
+      if (p.kind !== 'scalar') {
+        if (typeof value !== 'object') {
+          fail('type', `${where} must be a ${p.target.name} entity or reference, got ${typeof value} ${String(value)}. Use em.getReference(${p.target.name}, ${String(value)}).`);
+        }
+        continue;
+      }
+      checkScalar(p, value, entity, where, fail);
+    }
+  }
+  return failures;
+}
+
+function checkScalar(p: ScalarProperty, value: unknown, entity: object, where: string, fail: (rule: string, message: string) => void): void {
+  const got = describe(value);
+  switch (p.type) {
+    case 'string':
+    case 'text':
+    case 'uuid':
+      if (typeof value !== 'string') return fail('type', `${where} must be a string, got ${got}.`);
+      if (p.type === 'string' && value.length > (p.length ?? 255)) {
+        return fail('max_length', `${where} is ${value.length} characters long; at most ${p.length ?? 255} fit. Shorten it or raise length (or use type: 'text').`);
+      }
+      break;
+    case 'integer':
+      if (typeof value !== 'number' || !Number.isInteger(value)) {
+        return fail('type', `${where} must be an integer, got ${got}.${typeof value === 'number' ? " Use type: 'float' or 'decimal' for fractions." : ''}`);
+      }
+      break;
+    case 'float':
+      if (typeof value !== 'number' || Number.isNaN(value)) return fail('type', `${where} must be a number, got ${got}.`);
+      break;
+    case 'decimal':
+      if (!(typeof value === 'number' || (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value)))) {
+        return fail('type', `${where} must be a decimal number (number or numeric string), got ${got}.`);
+      }
+      break;
+    case 'bigint':
+      if (!(typeof value === 'bigint' || (typeof value === 'number' && Number.isInteger(value)) || (typeof value === 'string' && /^-?\d+$/.test(value)))) {
+        return fail('type', `${where} must be a bigint, got ${got}.`);
+      }
+      break;
+    case 'boolean':
+      if (typeof value !== 'boolean') return fail('type', `${where} must be a boolean, got ${got}.`);
+      break;
+    case 'datetime':
+      if (!(value instanceof Date) || Number.isNaN(value.getTime())) return fail('type', `${where} must be a valid Date, got ${got}.`);
+      break;
+    case 'date':
+      if (!((typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value)) || (value instanceof Date && !Number.isNaN(value.getTime())))) {
+        return fail('type', `${where} must be a 'YYYY-MM-DD' string (or a Date), got ${got}.`);
+      }
+      break;
+    case 'json':
+      break;
+  }
+  if (p.enum && !p.enum.includes(value as string | number)) {
+    return fail('enum', `${where} must be one of ${p.enum.map((e) => JSON.stringify(e)).join(', ')}, got ${got}.`);
+  }
+  if (p.validate) {
+    let verdict: unknown;
+    try {
+      verdict = p.validate(value, entity);
+    } catch (e) {
+      verdict = (e as Error).message;
+    }
+    if (verdict === false) fail('validate', `${where} failed its validate function (value ${got}).`);
+    else if (typeof verdict === 'string') fail('validate', `${where}: ${verdict} (value ${got}).`);
+  }
+}
+
+function describe(v: unknown): string {
+  if (typeof v === 'string') return JSON.stringify(v.length > 40 ? v.slice(0, 40) + '…' : v);
+  if (v instanceof Date) return `Date(${Number.isNaN(v.getTime()) ? 'Invalid' : v.toISOString()})`;
+  if (typeof v === 'bigint') return `${v}n`;
+  if (typeof v === 'object') return Array.isArray(v) ? 'an array' : 'an object';
+  return `${typeof v} ${String(v)}`;
+}
