@@ -9,6 +9,7 @@ export function rowsPerStatement(paramsPerRow: number, maxParams: number): numbe
 
 /** Splits `items` into chunks of at most `size`. */
 export function chunk<T>(items: readonly T[], size: number): T[][] {
+  if (!items.length) return [];
   if (items.length <= size) return [items as T[]];
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));

@@ -1,0 +1,119 @@
+// The exact statements a flush sends, per dialect: the contract that statements grow with tables
+// touched, not rows, and that the order is inserts (FK order) → updates → links → deletes.
+import test from 'ava';
+import { Joinery, type QueryLogEntry } from 'joinery';
+import { forEachDialect, type TestDb } from '../support/databases.js';
+import { BLOG, Post, Tag, User } from '../fixtures/blog.js';
+
+async function setup(t: { teardown(fn: () => unknown): void }, db: TestDb) {
+  const log: QueryLogEntry[] = [];
+  const orm = await Joinery.init({ entities: BLOG, ...db.config, logger: (q) => log.push(q) });
+  t.teardown(() => orm.close());
+  await orm.schema.create();
+  log.length = 0;
+  return { orm, log, sql: () => log.map((q) => q.sql.replace(/\$\d+/g, '?')) };
+}
+
+const q = (dialect: string, s: string) => (dialect === 'mysql' ? s.replace(/"/g, '`') : s);
+
+forEachDialect(test, 'inserting 3 users with 2 posts each sends one INSERT per table', async (t, db) => {
+  const { orm, sql } = await setup(t, db);
+  const em = orm.em.fork();
+  for (let i = 0; i < 3; i++) {
+    const u = em.create(User, { email: `u${i}@x.io`, passwordHash: 'h' });
+    u.posts.add(em.create(Post, { title: `a${i}`, author: u }), em.create(Post, { title: `b${i}`, author: u }));
+  }
+  await em.flush();
+  const ret = db.dialect === 'mysql' ? '' : ' RETURNING "id"';
+  t.deepEqual(sql(), [
+    'BEGIN;',
+    q(db.dialect, `INSERT INTO "users" ("email", "password_hash") VALUES (?, ?), (?, ?), (?, ?)${ret}`),
+    q(db.dialect, `INSERT INTO "posts" ("title", "author_id") VALUES (?, ?), (?, ?), (?, ?), (?, ?), (?, ?), (?, ?)${ret}`),
+    'COMMIT;',
+  ]);
+  const rows = await orm.em.fork().find(Post, {}, { orderBy: { id: 'asc' } });
+  t.deepEqual(rows.map((p) => [p.title, p.author.id]), [
+    ['a0', 1], ['b0', 1], ['a1', 2], ['b1', 2], ['a2', 3], ['b2', 3],
+  ]);
+});
+
+forEachDialect(test, 'changing one column on many rows sends one batched UPDATE', async (t, db) => {
+  const { orm, sql, log } = await setup(t, db);
+  const em = orm.em.fork();
+  for (let i = 0; i < 3; i++) em.create(Tag, { name: `t${i}` });
+  await em.flush();
+  const tags = await orm.em.fork().find(Tag, {}, { orderBy: { id: 'asc' } });
+  const em2 = orm.em.fork();
+  const loaded = await em2.find(Tag, {}, { orderBy: { id: 'asc' } });
+  for (const tag of loaded) tag.name = tag.name.toUpperCase();
+  log.length = 0;
+  await em2.flush();
+  const cast = db.dialect === 'pg' ? 'CAST(? AS text)' : '?';
+  t.deepEqual(sql(), [
+    'BEGIN;',
+    q(db.dialect, `UPDATE "tags" SET "name" = CASE WHEN "id" = ? THEN ${cast} WHEN "id" = ? THEN ${cast} WHEN "id" = ? THEN ${cast} ELSE "name" END WHERE "id" IN (?, ?, ?)`),
+    'COMMIT;',
+  ]);
+  t.deepEqual(log[1]!.params, [tags[0]!.id, 'T0', tags[1]!.id, 'T1', tags[2]!.id, 'T2', tags[0]!.id, tags[1]!.id, tags[2]!.id]);
+  const again = await orm.em.fork().find(Tag, {}, { orderBy: { id: 'asc' } });
+  t.deepEqual(again.map((x) => x.name), ['T0', 'T1', 'T2']);
+});
+
+forEachDialect(test, 'removing many rows sends one DELETE with an IN list, children before parents', async (t, db) => {
+  const { orm, sql } = await setup(t, db);
+  const em = orm.em.fork();
+  const u = em.create(User, { email: 'a@x.io', passwordHash: 'h' });
+  em.create(Post, { title: 'p1', author: u });
+  em.create(Post, { title: 'p2', author: u });
+  await em.flush();
+  const em2 = orm.em.fork();
+  const [user] = await em2.find(User, {}, { populate: ['posts'] });
+  em2.remove(user!);
+  const before = sql().length;
+  await em2.flush();
+  t.deepEqual(sql().slice(before), [
+    'BEGIN;',
+    q(db.dialect, 'DELETE FROM "posts" WHERE "id" IN (?, ?)'),
+    q(db.dialect, 'DELETE FROM "users" WHERE "id" IN (?)'),
+    'COMMIT;',
+  ]);
+  t.is(await orm.em.fork().count(Post), 0);
+});
+
+forEachDialect(test, 'M:N changes by bare primary key are written without loading the collection', async (t, db) => {
+  const { orm, sql } = await setup(t, db);
+  const em = orm.em.fork();
+  const u = em.create(User, { email: 'a@x.io', passwordHash: 'h' });
+  const p = em.create(Post, { title: 'p', author: u });
+  const tags = [1, 2, 3].map((i) => em.create(Tag, { name: `t${i}` }));
+  p.tags.add(tags[0]!, tags[1]!);
+  await em.flush();
+  const em2 = orm.em.fork();
+  const ref = em2.getReference(Post, p.id);
+  ref.tags.remove(tags[0]!.id);
+  ref.tags.add(tags[2]!.id);
+  const before = sql().length;
+  await em2.flush();
+  const onConflict = db.dialect === 'mysql' ? ' ON DUPLICATE KEY UPDATE `post_id` = `post_id`' : ' ON CONFLICT DO NOTHING';
+  t.deepEqual(sql().slice(before), [
+    'BEGIN;',
+    q(db.dialect, 'DELETE FROM "post_tag" WHERE ("post_id", "tag_id") IN ((?, ?))'),
+    q(db.dialect, `INSERT INTO "post_tag" ("post_id", "tag_id") VALUES (?, ?)`) + onConflict,
+    'COMMIT;',
+  ]);
+  t.false(ref.tags.isInitialized());
+  const [loaded] = await orm.em.fork().find(Post, {}, { populate: ['tags'] });
+  t.deepEqual(loaded!.tags.getItems().map((x) => x.name).sort(), ['t2', 't3']);
+});
+
+forEachDialect(test, 'a flush with nothing to do sends nothing', async (t, db) => {
+  const { orm, sql } = await setup(t, db);
+  const em = orm.em.fork();
+  em.create(Tag, { name: 'x' });
+  await em.flush();
+  const before = sql().length;
+  await em.flush();
+  await em.find(Tag, {});
+  await em.flush();
+  t.is(sql().length, before + 1); // only the SELECT
+});
