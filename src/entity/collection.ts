@@ -200,10 +200,10 @@ export class Collection<T extends object> implements Iterable<T> {
   _hydrate(items: Iterable<T>): void {
     this.#items = [];
     this.#members.clear();
+    this.#initialized = true;
     const removed = this.#removed;
     if (!this.#cleared) for (const item of items) if (!removed.has(item)) this.#addLocal(item);
     for (const item of this.#added) this.#addLocal(item);
-    this.#initialized = true;
   }
 
   /** @internal In-memory change from the other side of a bidirectional relation (no queued op). */

@@ -1,5 +1,6 @@
 import type { Driver, DriverTransaction } from '../drivers/driver.js';
 import { ForeignKeyConstraintViolationError } from '../errors/driver-errors.js';
+import { UsageError } from '../errors/usage-error.js';
 import type { StatementPlan } from './create-plan.js';
 
 /**
@@ -43,7 +44,18 @@ async function runSqlite(driver: Driver, plan: StatementPlan): Promise<void> {
   const toggle = plan.before.length > 0 && (await foreignKeysEnabled(driver));
   if (toggle) await runAll(driver, plan.before);
   try {
-    await driver.transaction((trx) => runAll(driver, plan.statements, trx));
+    await driver.transaction(async (trx) => {
+      // The pragma and the transaction must share a connection: were enforcement still on here,
+      // dropping the old table would fire ON DELETE CASCADE into the tables that reference it.
+      if (toggle && (await foreignKeysEnabled(driver, trx))) {
+        throw new UsageError(
+          'SCHEMA_REBUILD_UNSAFE',
+          `Connection '${driver.connectionName}': the schema update must rebuild SQLite tables with foreign keys off, but the ` +
+            'transaction ran on another pooled connection than the pragma. Use a pool of one connection (pool: { max: 1 }) for the update.',
+        );
+      }
+      await runAll(driver, plan.statements, trx);
+    });
   } finally {
     if (toggle) await runAll(driver, plan.after);
   }
@@ -68,8 +80,8 @@ async function runAll(driver: Driver, statements: readonly string[], trx?: Drive
   }
 }
 
-async function foreignKeysEnabled(driver: Driver): Promise<boolean> {
-  const { rows } = await driver.execute({ sql: 'pragma foreign_keys', params: [] });
+async function foreignKeysEnabled(driver: Driver, trx?: DriverTransaction): Promise<boolean> {
+  const { rows } = await driver.execute({ sql: 'pragma foreign_keys', params: [] }, trx);
   return Number(rows[0]?.foreign_keys ?? 0) === 1;
 }
 

@@ -56,6 +56,7 @@ export class UnitOfWork implements CollectionHost {
 
   /** Makes `entity` a managed object of this unit of work (accessors, collections, identity map). */
   manage(entity: object, meta: EntityMetadata, status: 'new' | 'managed', initialized: boolean): EntityState {
+    // Only a new entity's collections are complete; loaded rows and references start unloaded.
     let state = getState(entity);
     if (state && state.owner !== this && state.status !== 'detached') {
       throw new UsageError(
@@ -66,7 +67,7 @@ export class UnitOfWork implements CollectionHost {
     if (!state || state.owner !== this) state = createState(entity, meta, this, status, initialized);
     state.status = status;
     installToOneAccessors(entity, meta, state, (e, p, prev, next) => this.#onToOneSet(e, p, prev, next));
-    this.#attachCollections(entity, meta, status === 'new' || initialized);
+    this.#attachCollections(entity, meta, status === 'new');
     if (status === 'new') this.#new.add(entity);
     const pk = primaryKeyValues(meta, entity);
     if (pk && status !== 'new') {
