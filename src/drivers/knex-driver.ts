@@ -15,6 +15,15 @@ const MAX_PARAMS: Record<Dialect, number> = {
   mysql: 65535,
 };
 
+/**
+ * A statement without parameters (DDL) may hold a literal `?`, e.g. in a default `'why?'`. knex.raw
+ * without bindings leaves it alone on sqlite and mysql, but knex's pg client still numbers every
+ * `?` as `$n` unless it is escaped as `\?`.
+ */
+function literalQuestionMarks(sql: string, dialect: Dialect): string {
+  return dialect === 'pg' ? sql.replace(/\?/g, '\\?') : sql;
+}
+
 /** A knex transaction wrapped for the {@link Driver} contract. */
 export class KnexDriverTransaction implements DriverTransaction {
   constructor(
@@ -44,7 +53,9 @@ export class KnexDriver implements Driver {
     const runner = trx ? this.knexOf(trx) : this.knex;
     let raw: unknown;
     try {
-      raw = await runner.raw(stmt.sql, stmt.params as Knex.RawBinding[]);
+      raw = stmt.params.length
+        ? await runner.raw(stmt.sql, stmt.params as Knex.RawBinding[])
+        : await runner.raw(literalQuestionMarks(stmt.sql, this.dialect));
     } catch (err) {
       throw mapDriverError(err, this.dialect, this.connectionName, stmt.sql);
     }

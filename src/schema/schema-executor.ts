@@ -63,7 +63,7 @@ async function runSqlite(driver: Driver, plan: StatementPlan): Promise<void> {
 
 async function runAll(driver: Driver, statements: readonly string[], trx?: DriverTransaction): Promise<void> {
   for (const sql of statements) {
-    const result = await driver.execute({ sql: escapePlaceholders(sql, driver), params: [] }, trx);
+    const result = await driver.execute({ sql, params: [] }, trx);
     // `pragma foreign_key_check` reports violations as rows instead of failing; a rebuild that left
     // any must not commit.
     if (/^pragma foreign_key_check\b/i.test(sql) && result.rows.length > 0) {
@@ -83,13 +83,4 @@ async function runAll(driver: Driver, statements: readonly string[], trx?: Drive
 async function foreignKeysEnabled(driver: Driver, trx?: DriverTransaction): Promise<boolean> {
   const { rows } = await driver.execute({ sql: 'pragma foreign_keys', params: [] }, trx);
   return Number(rows[0]?.foreign_keys ?? 0) === 1;
-}
-
-/**
- * The driver hands SQL to `knex.raw`, which reads every `?` as a placeholder, even inside a string
- * literal such as a default `'why?'`. knex's escape `\?` is undone only by its pg client; on sqlite
- * and mysql it would reach the database as is, so there a `?` in DDL is left alone (and fails loudly).
- */
-function escapePlaceholders(sql: string, driver: Driver): string {
-  return driver.dialect === 'pg' ? sql.replace(/\?/g, '\\?') : sql;
 }
