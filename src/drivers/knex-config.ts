@@ -50,10 +50,13 @@ function sqliteConfig(config: ConnectionConfig): Knex.Config {
       max: 1,
       // Every connection to :memory: opens a separate, empty database: there must be exactly one.
       ...(inMemory ? {} : config.pool),
-      afterCreate(conn: { pragma(sql: string): unknown }, done: Done) {
+      afterCreate(conn: { pragma(sql: string): unknown; defaultSafeIntegers(on: boolean): unknown }, done: Done) {
         try {
           // Off by default in SQLite builds other than better-sqlite3's own; FK rules are part of the contract.
           conn.pragma('foreign_keys = ON');
+          // 64-bit integers come back as BigInt so `bigint` columns keep every digit; the hydrator
+          // turns `integer` columns back into numbers.
+          conn.defaultSafeIntegers(true);
           done(null, conn);
         } catch (e) {
           done(e, conn);

@@ -151,8 +151,10 @@ async function live(driver: Driver, ...tables: string[]): Promise<Map<string, Ta
   return introspectTables(driver, tables);
 }
 
+/** Raw rows, with SQLite's BigInt integers (the driver reads them safely) as numbers for comparison. */
 async function run(driver: Driver, sql: string, params: unknown[] = []): Promise<Record<string, unknown>[]> {
-  return (await driver.execute({ sql, params })).rows;
+  const rows = (await driver.execute({ sql, params })).rows;
+  return rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === 'bigint' ? Number(v) : v])));
 }
 
 function column(table: TableSchema | undefined, name: string) {
