@@ -367,7 +367,7 @@ export class UnitOfWork implements CollectionHost {
     // 1. Cascade persist: new objects reachable from managed ones join the unit of work.
     this.#cascadePersist();
     // 2. Cascade remove and orphan removal: removed parents take their dependents along.
-    this.#cascadeRemove();
+    await this.#cascadeRemove();
     // 3. Before-hooks and generated values run before validation, so what they set is checked and written.
     await this.#runBeforeHooks();
     // 4. What to write (pure), and its validation before any SQL.
@@ -421,13 +421,18 @@ export class UnitOfWork implements CollectionHost {
     }
   }
 
-  #cascadeRemove(): void {
-    const queue = [...this.#removed];
-    const orphan = (child: object) => {
+  /**
+   * Removed entities take along what they cascade to (cascade remove, orphanRemoval), also through
+   * collections that were never loaded: those are loaded first, one query per relation and level,
+   * so dependents deeper down (and their hooks) are handled as well.
+   */
+  async #cascadeRemove(): Promise<void> {
+    let frontier: object[] = [...this.#removed];
+    const take = (child: object, into: object[]) => {
       const cs = getState(child);
-      if (cs && cs.owner === this && cs.status !== 'removed') {
+      if (cs && cs.owner === this && cs.status !== 'removed' && cs.status !== 'detached') {
         this.remove(child);
-        if (this.#removed.has(child)) queue.push(child);
+        if (this.#removed.has(child)) into.push(child);
       }
     };
     // Orphans: children taken out of an orphanRemoval collection.
@@ -437,21 +442,28 @@ export class UnitOfWork implements CollectionHost {
       for (const p of state.meta.properties) {
         if (p.kind !== '1:m' || !p.orphanRemoval) continue;
         const coll = (entity as Record<string, unknown>)[p.name];
-        if (coll instanceof Collection) for (const child of coll._ops().removed) orphan(child);
+        if (coll instanceof Collection) for (const child of coll._ops().removed) take(child, frontier);
       }
     }
-    while (queue.length) {
-      const entity = queue.pop()!;
-      const state = getState(entity)!;
-      for (const p of state.meta.properties) {
-        if (p.kind === 'scalar') continue;
-        const removeAlong = p.cascade.has('remove') || ((p.kind === '1:m' || (p.kind === '1:1' && !p.owner)) && p.orphanRemoval);
-        if (!removeAlong) continue;
-        const value = (entity as Record<string, unknown>)[p.name];
-        if (value instanceof Collection) {
-          if (value.isInitialized()) for (const child of value.getItems()) orphan(child);
-        } else if (value && typeof value === 'object') orphan(value);
+    while (frontier.length) {
+      const unloaded: Collection<object>[] = [];
+      for (const entity of frontier) {
+        for (const p of cascadingRemove(getState(entity)!.meta)) {
+          const value = (entity as Record<string, unknown>)[p.name];
+          if (value instanceof Collection && !value.isInitialized()) unloaded.push(value);
+        }
       }
+      if (unloaded.length) await this.loader.loadCollections(unloaded);
+      const next: object[] = [];
+      for (const entity of frontier) {
+        for (const p of cascadingRemove(getState(entity)!.meta)) {
+          const value = (entity as Record<string, unknown>)[p.name];
+          if (value instanceof Collection) {
+            if (value.isInitialized()) for (const child of value.getItems()) take(child, next);
+          } else if (value && typeof value === 'object') take(value, next);
+        }
+      }
+      frontier = next;
     }
   }
 
@@ -616,6 +628,13 @@ function relatedForPersist(p: PropertyMetadata, value: unknown): object[] {
   if (typeof value === 'object' && !(value instanceof Date)) return [value];
   void p;
   return [];
+}
+
+/** Relations whose targets go when the owner is removed. */
+function cascadingRemove(meta: EntityMetadata): PropertyMetadata[] {
+  return meta.properties.filter(
+    (p) => p.kind !== 'scalar' && (p.cascade.has('remove') || ((p.kind === '1:m' || (p.kind === '1:1' && !p.owner)) && p.orphanRemoval)),
+  );
 }
 
 function hasOnUpdate(meta: EntityMetadata): boolean {

@@ -1,7 +1,7 @@
 // Collections and references: queued add/remove/set by entity, reference or key; bidirectional
 // sync in memory; orphan removal; cascades; lazy loading and its batching.
 import test from 'ava';
-import { Joinery, UsageError, NotFoundError, wrap, type QueryLogEntry } from 'joinery';
+import { ForeignKeyConstraintViolationError, Joinery, NotFoundError, UsageError, wrap, type QueryLogEntry } from 'joinery';
 import { forEachDialect, type TestDb } from '../support/databases.js';
 import { BLOG, Car, Post, Profile, Tag, User, UserCar } from '../fixtures/blog.js';
 
@@ -191,4 +191,27 @@ forEachDialect(test, 'nativeUpdate, nativeDelete and refresh', async (t, db) => 
   t.is(ann.name, 'Changed');
   t.is(await em.nativeDelete(Post, { author: ids.bob }), 1);
   t.is(await em.count(Post), 2);
+});
+
+forEachDialect(test, 'removing a parent removes its orphanRemoval children even when they were not loaded', async (t, db) => {
+  const { orm, ids, log } = await setup(t, db);
+  const em = orm.em.fork();
+  em.remove(em.getReference(User, ids.ann));
+  await em.flush();
+  const deletes = log.filter((q) => /^DELETE/.test(q.sql)).map((q) => q.sql.replace(/`/g, '"'));
+  t.deepEqual(deletes.map((s) => s.split(' WHERE')[0]), ['DELETE FROM "posts"', 'DELETE FROM "users"']);
+  t.is(await orm.em.fork().count(Post), 1);
+  t.is(await orm.em.fork().count(User), 1);
+});
+
+forEachDialect(test, 'deleting a row still referenced without a cascade is a ForeignKeyConstraintViolationError', async (t, db) => {
+  const { orm, ids } = await setup(t, db);
+  const em = orm.em.fork();
+  em.create(Profile, { bio: 'x', user: ids.bob });
+  await em.flush();
+  // Profile.user has deleteRule cascade in the database, posts have orphanRemoval: delete the user's
+  // posts' author through a native delete to hit the FK instead.
+  const err = await t.throwsAsync(em.nativeDelete(User, ids.bob), { instanceOf: ForeignKeyConstraintViolationError });
+  t.is(err!.code, 'FOREIGN_KEY_VIOLATION');
+  t.regex(err!.message, /posts|users/);
 });
