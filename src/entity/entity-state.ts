@@ -16,7 +16,8 @@ export interface EntityState {
   initialized: boolean;
   /**
    * Values as the database has them, per property: scalars as JS values, to-one relations as the
-   * target's identity key (or null). Undefined for entities never written or read.
+   * related entity object (the identity map makes object identity the key) or null. Undefined for
+   * entities never written or read.
    */
   snapshot?: Record<string, unknown>;
   /** Backing store of to-one properties, which are accessors on managed entities. */

@@ -19,7 +19,7 @@ export function rowToValues(meta: EntityMetadata, row: Record<string, unknown>):
   return h(row);
 }
 
-function compile(props: ColumnProperty[]): CompiledHydrator {
+function compile(props: readonly ColumnProperty[]): CompiledHydrator {
   const readers = props.map((p) => {
     if (p.kind === 'scalar') {
       const col = p.column.name;

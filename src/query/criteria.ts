@@ -275,7 +275,8 @@ export class CriteriaCompiler {
     }
     const sub = this.nextAlias();
     let inner = this.compile(prop.target, criteria, sub);
-    if (mode === '$every') inner = { sql: `NOT (${inner.sql})`, params: inner.params };
+    // A child for which the condition is NULL does not satisfy it: CASE turns unknown into "no match".
+    if (mode === '$every') inner = { sql: `CASE WHEN ${inner.sql} THEN 1 ELSE 0 END = 0`, params: inner.params };
     let subquery: string;
     if (prop.kind === '1:m') {
       const fk = prop.target.propertiesByName[prop.mappedBy] as { joinColumns: readonly ColumnMetadata[] };

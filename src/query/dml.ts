@@ -1,4 +1,5 @@
 import type { Statement } from '../drivers/driver.js';
+import { toDatabaseValue } from '../entity/value-conversion.js';
 import type { ScalarType } from '../metadata/types.js';
 import { placeholders, type SqlDialect } from './sql-dialect.js';
 
@@ -61,7 +62,9 @@ export interface UpdateRow {
 /**
  * UPDATE of many rows that change the same columns to different values, in one statement:
  * `SET c = CASE WHEN k = ? THEN ? ... END WHERE k IN (...)`. A single row gets a plain UPDATE.
- * With `version`, each row also matches its expected version and the column is incremented.
+ * With `version`, each row also matches its expected version and the column is incremented (an
+ * integer) or set to `version.next` (a datetime, already converted for the dialect; the current
+ * time when not given).
  */
 export function updateStatement(
   d: SqlDialect,
@@ -69,7 +72,7 @@ export function updateStatement(
   keyColumns: readonly string[],
   setColumns: readonly { name: string; type: ScalarType }[],
   rows: readonly UpdateRow[],
-  version?: { name: string; type: ScalarType },
+  version?: { name: string; type: ScalarType; next?: unknown },
 ): Statement {
   const params: unknown[] = [];
   const keyMatch = keyColumns.map((c) => `${d.quote(c)} = ?`).join(' AND ');
@@ -92,7 +95,9 @@ export function updateStatement(
   if (version) {
     const v = d.quote(version.name);
     sets.push(version.type === 'datetime' ? `${v} = ?` : `${v} = ${v} + 1`);
-    if (version.type === 'datetime') params.push(new Date());
+    // Bound like every other datetime of the dialect (ISO text on SQLite, where a bare Date would be
+    // bound as epoch milliseconds), so the next update's `version = ?` compares like with like.
+    if (version.type === 'datetime') params.push(version.next !== undefined ? version.next : toDatabaseValue('datetime', new Date(), d.dialect));
   }
   let where: string;
   if (version) {

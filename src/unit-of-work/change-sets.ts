@@ -4,10 +4,18 @@ import { sameValue } from '../entity/value-conversion.js';
 /** The properties written to the entity's own table: scalars and FK-holding to-ones. */
 export type ColumnProperty = ScalarProperty | ManyToOneProperty | OneToOneOwnerProperty;
 
-export function columnProperties(meta: EntityMetadata): ColumnProperty[] {
-  return meta.properties.filter(
-    (p): p is ColumnProperty => p.kind === 'scalar' || p.kind === 'm:1' || (p.kind === '1:1' && p.owner),
-  );
+const columnPropertiesCache = new WeakMap<EntityMetadata, readonly ColumnProperty[]>();
+
+/** Scalars and FK-holding to-ones of `meta`, in declaration order (computed once per entity type). */
+export function columnProperties(meta: EntityMetadata): readonly ColumnProperty[] {
+  let props = columnPropertiesCache.get(meta);
+  if (!props) {
+    props = Object.freeze(
+      meta.properties.filter((p): p is ColumnProperty => p.kind === 'scalar' || p.kind === 'm:1' || (p.kind === '1:1' && p.owner)),
+    );
+    columnPropertiesCache.set(meta, props);
+  }
+  return props;
 }
 
 /** One row to write: an INSERT with every value, an UPDATE with the changed ones, or a DELETE. */

@@ -91,9 +91,21 @@ function orderInserts(groups: Map<EntityMetadata, ChangeSet[]>): { order: Entity
   for (;;) {
     const result = topologicalSort(types, (m) => (edges.get(m) ?? []).map((p) => p.target));
     if (result.order) return { order: result.order, deferred };
-    // Break the cycle at a nullable FK: its rows go in with NULL and get a fixup UPDATE.
     const cycle = result.cycle;
     let broken = false;
+    // An FK the database does not check (`constraints: false`), to a key the application assigns,
+    // needs no order at all: its value is known before either INSERT. Discovery accepts required
+    // cycles through such FKs, so dropping the edge is the only way to plan them.
+    for (let i = 0; i < cycle.length && !broken; i++) {
+      const to = cycle[(i + 1) % cycle.length]!;
+      const list = edges.get(cycle[i]!)!;
+      const free = list.find((p) => p.target === to && !p.constraint && !p.target.autoincrementPk);
+      if (free) {
+        list.splice(list.indexOf(free), 1);
+        broken = true;
+      }
+    }
+    // Else break the cycle at a nullable FK: its rows go in with NULL and get a fixup UPDATE.
     for (let i = 0; i < cycle.length && !broken; i++) {
       const from = cycle[i]!;
       const to = cycle[(i + 1) % cycle.length]!;

@@ -195,7 +195,10 @@ export class Executor implements CommitExecutor {
           values: g.props.flatMap((p) => this.#columnValues(p, cs.payload[p.name], meta.connection, result)),
           version: version ? toDatabaseValue(version.type, (cs.entity as Record<string, unknown>)[version.name], driver.dialect) : undefined,
         }));
-        const stmt = updateStatement(d, meta.tableName, keyCols, g.columns, rows, version ? { name: version.column.name, type: version.type } : undefined);
+        // One timestamp per statement, written and remembered alike, so the next check matches.
+        const now = new Date();
+        const nextVersion = version?.type === 'datetime' ? toDatabaseValue('datetime', now, driver.dialect) : undefined;
+        const stmt = updateStatement(d, meta.tableName, keyCols, g.columns, rows, version ? { name: version.column.name, type: version.type, next: nextVersion } : undefined);
         const res = await this.#run(meta.connection, stmt, open);
         if (version) {
           if (res.affectedRows !== rows.length) {
@@ -209,7 +212,7 @@ export class Executor implements CommitExecutor {
           }
           for (const cs of part) {
             const current = (cs.entity as Record<string, unknown>)[version.name];
-            result.versions.set(cs.entity, version.type === 'datetime' ? new Date() : Number(current) + 1);
+            result.versions.set(cs.entity, version.type === 'datetime' ? now : Number(current) + 1);
           }
         }
       }

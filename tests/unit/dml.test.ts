@@ -1,0 +1,264 @@
+import test from 'ava';
+import { chunk, deleteStatement, insertStatement, rowsPerStatement, updateStatement } from '../../src/query/dml.js';
+import { placeholders, SqlDialect } from '../../src/query/sql-dialect.js';
+
+const sqlite = new SqlDialect('sqlite');
+const pg = new SqlDialect('pg');
+const mysql = new SqlDialect('mysql');
+
+// ---- SqlDialect ----
+
+test('identifiers are quoted per dialect, embedded quotes doubled', (t) => {
+  t.is(sqlite.quote('users'), '"users"');
+  t.is(pg.quote('we"ird'), '"we""ird"');
+  t.is(mysql.quote('users'), '`users`');
+  t.is(mysql.quote('we`ird'), '`we``ird`');
+  t.is(pg.column('users', 'id'), '"users"."id"');
+  t.is(mysql.column('users', 'id'), '`users`.`id`');
+});
+
+test('placeholders', (t) => {
+  t.is(placeholders(0), '');
+  t.is(placeholders(1), '?');
+  t.is(placeholders(3), '?, ?, ?');
+});
+
+test('typed parameters: CAST on PostgreSQL only, to the column type the schema uses', (t) => {
+  t.is(sqlite.typedParam('integer'), '?');
+  t.is(mysql.typedParam('json'), '?');
+  const casts = {
+    string: 'text', text: 'text', integer: 'integer', float: 'double precision', decimal: 'numeric', boolean: 'boolean',
+    date: 'date', datetime: 'timestamptz', json: 'jsonb', bigint: 'bigint', uuid: 'uuid',
+  } as const;
+  for (const [type, cast] of Object.entries(casts)) t.is(pg.typedParam(type as keyof typeof casts), `CAST(? AS ${cast})`);
+});
+
+test('IN lists: one column, row values for several, optional table alias', (t) => {
+  t.is(sqlite.inList(['id'], 3), '"id" IN (?, ?, ?)');
+  t.is(pg.inList(['user_id', 'car_id'], 2), '("user_id", "car_id") IN ((?, ?), (?, ?))');
+  t.is(mysql.inList(['id'], 1, 'e0'), '`e0`.`id` IN (?)');
+  t.is(pg.inList(['a', 'b'], 1, 'p'), '("p"."a", "p"."b") IN ((?, ?))');
+});
+
+// ---- chunking ----
+
+test('rowsPerStatement fits whole rows under the parameter limit, at least one', (t) => {
+  t.is(rowsPerStatement(3, 999), 333);
+  t.is(rowsPerStatement(4, 999), 249);
+  t.is(rowsPerStatement(2, 65535), 32767);
+  t.is(rowsPerStatement(2000, 999), 1);
+  t.is(rowsPerStatement(0, 10), 10);
+});
+
+test('chunk splits in order into pieces of at most size', (t) => {
+  t.deepEqual(chunk([1, 2, 3, 4, 5], 2), [[1, 2], [3, 4], [5]]);
+  t.deepEqual(chunk([1, 2, 3, 4], 2), [[1, 2], [3, 4]]);
+  t.deepEqual(chunk([1, 2], 5), [[1, 2]]);
+  t.deepEqual(chunk([1], 1), [[1]]);
+});
+
+test('chunk of nothing is no chunk (an empty one would become IN ())', (t) => {
+  t.deepEqual(chunk([], 10), []);
+});
+
+test('chunked rows of a 10k-row insert stay under the SQLite parameter limit', (t) => {
+  const rows = Array.from({ length: 10_000 }, (_, i) => [i, `n${i}`, i % 2 === 0]);
+  const size = rowsPerStatement(3, 999);
+  const parts = chunk(rows, size);
+  t.is(parts.length, Math.ceil(10_000 / 333));
+  for (const part of parts) {
+    const stmt = insertStatement(sqlite, 't', ['a', 'b', 'c'], part);
+    t.true(stmt.params.length <= 999);
+    t.is(stmt.sql.split('?').length - 1, stmt.params.length);
+  }
+  t.deepEqual(parts.flat(), rows);
+});
+
+// ---- INSERT ----
+
+test('multi-row insert with RETURNING (SQLite, PostgreSQL)', (t) => {
+  const rows = [['Ann', 'a@x'], ['Bob', 'b@x']];
+  t.deepEqual(insertStatement(sqlite, 'users', ['name', 'email'], rows, { returning: ['id'] }), {
+    sql: 'INSERT INTO "users" ("name", "email") VALUES (?, ?), (?, ?) RETURNING "id"',
+    params: ['Ann', 'a@x', 'Bob', 'b@x'],
+  });
+  t.deepEqual(insertStatement(pg, 'users', ['name', 'email'], rows, { returning: ['id'] }), {
+    sql: 'INSERT INTO "users" ("name", "email") VALUES (?, ?), (?, ?) RETURNING "id"',
+    params: ['Ann', 'a@x', 'Bob', 'b@x'],
+  });
+});
+
+test('multi-row insert on MySQL: backticks, no RETURNING', (t) => {
+  t.deepEqual(insertStatement(mysql, 'users', ['name', 'email'], [['Ann', 'a@x'], ['Bob', 'b@x']]), {
+    sql: 'INSERT INTO `users` (`name`, `email`) VALUES (?, ?), (?, ?)',
+    params: ['Ann', 'a@x', 'Bob', 'b@x'],
+  });
+});
+
+test('values are always bound, never inlined', (t) => {
+  const evil = "x'); DROP TABLE users; --";
+  const stmt = insertStatement(pg, 'users', ['name'], [[evil], [null]]);
+  t.is(stmt.sql, 'INSERT INTO "users" ("name") VALUES (?), (?)');
+  t.deepEqual(stmt.params, [evil, null]);
+});
+
+test('insert of rows with no column but the generated key', (t) => {
+  t.deepEqual(insertStatement(sqlite, 'tokens', [], [[], []], { keyColumn: 'id', returning: ['id'] }), {
+    sql: 'INSERT INTO "tokens" ("id") VALUES (NULL), (NULL) RETURNING "id"',
+    params: [],
+  });
+  t.is(insertStatement(pg, 'tokens', [], [[], []], { keyColumn: 'id', returning: ['id'] }).sql, 'INSERT INTO "tokens" ("id") VALUES (DEFAULT), (DEFAULT) RETURNING "id"');
+  t.is(insertStatement(mysql, 'tokens', [], [[]], { keyColumn: 'id' }).sql, 'INSERT INTO `tokens` (`id`) VALUES (DEFAULT)');
+});
+
+test('ignoreDuplicates: ON CONFLICT DO NOTHING, or a no-op ON DUPLICATE KEY UPDATE on MySQL', (t) => {
+  const rows = [[1, 2], [1, 3]];
+  const opts = { ignoreDuplicates: ['car_id', 'user_id'] };
+  t.deepEqual(insertStatement(sqlite, 'car_user', ['car_id', 'user_id'], rows, opts), {
+    sql: 'INSERT INTO "car_user" ("car_id", "user_id") VALUES (?, ?), (?, ?) ON CONFLICT DO NOTHING',
+    params: [1, 2, 1, 3],
+  });
+  t.is(insertStatement(pg, 'car_user', ['car_id', 'user_id'], rows, opts).sql, 'INSERT INTO "car_user" ("car_id", "user_id") VALUES (?, ?), (?, ?) ON CONFLICT DO NOTHING');
+  t.deepEqual(insertStatement(mysql, 'car_user', ['car_id', 'user_id'], rows, opts), {
+    sql: 'INSERT INTO `car_user` (`car_id`, `user_id`) VALUES (?, ?), (?, ?) ON DUPLICATE KEY UPDATE `car_id` = `car_id`',
+    params: [1, 2, 1, 3],
+  });
+});
+
+test('ignoreDuplicates with RETURNING: the conflict clause comes first', (t) => {
+  t.is(
+    insertStatement(pg, 'tags', ['name'], [['a']], { ignoreDuplicates: ['name'], returning: ['id'] }).sql,
+    'INSERT INTO "tags" ("name") VALUES (?) ON CONFLICT DO NOTHING RETURNING "id"',
+  );
+});
+
+// ---- UPDATE ----
+
+const nameAge = [
+  { name: 'name', type: 'string' as const },
+  { name: 'age', type: 'integer' as const },
+];
+
+test('a single row is a plain UPDATE', (t) => {
+  t.deepEqual(updateStatement(sqlite, 'users', ['id'], nameAge, [{ key: [1], values: ['Ann', 30] }]), {
+    sql: 'UPDATE "users" SET "name" = ?, "age" = ? WHERE "id" IN (?)',
+    params: ['Ann', 30, 1],
+  });
+  t.deepEqual(updateStatement(mysql, 'users', ['id'], nameAge.slice(0, 1), [{ key: [1], values: ['Ann'] }]), {
+    sql: 'UPDATE `users` SET `name` = ? WHERE `id` IN (?)',
+    params: ['Ann', 1],
+  });
+});
+
+const twoRows = [
+  { key: [1], values: ['Ann', 30] },
+  { key: [2], values: ['Bob', 40] },
+];
+
+test('several rows: one UPDATE with a CASE per column (SQLite)', (t) => {
+  t.deepEqual(updateStatement(sqlite, 'users', ['id'], nameAge, twoRows), {
+    sql:
+      'UPDATE "users" SET ' +
+      '"name" = CASE WHEN "id" = ? THEN ? WHEN "id" = ? THEN ? ELSE "name" END, ' +
+      '"age" = CASE WHEN "id" = ? THEN ? WHEN "id" = ? THEN ? ELSE "age" END ' +
+      'WHERE "id" IN (?, ?)',
+    params: [1, 'Ann', 2, 'Bob', 1, 30, 2, 40, 1, 2],
+  });
+});
+
+test('several rows on PostgreSQL: THEN values are CAST to the column type', (t) => {
+  t.deepEqual(updateStatement(pg, 'users', ['id'], nameAge, twoRows), {
+    sql:
+      'UPDATE "users" SET ' +
+      '"name" = CASE WHEN "id" = ? THEN CAST(? AS text) WHEN "id" = ? THEN CAST(? AS text) ELSE "name" END, ' +
+      '"age" = CASE WHEN "id" = ? THEN CAST(? AS integer) WHEN "id" = ? THEN CAST(? AS integer) ELSE "age" END ' +
+      'WHERE "id" IN (?, ?)',
+    params: [1, 'Ann', 2, 'Bob', 1, 30, 2, 40, 1, 2],
+  });
+});
+
+test('several rows on MySQL', (t) => {
+  t.deepEqual(updateStatement(mysql, 'users', ['id'], nameAge.slice(1), twoRows.map((r) => ({ key: r.key, values: [r.values[1]] }))), {
+    sql: 'UPDATE `users` SET `age` = CASE WHEN `id` = ? THEN ? WHEN `id` = ? THEN ? ELSE `age` END WHERE `id` IN (?, ?)',
+    params: [1, 30, 2, 40, 1, 2],
+  });
+});
+
+test('composite keys: parenthesised key match in CASE, row-value IN in WHERE', (t) => {
+  const rows = [
+    { key: [1, 10], values: [2020] },
+    { key: [2, 20], values: [2021] },
+  ];
+  t.deepEqual(updateStatement(pg, 'user_cars', ['user_id', 'car_id'], [{ name: 'since', type: 'integer' }], rows), {
+    sql:
+      'UPDATE "user_cars" SET "since" = CASE ' +
+      'WHEN ("user_id" = ? AND "car_id" = ?) THEN CAST(? AS integer) ' +
+      'WHEN ("user_id" = ? AND "car_id" = ?) THEN CAST(? AS integer) ' +
+      'ELSE "since" END WHERE ("user_id", "car_id") IN ((?, ?), (?, ?))',
+    params: [1, 10, 2020, 2, 20, 2021, 1, 10, 2, 20],
+  });
+  t.deepEqual(updateStatement(sqlite, 'user_cars', ['user_id', 'car_id'], [{ name: 'since', type: 'integer' }], rows.slice(0, 1)), {
+    sql: 'UPDATE "user_cars" SET "since" = ? WHERE ("user_id", "car_id") IN ((?, ?))',
+    params: [2020, 1, 10],
+  });
+});
+
+test('integer version column: incremented, and each row must still have the version it was read with', (t) => {
+  const version = { name: 'version', type: 'integer' as const };
+  t.deepEqual(updateStatement(sqlite, 'docs', ['id'], [{ name: 'title', type: 'string' }], [{ key: [1], values: ['T'], version: 3 }], version), {
+    sql: 'UPDATE "docs" SET "title" = ?, "version" = "version" + 1 WHERE ("id" = ? AND "version" = ?)',
+    params: ['T', 1, 3],
+  });
+  const rows = [
+    { key: [1], values: ['A'], version: 3 },
+    { key: [2], values: ['B'], version: 7 },
+  ];
+  t.deepEqual(updateStatement(mysql, 'docs', ['id'], [{ name: 'title', type: 'string' }], rows, version), {
+    sql:
+      'UPDATE `docs` SET `title` = CASE WHEN `id` = ? THEN ? WHEN `id` = ? THEN ? ELSE `title` END, `version` = `version` + 1 ' +
+      'WHERE (`id` = ? AND `version` = ?) OR (`id` = ? AND `version` = ?)',
+    params: [1, 'A', 2, 'B', 1, 3, 2, 7],
+  });
+});
+
+test('datetime version column: set to the given new value, matched against the old one', (t) => {
+  const old = '2024-01-01T00:00:00.000Z';
+  const next = '2024-01-02T00:00:00.000Z';
+  t.deepEqual(
+    updateStatement(sqlite, 'docs', ['id'], [{ name: 'title', type: 'string' }], [{ key: [1], values: ['T'], version: old }], { name: 'updated_at', type: 'datetime', next }),
+    {
+      sql: 'UPDATE "docs" SET "title" = ?, "updated_at" = ? WHERE ("id" = ? AND "updated_at" = ?)',
+      params: ['T', next, 1, old],
+    },
+  );
+});
+
+test('datetime version column without a given value: now, bound as the dialect stores datetimes', (t) => {
+  const before = Date.now();
+  const stmt = updateStatement(sqlite, 'docs', ['id'], [], [{ key: [1], values: [], version: 'x' }], { name: 'updated_at', type: 'datetime' });
+  t.is(stmt.sql, 'UPDATE "docs" SET "updated_at" = ? WHERE ("id" = ? AND "updated_at" = ?)');
+  // SQLite keeps datetimes as ISO-8601 text (a bare Date would be bound as epoch milliseconds and
+  // never equal the ISO text the next optimistic-lock check sends).
+  t.is(typeof stmt.params[0], 'string');
+  t.true(Date.parse(stmt.params[0] as string) >= before);
+  t.true(updateStatement(pg, 'docs', ['id'], [], [{ key: [1], values: [] }], { name: 'updated_at', type: 'datetime' }).params[0] instanceof Date);
+});
+
+// ---- DELETE ----
+
+test('delete by key: IN list per dialect', (t) => {
+  t.deepEqual(deleteStatement(sqlite, 'users', ['id'], [[1], [2], [3]]), { sql: 'DELETE FROM "users" WHERE "id" IN (?, ?, ?)', params: [1, 2, 3] });
+  t.deepEqual(deleteStatement(pg, 'users', ['id'], [[1]]), { sql: 'DELETE FROM "users" WHERE "id" IN (?)', params: [1] });
+  t.deepEqual(deleteStatement(mysql, 'users', ['id'], [[1], [2]]), { sql: 'DELETE FROM `users` WHERE `id` IN (?, ?)', params: [1, 2] });
+});
+
+test('delete by composite key: row-value IN', (t) => {
+  t.deepEqual(deleteStatement(pg, 'car_user', ['car_id', 'user_id'], [[1, 2], [3, 4]]), {
+    sql: 'DELETE FROM "car_user" WHERE ("car_id", "user_id") IN ((?, ?), (?, ?))',
+    params: [1, 2, 3, 4],
+  });
+  t.deepEqual(deleteStatement(mysql, 'car_user', ['car_id', 'user_id'], [[1, 2]]), {
+    sql: 'DELETE FROM `car_user` WHERE (`car_id`, `user_id`) IN ((?, ?))',
+    params: [1, 2],
+  });
+});
