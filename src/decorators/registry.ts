@@ -1,4 +1,4 @@
-import type { RawClassMetadata, RawProperty } from './raw-metadata.js';
+import { DECORATOR_OF, type RawClassMetadata, type RawProperty } from './raw-metadata.js';
 import type { HookName } from '../metadata/types.js';
 
 // Standard decorators hand member decorators `context.metadata`, an object per class that inherits
@@ -12,7 +12,7 @@ const byClass = new Map<Function, RawClassMetadata>();
 export const decoratedEntities: Function[] = [];
 
 function empty(standard: boolean): RawClassMetadata {
-  return { properties: new Map(), hooks: new Map(), uniques: [], indexes: [], standard };
+  return { properties: new Map(), hooks: new Map(), uniques: [], indexes: [], conflicts: new Map(), standard };
 }
 
 /** Legacy decorators see the class (or its prototype) directly. */
@@ -49,6 +49,7 @@ export function attachContextMetadata(ctor: Function, metadata: object | undefin
   if (existing && existing !== fromContext) {
     for (const [k, v] of fromContext.properties) existing.properties.set(k, v);
     for (const [k, v] of fromContext.hooks) existing.hooks.set(k, v);
+    for (const [k, v] of fromContext.conflicts) existing.conflicts.set(k, v);
     existing.uniques.push(...fromContext.uniques);
     existing.indexes.push(...fromContext.indexes);
     existing.standard = true;
@@ -59,10 +60,24 @@ export function attachContextMetadata(ctor: Function, metadata: object | undefin
 
 /** Raw metadata of a class itself (not its parents), if any decorator touched it. */
 export function getRawMetadata(ctor: Function): RawClassMetadata | undefined {
-  return byClass.get(ctor);
+  const known = byClass.get(ctor);
+  if (known) return known;
+  // A class with standard member decorators but no class decorator (a mapped base class) is never
+  // handed to attachContextMetadata; its record lives only in its own Symbol.metadata object.
+  const key = (Symbol as { metadata?: symbol }).metadata;
+  if (!key || !Object.prototype.hasOwnProperty.call(ctor, key)) return undefined;
+  const metadata = (ctor as unknown as Record<symbol, unknown>)[key];
+  if (typeof metadata !== 'object' || metadata === null || !Object.prototype.hasOwnProperty.call(metadata, RAW)) return undefined;
+  return (metadata as Record<symbol, RawClassMetadata>)[RAW];
 }
 
 export function addProperty(raw: RawClassMetadata, prop: RawProperty): void {
+  const existing = raw.properties.get(prop.name);
+  if (existing) {
+    // Decorators of one member apply bottom-up, so the one arriving now sits above the others.
+    const seen = raw.conflicts.get(prop.name) ?? [DECORATOR_OF[existing.kind]];
+    raw.conflicts.set(prop.name, [DECORATOR_OF[prop.kind], ...seen]);
+  }
   raw.properties.set(prop.name, prop);
 }
 

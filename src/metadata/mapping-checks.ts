@@ -1,27 +1,29 @@
 import { MetadataError } from '../errors/metadata-error.js';
 import { topologicalSort } from '../unit-of-work/topological-sort.js';
+import { snakeCase } from './naming-strategy.js';
 import type { EntityMetadata, ManyToOneProperty, OneToOneOwnerProperty } from './types.js';
 
 /** Two entities on one table, or two properties on one column: say which option separates them. */
 export function checkNameCollisions(entities: readonly EntityMetadata[]): void {
   const tables = new Map<string, string>();
-  const claim = (connection: string, table: string, owner: string, fix: string) => {
+  // `who` is reported as the culprit: the later claimant, which is the one the fix names.
+  const claim = (connection: string, table: string, label: string, who: { entity: string; property?: string }, fix: string) => {
     const key = `${connection}\u0000${table.toLowerCase()}`;
     const prev = tables.get(key);
-    if (prev) {
-      throw new MetadataError(
-        'NAME_COLLISION',
-        `${owner} and ${prev} both map to table '${table}'. ${fix}`,
-        { entity: owner.split('.')[0] },
-      );
-    }
-    tables.set(key, owner);
+    if (prev) throw new MetadataError('NAME_COLLISION', `${label} and ${prev} both map to table '${table}'. ${fix}`, who);
+    tables.set(key, label);
   };
-  for (const e of entities) claim(e.connection, e.tableName, e.name, `Set @Entity({ tableName }) on one of them.`);
+  for (const e of entities) claim(e.connection, e.tableName, e.name, { entity: e.name }, `Set @Entity({ tableName }) on one of them.`);
   for (const e of entities) {
     for (const p of e.properties) {
       if (p.kind !== 'm:n' || !p.owner || p.pivot.through) continue;
-      claim(p.pivot.connection, p.pivot.tableName, `${e.name}.${p.name}`, `Set pivotTable on ${e.name}.${p.name} (e.g. pivotTable: '${p.pivot.tableName}_${p.name}').`);
+      claim(
+        p.pivot.connection,
+        p.pivot.tableName,
+        `${e.name}.${p.name}`,
+        { entity: e.name, property: p.name },
+        `Set pivotTable on ${e.name}.${p.name} (e.g. pivotTable: '${p.pivot.tableName}_${snakeCase(p.name)}').`,
+      );
       const cols = new Set<string>();
       for (const c of [...p.pivot.joinColumns, ...p.pivot.inverseJoinColumns]) {
         if (cols.has(c.name)) {
@@ -69,16 +71,17 @@ export function checkInsertCycles(entities: readonly EntityMetadata[]): void {
   const result = topologicalSort(entities, (e) => (required.get(e) ?? []).map((p) => p.target));
   if (result.cycle) {
     const cycle = result.cycle;
-    const steps = cycle.map((e, i) => {
+    const edges = cycle.map((e, i) => {
       const next = cycle[(i + 1) % cycle.length]!;
-      const edge = (required.get(e) ?? []).find((p) => p.target === next)!;
-      return `${e.name}.${edge.name} → ${next.name}`;
+      return (required.get(e) ?? []).find((p) => p.target === next)!;
     });
+    const steps = edges.map((edge, i) => `${cycle[i]!.name}.${edge.name} → ${edge.target.name}`);
     throw new MetadataError(
       'FK_CYCLE',
       `Required foreign keys form a cycle that no insert order can satisfy: ${steps.join(', ')}. ` +
-        `Make one of these relations nullable (nullable: true) so joinery can insert NULL and update it after, or drop its constraint (constraints: false).`,
-      { entity: cycle[0]!.name },
+        `Make one of these relations nullable (nullable: true) so joinery can insert NULL and update it after` +
+        ` (constraints: false helps only where the referenced key is assigned by you, not generated).`,
+      { entity: cycle[0]!.name, property: edges[0]!.name },
     );
   }
 }

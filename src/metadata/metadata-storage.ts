@@ -3,15 +3,6 @@ import { constraintName } from './constraint-names.js';
 import type { JoinTableMetadata, MetadataSnapshot } from './metadata-storage-types.js';
 import type { EntityMetadata, ForeignKeyMetadata, ManyToManyProperty } from './types.js';
 
-function deepFreeze<T extends object>(o: T, seen = new Set<object>()): T {
-  if (seen.has(o)) return o;
-  seen.add(o);
-  for (const v of Object.values(o)) {
-    if (v && typeof v === 'object' && !(v instanceof Set) && !(v instanceof Map)) deepFreeze(v, seen);
-  }
-  return Object.freeze(o);
-}
-
 function joinTableOf(owner: EntityMetadata, p: ManyToManyProperty): JoinTableMetadata {
   const pv = p.pivot;
   const fks: ForeignKeyMetadata[] = [];
@@ -99,5 +90,3 @@ function deepFreezeShallowTargets(o: object): void {
   }
   Object.freeze(o);
 }
-
-void deepFreeze;
