@@ -63,6 +63,9 @@ export class Collection<T extends object> implements Iterable<T> {
     this.#property = property;
     this.#host = host;
     if (initialized !== undefined) this.#initialized = initialized;
+    // Items added while the owner was not managed were only recorded; now that the other side is
+    // known, let it follow (a child's FK, the owning side of a M:N).
+    for (const item of this.#added) host.propagate(this.owner, property, item, 'add');
     const pending = this.#pending;
     this.#pending = [];
     if (pending.length) this.add(...(pending as T[]));

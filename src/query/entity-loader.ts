@@ -157,7 +157,7 @@ export class EntityLoader {
   async #loadOneToMany(meta: EntityMetadata, prop: Extract<RelationProperty, { kind: '1:m' }>, owners: readonly object[]): Promise<object[]> {
     const fk = prop.target.propertiesByName[prop.mappedBy] as Extract<PropertyMetadata, { kind: 'm:1' }>;
     const keyed = keyedOwners(meta, owners);
-    const children = await this.#selectIn(prop.target, fk.joinColumns, [...keyed.keys()], prop.orderBy);
+    const children = await this.#selectIn(prop.target, fk.joinColumns, [...keyed.values()].map((k) => k.key), prop.orderBy);
     const groups = new Map<string, object[]>();
     for (const child of children) {
       const parent = (child as Record<string, unknown>)[prop.mappedBy];
@@ -167,7 +167,7 @@ export class EntityLoader {
       if (!list) groups.set(key, (list = []));
       list.push(child);
     }
-    for (const [key, owner] of keyed) collectionOf(owner, prop)._hydrate(groups.get(key) ?? []);
+    for (const [key, { owner }] of keyed) collectionOf(owner, prop)._hydrate(groups.get(key) ?? []);
     await this.uow().afterLoad(children);
     return children;
   }
@@ -176,13 +176,13 @@ export class EntityLoader {
     const mappedBy = (prop as { mappedBy: string }).mappedBy;
     const fk = prop.target.propertiesByName[mappedBy] as { joinColumns: readonly ColumnMetadata[] };
     const keyed = keyedOwners(meta, owners);
-    const found = await this.#selectIn(prop.target, fk.joinColumns, [...keyed.keys()]);
+    const found = await this.#selectIn(prop.target, fk.joinColumns, [...keyed.values()].map((k) => k.key));
     const byOwner = new Map<string, object>();
     for (const e of found) {
       const parent = (e as Record<string, unknown>)[mappedBy];
       if (parent && typeof parent === 'object') byOwner.set(keyOf(primaryKeyValues(meta, parent) ?? []), e);
     }
-    for (const [key, owner] of keyed) {
+    for (const [key, { owner }] of keyed) {
       const state = getState(owner)!;
       setToOneSilently(owner, state, prop.name, byOwner.get(key) ?? null);
     }
@@ -196,14 +196,14 @@ export class EntityLoader {
     const theirs = prop.owner ? pivot.inverseJoinColumns : pivot.joinColumns;
     const target = prop.target;
     const keyed = keyedOwners(meta, owners);
-    const keys = [...keyed.keys()];
+    const keys = [...keyed.values()].map((k) => k.key);
     const driver = this.#driver(target.connection);
     const d = new SqlDialect(driver.dialect);
     const found: object[] = [];
     const groups = new Map<string, object[]>();
     const ownerTypes = mine.map((c) => c.type);
     for (const part of chunk(keys, rowsPerStatement(mine.length, driver.maxParams - 10))) {
-      const params = part.flatMap((k) => splitKey(k, mine.length).map((v, i) => toDatabaseValue(ownerTypes[i]!, v, driver.dialect)));
+      const params = part.flatMap((k) => k.map((v, i) => toDatabaseValue(ownerTypes[i]!, v, driver.dialect)));
       const ownerCols = mine.map((c, i) => `${d.quote('p')}.${d.quote(c.name)} AS ${d.quote(`__owner${i}`)}`);
       const join = theirs.map((c, i) => `${d.quote('p')}.${d.quote(c.name)} = ${d.quote('e0')}.${d.quote(target.primaryKeyColumns[i]!)}`).join(' AND ');
       const order = orderColumns(target, prop.orderBy).map(([c, dir]) => `${d.quote('e0')}.${d.quote(c)} ${dir}`);
@@ -222,20 +222,20 @@ export class EntityLoader {
         list.push(entity);
       }
     }
-    for (const [key, owner] of keyed) collectionOf(owner, prop)._hydrate(groups.get(key) ?? []);
+    for (const [key, { owner }] of keyed) collectionOf(owner, prop)._hydrate(groups.get(key) ?? []);
     const unique = [...new Set(found)];
     await this.uow().afterLoad(unique);
     return unique;
   }
 
   /** SELECT target rows whose `columns` are in `keys` (identity-map keys of the parents). */
-  async #selectIn(target: EntityMetadata, columns: readonly ColumnMetadata[], keys: string[], orderBy?: SelectOptions['orderBy']): Promise<object[]> {
+  async #selectIn(target: EntityMetadata, columns: readonly ColumnMetadata[], keys: unknown[][], orderBy?: SelectOptions['orderBy']): Promise<object[]> {
     if (!keys.length) return [];
     const driver = this.#driver(target.connection);
     const d = new SqlDialect(driver.dialect);
     const out: object[] = [];
     for (const part of chunk(keys, rowsPerStatement(columns.length, driver.maxParams - 10))) {
-      const params = part.flatMap((k) => splitKey(k, columns.length).map((v, i) => toDatabaseValue(columns[i]!.type, v, driver.dialect)));
+      const params = part.flatMap((k) => k.map((v, i) => toDatabaseValue(columns[i]!.type, v, driver.dialect)));
       const where = { sql: d.inList(columns.map((c) => c.name), part.length, 'e0'), params };
       const stmt = this.builder(target.connection).select(target, undefined, { orderBy }, where);
       out.push(...this.hydrateRows(target, await this.run(target.connection, stmt)));
@@ -312,18 +312,13 @@ function addEager(meta: EntityMetadata, node: PathTree, seen: Set<EntityMetadata
 }
 
 /** Owners with a primary key, by identity-map key (new owners have nothing to load). */
-function keyedOwners(meta: EntityMetadata, owners: readonly object[]): Map<string, object> {
-  const out = new Map<string, object>();
-  for (const o of owners) {
-    const key = primaryKeyValues(meta, o);
-    if (key) out.set(keyOf(key), o);
+function keyedOwners(meta: EntityMetadata, owners: readonly object[]): Map<string, { owner: object; key: unknown[] }> {
+  const out = new Map<string, { owner: object; key: unknown[] }>();
+  for (const owner of owners) {
+    const key = primaryKeyValues(meta, owner);
+    if (key) out.set(keyOf(key), { owner, key });
   }
   return out;
-}
-
-/** Identity keys are joined strings; split them back into column values (numbers stay numbers where the type says). */
-function splitKey(key: string, n: number): string[] {
-  return n === 1 ? [key] : key.split('\u0001');
 }
 
 function collectionOf(owner: object, prop: RelationProperty): Collection<object> {

@@ -34,6 +34,8 @@ export class UnitOfWork implements CollectionHost {
   /** New entities (no key yet or not yet inserted), in persist order. */
   readonly #new = new Set<object>();
   readonly #removed = new Set<object>();
+  /** Owning sides of a 1:1 unlinked from an orphanRemoval inverse side: removed at flush if still unlinked. */
+  readonly #oneToOneOrphans = new Set<object>();
   #flushing = false;
   /** Collections whose load was requested in this tick: loaded together in one query per relation. */
   #pendingLoads: { collection: Collection<object>; resolve: () => void; reject: (e: unknown) => void }[] = [];
@@ -234,10 +236,17 @@ export class UnitOfWork implements CollectionHost {
 
   // ---------------------------------------------------------------- relations in memory
 
-  resolveItem(prop: OneToManyProperty | ManyToManyProperty, item: unknown): object {
+  resolveItem(prop: OneToManyProperty | ManyToManyProperty | ToOneProperty, item: unknown): object {
     if (item !== null && typeof item === 'object' && !(item instanceof Date) && !Array.isArray(item)) {
-      if (item instanceof (prop.target.class as new () => object) || getState(item)) return item;
-      return this.getReference(prop.target, item);
+      const state = getState(item);
+      if (state && state.owner !== this && state.status !== 'detached') {
+        throw new UsageError(
+          'FOREIGN_ENTITY',
+          `${prop.entity}.${prop.name} was given a ${state.meta.name} that another EntityManager manages. ` +
+            `Use the one from this EntityManager (em.getReference(${state.meta.name}, id) or a query).`,
+        );
+      }
+      if (state || item instanceof (prop.target.class as new () => object)) return item;
     }
     return this.getReference(prop.target, item);
   }
@@ -285,6 +294,9 @@ export class UnitOfWork implements CollectionHost {
       return;
     }
     const inverse = prop.owner ? prop.inversedBy : prop.mappedBy;
+    if (!prop.owner && prop.orphanRemoval && previous && typeof previous === 'object' && previous !== next) {
+      this.#oneToOneOrphans.add(previous);
+    }
     if (!inverse) return;
     if (previous && typeof previous === 'object') {
       const ps = getState(previous);
@@ -435,6 +447,12 @@ export class UnitOfWork implements CollectionHost {
         if (this.#removed.has(child)) into.push(child);
       }
     };
+    for (const orphan of this.#oneToOneOrphans) {
+      const state = getState(orphan);
+      const owning = state?.meta.properties.find((p) => p.kind === '1:1' && p.owner && p.inversedBy);
+      if (owning && (orphan as Record<string, unknown>)[owning.name] == null) take(orphan, frontier);
+    }
+    this.#oneToOneOrphans.clear();
     // Orphans: children taken out of an orphanRemoval collection.
     for (const entity of this.#managedEntities()) {
       const state = getState(entity)!;

@@ -215,3 +215,44 @@ forEachDialect(test, 'deleting a row still referenced without a cascade is a For
   t.is(err!.code, 'FOREIGN_KEY_VIOLATION');
   t.regex(err!.message, /posts|users/);
 });
+
+forEachDialect(test, 'items added before the owner is persisted still get their FK', async (t, db) => {
+  const { orm } = await setup(t, db);
+  const em = orm.em.fork();
+  const carl = new User();
+  carl.email = 'carl@x.io';
+  carl.passwordHash = 'h';
+  const post = new Post();
+  post.title = 'early';
+  carl.posts.add(post);
+  em.persist(carl);
+  t.is(post.author, carl);
+  await em.flush();
+  const loaded = await orm.em.fork().findOneOrFail(Post, { title: 'early' }, { populate: ['author'] });
+  t.is(loaded.author.email, 'carl@x.io');
+});
+
+forEachDialect(test, 'an entity of another EntityManager is refused by a collection', async (t, db) => {
+  const { orm, ids } = await setup(t, db);
+  const other = await orm.em.fork().findOneOrFail(Tag, ids.tags[0]);
+  const em = orm.em.fork();
+  const p1 = em.getReference(Post, ids.p1);
+  for (const op of [() => p1.tags.add(other), () => p1.tags.remove(other)]) {
+    const err = t.throws(op, { instanceOf: UsageError });
+    t.is(err!.code, 'FOREIGN_ENTITY');
+    t.regex(err!.message, /Post\.tags was given a Tag that another EntityManager manages/);
+  }
+});
+
+forEachDialect(test, 'unlinking a 1:1 from an orphanRemoval inverse side removes the owner row', async (t, db) => {
+  const { orm, ids } = await setup(t, db);
+  const em = orm.em.fork();
+  em.create(Profile, { bio: 'x', user: ids.ann });
+  await em.flush();
+  const em2 = orm.em.fork();
+  const ann = await em2.findOneOrFail(User, ids.ann, { populate: ['profile'] });
+  t.truthy(ann.profile);
+  ann.profile = null;
+  await em2.flush();
+  t.is(await orm.em.fork().count(Profile), 0);
+});
