@@ -13,6 +13,8 @@ export interface SelectOptions {
 }
 
 const ROOT = 'e0';
+/** What the criteria compiler returns for "no condition"; left out of the statement. */
+const MATCH_ALL = '1 = 1';
 
 /**
  * SELECT statements for entities, assembled with knex (it knows each dialect's LIMIT/OFFSET
@@ -33,8 +35,8 @@ export class SelectBuilder {
     const qb = this.driver.knex
       .queryBuilder()
       .select(meta.columns.map((c) => `${ROOT}.${c.name}`))
-      .from({ [ROOT]: meta.tableName })
-      .whereRaw(cond.sql, cond.params as never[]);
+      .from({ [ROOT]: meta.tableName });
+    if (cond.sql !== MATCH_ALL) qb.whereRaw(cond.sql, cond.params as never[]);
     if (extra) qb.whereRaw(extra.sql, extra.params as never[]);
     for (const [column, dir] of orderColumns(meta, options.orderBy)) qb.orderBy(`${ROOT}.${column}`, dir);
     if (options.limit !== undefined) qb.limit(checkCount('limit', meta, options.limit));
@@ -48,7 +50,8 @@ export class SelectBuilder {
     const compiler = new CriteriaCompiler(this.d);
     compiler.nextAlias();
     const cond = compiler.compile(meta, where, ROOT);
-    const qb = this.driver.knex.queryBuilder().count({ count: '*' }).from({ [ROOT]: meta.tableName }).whereRaw(cond.sql, cond.params as never[]);
+    const qb = this.driver.knex.queryBuilder().count({ count: '*' }).from({ [ROOT]: meta.tableName });
+    if (cond.sql !== MATCH_ALL) qb.whereRaw(cond.sql, cond.params as never[]);
     if (extra) qb.whereRaw(extra.sql, extra.params as never[]);
     const { sql, bindings } = qb.toSQL();
     return { sql, params: bindings as unknown[] };
