@@ -22,6 +22,10 @@ export interface CollectionOps<T> {
   readonly removed: ReadonlySet<T>;
   /** All links (or children) the database has for the owner are to go, before `added` is applied. */
   readonly cleared: boolean;
+  /** Through-entity values for links being added (`attach`). */
+  readonly pivot: ReadonlyMap<T, Readonly<Record<string, unknown>>>;
+  /** New through-entity values for links that stay (`updatePivot`). */
+  readonly pivotUpdates: ReadonlyMap<T, Readonly<Record<string, unknown>>>;
 }
 
 /**
@@ -45,6 +49,8 @@ export class Collection<T extends object> implements Iterable<T> {
   #added = new Set<T>();
   #removed = new Set<T>();
   #cleared = false;
+  #pivot = new Map<T, Record<string, unknown>>();
+  #pivotUpdates = new Map<T, Record<string, unknown>>();
   /** Items given before the owner was managed, resolved when it is attached. */
   #pending: unknown[] = [];
   #property?: OneToManyProperty | ManyToManyProperty;
@@ -89,6 +95,84 @@ export class Collection<T extends object> implements Iterable<T> {
     }
   }
 
+  /**
+   * Queue a link with values for the extra columns of the relation's `through` entity (Lucid's
+   * `attach`, Sequelize's `add(x, { through })`). If the link already exists, its values are
+   * updated instead.
+   *
+   * @example
+   * user.cars.attach(car, { since: 2020 });          // INSERT INTO user_cars (user_id, car_id, since) ...
+   */
+  attach(item: T | unknown, pivot: Record<string, unknown>): void {
+    const resolved = this.#resolve(item);
+    if (resolved === undefined) return;
+    this.#checkPivot(pivot);
+    this.add(resolved);
+    this.#ownerSide(resolved)?._setPivot(this.#ownerSideItem(resolved), { ...pivot }, 'insert');
+  }
+
+  /**
+   * Queue new values for the extra columns of an existing link's `through` row.
+   *
+   * @example
+   * user.cars.updatePivot(car, { since: 2021 });     // UPDATE user_cars SET since = ? WHERE ...
+   */
+  updatePivot(item: T | unknown, pivot: Record<string, unknown>): void {
+    const resolved = this.#resolve(item);
+    if (resolved === undefined) return;
+    this.#checkPivot(pivot);
+    this.#ownerSide(resolved)?._setPivot(this.#ownerSideItem(resolved), { ...pivot }, 'update');
+  }
+
+  /** @internal Record through-entity values on the owning side's queue. */
+  _setPivot(item: T, values: Record<string, unknown>, kind: 'insert' | 'update'): void {
+    if (kind === 'insert' || this.#added.has(item)) {
+      this.#pivot.set(item, { ...this.#pivot.get(item), ...values });
+    } else {
+      this.#pivotUpdates.set(item, { ...this.#pivotUpdates.get(item), ...values });
+    }
+  }
+
+  /** The collection whose queue is written: this one on the owning side, the item's on the inverse side. */
+  #ownerSide(item: T): Collection<object> | undefined {
+    const p = this.#property;
+    if (!p || p.kind !== 'm:n') return undefined;
+    if (p.owner) return this as unknown as Collection<object>;
+    const other = (item as Record<string, unknown>)[p.mappedBy!];
+    return other instanceof Collection ? other : undefined;
+  }
+
+  #ownerSideItem(item: T): T {
+    const p = this.#property;
+    return (p && p.kind === 'm:n' && !p.owner ? this.owner : item) as T;
+  }
+
+  #checkPivot(pivot: Record<string, unknown>): void {
+    const p = this.#property;
+    const label = this.#label();
+    if (!p) {
+      throw new UsageError('NOT_MANAGED', `${label}: pivot values need a managed owner. Persist the owner first (em.persist / em.create).`);
+    }
+    if (p.kind !== 'm:n' || !p.pivot.through) {
+      throw new UsageError(
+        'NO_PIVOT_COLUMNS',
+        `${label} has no through entity, so its links carry no values. Map it with { through: () => JoinEntity } to give the join table columns of its own.`,
+      );
+    }
+    const through = p.pivot.through;
+    const linkProps = new Set([p.pivot.ownerProperty, p.pivot.targetProperty]);
+    for (const key of Object.keys(pivot)) {
+      const prop = through.propertiesByName[key];
+      if (!prop || linkProps.has(key) || prop.kind === '1:m' || prop.kind === 'm:n') {
+        const allowed = through.properties.filter((x) => !linkProps.has(x.name) && (x.kind === 'scalar' || x.kind === 'm:1')).map((x) => x.name);
+        throw new UsageError(
+          'UNKNOWN_PIVOT_PROPERTY',
+          `${through.name}.${key} is not a column of the link ${label} can set. Settable: ${allowed.join(', ') || 'none'}.`,
+        );
+      }
+    }
+  }
+
   /** Queue items to be unlinked (1:N: the child's FK is set to NULL, or the child removed with `orphanRemoval`). */
   remove(...items: (T | unknown)[]): void {
     for (const raw of items) {
@@ -96,6 +180,8 @@ export class Collection<T extends object> implements Iterable<T> {
       if (item === undefined) continue;
       if (this.#added.has(item)) this.#added.delete(item);
       else this.#removed.add(item);
+      this.#pivot.delete(item);
+      this.#pivotUpdates.delete(item);
       this.#removeLocal(item);
       if (this.#property) this.#host!.propagate(this.owner, this.#property, item, 'remove');
     }
@@ -184,12 +270,12 @@ export class Collection<T extends object> implements Iterable<T> {
 
   /** @internal Queued changes since load / last flush. */
   _ops(): CollectionOps<T> {
-    return { added: this.#added, removed: this.#removed, cleared: this.#cleared };
+    return { added: this.#added, removed: this.#removed, cleared: this.#cleared, pivot: this.#pivot, pivotUpdates: this.#pivotUpdates };
   }
 
   /** @internal Whether anything is queued. */
   _dirty(): boolean {
-    return this.#cleared || this.#added.size > 0 || this.#removed.size > 0;
+    return this.#cleared || this.#added.size > 0 || this.#removed.size > 0 || this.#pivotUpdates.size > 0;
   }
 
   /** @internal After a successful flush the queue is written: forget it. */
@@ -197,6 +283,8 @@ export class Collection<T extends object> implements Iterable<T> {
     this.#added.clear();
     this.#removed.clear();
     this.#cleared = false;
+    this.#pivot.clear();
+    this.#pivotUpdates.clear();
   }
 
   /** @internal Set the loaded items; queued changes are applied on top. */
@@ -229,6 +317,8 @@ export class Collection<T extends object> implements Iterable<T> {
     } else {
       if (this.#added.has(item)) this.#added.delete(item);
       else this.#removed.add(item);
+      this.#pivot.delete(item);
+      this.#pivotUpdates.delete(item);
       this.#removeLocal(item);
     }
   }

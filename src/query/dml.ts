@@ -26,7 +26,13 @@ export function insertStatement(
   table: string,
   columns: readonly string[],
   rows: readonly (readonly unknown[])[],
-  options: { returning?: readonly string[]; keyColumn?: string; ignoreDuplicates?: readonly string[] } = {},
+  options: {
+    returning?: readonly string[];
+    keyColumn?: string;
+    ignoreDuplicates?: readonly string[];
+    /** On a duplicate of `conflict`, set `update` columns to the new row's values. */
+    upsert?: { conflict: readonly string[]; update: readonly string[] };
+  } = {},
 ): Statement {
   let sql: string;
   const params: unknown[] = [];
@@ -39,7 +45,14 @@ export function insertStatement(
     sql = `INSERT INTO ${d.quote(table)} (${columns.map((c) => d.quote(c)).join(', ')}) VALUES ${rows.map(() => tuple).join(', ')}`;
     for (const r of rows) for (const v of r) params.push(v);
   }
-  if (options.ignoreDuplicates) {
+  if (options.upsert) {
+    const { conflict, update } = options.upsert;
+    if (d.dialect === 'mysql') {
+      sql += ` ON DUPLICATE KEY UPDATE ${update.map((c) => `${d.quote(c)} = VALUES(${d.quote(c)})`).join(', ')}`;
+    } else {
+      sql += ` ON CONFLICT (${conflict.map((c) => d.quote(c)).join(', ')}) DO UPDATE SET ${update.map((c) => `${d.quote(c)} = excluded.${d.quote(c)}`).join(', ')}`;
+    }
+  } else if (options.ignoreDuplicates) {
     // A link that already exists is not an error: adding to a collection is idempotent.
     if (d.dialect === 'mysql') {
       const first = d.quote(options.ignoreDuplicates[0]!);

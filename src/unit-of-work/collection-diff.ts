@@ -10,6 +10,10 @@ export interface LinkDiff {
   readonly clear: boolean;
   readonly insert: readonly object[];
   readonly delete: readonly object[];
+  /** Through-entity values for inserted links (by item). */
+  readonly pivot: ReadonlyMap<object, Readonly<Record<string, unknown>>>;
+  /** New through-entity values for links that stay. */
+  readonly pivotUpdates: readonly (readonly [object, Readonly<Record<string, unknown>>])[];
 }
 
 /** FK writes for one OneToMany collection that was `set()` / `removeAll()` without being loaded. */
@@ -27,7 +31,7 @@ export interface ChildClear {
  * are skipped.
  */
 export function diffLinks(prop: ManyToManyProperty, ownerMeta: EntityMetadata, owner: object, ops: CollectionOps<object>): LinkDiff | undefined {
-  if (!ops.cleared && ops.added.size === 0 && ops.removed.size === 0) return undefined;
+  if (!ops.cleared && ops.added.size === 0 && ops.removed.size === 0 && ops.pivotUpdates.size === 0) return undefined;
   return {
     prop,
     ownerMeta,
@@ -35,5 +39,8 @@ export function diffLinks(prop: ManyToManyProperty, ownerMeta: EntityMetadata, o
     clear: ops.cleared,
     insert: [...ops.added],
     delete: ops.cleared ? [] : [...ops.removed],
+    pivot: ops.pivot,
+    // A link dropped by a clear has no row left to update.
+    pivotUpdates: ops.cleared ? [] : [...ops.pivotUpdates],
   };
 }

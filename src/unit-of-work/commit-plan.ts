@@ -18,6 +18,8 @@ export type CommitStep =
   | { readonly kind: 'child-clear'; readonly clears: readonly ChildClear[] }
   | { readonly kind: 'link-delete'; readonly diffs: readonly LinkDiff[] }
   | { readonly kind: 'link-insert'; readonly diffs: readonly LinkDiff[] }
+  /** New values for the extra columns of existing through-entity links. */
+  | { readonly kind: 'link-update'; readonly diffs: readonly LinkDiff[] }
   /** Before deletes: null FKs between rows being deleted, where they form a cycle. */
   | { readonly kind: 'unlink-before-delete'; readonly meta: EntityMetadata; readonly changeSets: readonly ChangeSet[]; readonly props: readonly ToOne[] }
   | { readonly kind: 'delete'; readonly meta: EntityMetadata; readonly changeSets: readonly ChangeSet[] };
@@ -29,7 +31,7 @@ export type CommitStep =
  * 2. fixups for the deferred FKs, now that every row exists;
  * 3. updates (the rows they point at exist; the rows they unlink are not yet gone);
  * 4. 1:N collection replacements, then join-table deletes before inserts (a link removed and
- *    re-added must end present);
+ *    re-added must end present), then new values of through-entity links that stay;
  * 5. deletes in reverse dependency order, so no row is deleted while another still points at it.
  */
 export function planCommit(changeSets: readonly ChangeSet[], links: readonly LinkDiff[], clears: readonly ChildClear[]): CommitStep[] {
@@ -54,6 +56,8 @@ export function planCommit(changeSets: readonly ChangeSet[], links: readonly Lin
   if (deletesLinks.length) steps.push({ kind: 'link-delete', diffs: deletesLinks });
   const insertsLinks = links.filter((l) => l.insert.length);
   if (insertsLinks.length) steps.push({ kind: 'link-insert', diffs: insertsLinks });
+  const updatesLinks = links.filter((l) => l.pivotUpdates.length);
+  if (updatesLinks.length) steps.push({ kind: 'link-update', diffs: updatesLinks });
   steps.push(...orderDeletes(deletes));
   return steps;
 }

@@ -2,7 +2,7 @@ import type { Driver, DriverTransaction, Statement, StatementResult } from '../d
 import { OptimisticLockError } from '../errors/driver-errors.js';
 import { primaryKeyValues } from '../entity/primary-key.js';
 import { fromDatabaseValue, toDatabaseValue } from '../entity/value-conversion.js';
-import type { ColumnMetadata, EntityMetadata, PivotMetadata, ScalarType } from '../metadata/types.js';
+import type { ColumnMetadata, Dialect, EntityMetadata, PivotMetadata, ScalarType } from '../metadata/types.js';
 import { chunk, deleteStatement, insertStatement, rowsPerStatement, updateStatement, type UpdateRow } from '../query/dml.js';
 import { SqlDialect } from '../query/sql-dialect.js';
 import { columnProperties, type ChangeSet, type ColumnProperty } from './change-sets.js';
@@ -96,6 +96,8 @@ export class Executor implements CommitExecutor {
         return this.#linkDelete(step.diffs, open, result);
       case 'link-insert':
         return this.#linkInsert(step.diffs, open, result);
+      case 'link-update':
+        return this.#linkUpdate(step.diffs, open, result);
       case 'delete':
         return this.#delete(step.meta, step.changeSets, open, result);
       default:
@@ -295,14 +297,61 @@ export class Executor implements CommitExecutor {
     for (const [pivot, group] of byPivot(diffs)) {
       const driver = this.#driver(pivot.connection);
       const d = this.#dialect(pivot.connection);
-      const cols = [...pivot.joinColumns, ...pivot.inverseJoinColumns].map((c) => c.name);
-      const rows: unknown[][] = [];
+      const linkCols = [...pivot.joinColumns, ...pivot.inverseJoinColumns].map((c) => c.name);
+      // Links with through-entity values carry extra columns; rows are grouped by which ones.
+      const groups = new Map<string, { extras: PivotColumn[]; rows: unknown[][] }>();
       for (const g of group) {
         const owner = this.#linkKey(pivot, 'owner', g.owner, g.ownerMeta, result);
-        for (const item of g.insert) rows.push([...owner, ...this.#linkKey(pivot, 'target', item, g.prop.target, result)]);
+        for (const item of g.insert) {
+          const values = g.pivot.get(item) ?? {};
+          const extras = pivotColumns(pivot, Object.keys(values));
+          const sig = extras.map((c) => c.column).join('\u0000');
+          let entry = groups.get(sig);
+          if (!entry) groups.set(sig, (entry = { extras, rows: [] }));
+          entry.rows.push([
+            ...owner,
+            ...this.#linkKey(pivot, 'target', item, g.prop.target, result),
+            ...extras.map((c) => c.value(values[c.property], driver.dialect, result)),
+          ]);
+        }
       }
-      for (const part of chunk(rows, rowsPerStatement(cols.length, driver.maxParams))) {
-        await this.#run(pivot.connection, insertStatement(d, pivot.tableName, cols, part, { ignoreDuplicates: cols }), open);
+      for (const { extras, rows } of groups.values()) {
+        const cols = [...linkCols, ...extras.map((c) => c.column)];
+        // Adding an existing plain link is a no-op; attaching with values sets them on it.
+        const conflict = extras.length ? { upsert: { conflict: linkCols, update: extras.map((c) => c.column) } } : { ignoreDuplicates: linkCols };
+        for (const part of chunk(rows, rowsPerStatement(cols.length, driver.maxParams))) {
+          await this.#run(pivot.connection, insertStatement(d, pivot.tableName, cols, part, conflict), open);
+        }
+      }
+    }
+  }
+
+  async #linkUpdate(diffs: readonly LinkDiff[], open: Map<string, DriverTransaction>, result: CommitResult): Promise<void> {
+    for (const [pivot, group] of byPivot(diffs)) {
+      const driver = this.#driver(pivot.connection);
+      const d = this.#dialect(pivot.connection);
+      const keyCols = [...pivot.joinColumns, ...pivot.inverseJoinColumns].map((c) => c.name);
+      const groups = new Map<string, { extras: PivotColumn[]; rows: UpdateRow[] }>();
+      for (const g of group) {
+        const owner = this.#linkKey(pivot, 'owner', g.owner, g.ownerMeta, result);
+        for (const [item, values] of g.pivotUpdates) {
+          const extras = pivotColumns(pivot, Object.keys(values));
+          if (!extras.length) continue;
+          const sig = extras.map((c) => c.column).join('\u0000');
+          let entry = groups.get(sig);
+          if (!entry) groups.set(sig, (entry = { extras, rows: [] }));
+          entry.rows.push({
+            key: [...owner, ...this.#linkKey(pivot, 'target', item, g.prop.target, result)],
+            values: extras.map((c) => c.value(values[c.property], driver.dialect, result)),
+          });
+        }
+      }
+      for (const { extras, rows } of groups.values()) {
+        const set = extras.map((c) => ({ name: c.column, type: c.type }));
+        const perRow = keyCols.length * (set.length + 1) + set.length;
+        for (const part of chunk(rows, rowsPerStatement(perRow, driver.maxParams))) {
+          await this.#run(pivot.connection, updateStatement(d, pivot.tableName, keyCols, set, part), open);
+        }
       }
     }
   }
@@ -315,6 +364,42 @@ export class Executor implements CommitExecutor {
       await this.#run(meta.connection, deleteStatement(d, meta.tableName, meta.primaryKeyColumns, part), open);
     }
   }
+}
+
+/** One extra column of a through entity, with how to bind a value for it. */
+interface PivotColumn {
+  readonly property: string;
+  readonly column: string;
+  readonly type: ScalarType;
+  value(value: unknown, dialect: Dialect, result: CommitResult): unknown;
+}
+
+/** Columns of the through entity for the given property names (scalars, or to-ones as FK columns). */
+function pivotColumns(pivot: PivotMetadata, names: readonly string[]): PivotColumn[] {
+  const through = pivot.through;
+  if (!through) return [];
+  const out: PivotColumn[] = [];
+  for (const name of [...names].sort()) {
+    const p = through.propertiesByName[name];
+    if (!p) continue;
+    if (p.kind === 'scalar') {
+      out.push({ property: name, column: p.column.name, type: p.type, value: (v, dialect) => toDatabaseValue(p.type, v, dialect) });
+    } else if (p.kind === 'm:1' || (p.kind === '1:1' && p.owner)) {
+      // A to-one of the through entity: each FK column takes its part of the related key.
+      p.joinColumns.forEach((c, i) =>
+        out.push({
+          property: name,
+          column: c.name,
+          type: c.type,
+          value: (v, dialect, result) => {
+            const key = v && typeof v === 'object' ? primaryKeyValues(p.target, v, result.generatedKeys) : v == null ? undefined : [v];
+            return toDatabaseValue(c.type, key?.[i] ?? null, dialect);
+          },
+        }),
+      );
+    }
+  }
+  return out;
 }
 
 function byPivot(diffs: readonly LinkDiff[]): Map<PivotMetadata, LinkDiff[]> {
@@ -335,6 +420,7 @@ function connectionsOf(step: CommitStep): string[] {
   switch (step.kind) {
     case 'link-delete':
     case 'link-insert':
+    case 'link-update':
       return step.diffs.map((d) => d.prop.pivot.connection);
     case 'child-clear':
       return step.clears.map((c) => c.prop.target.connection);

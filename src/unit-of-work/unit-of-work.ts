@@ -15,7 +15,7 @@ import { diffLinks, type ChildClear, type LinkDiff } from './collection-diff.js'
 import { planCommit } from './commit-plan.js';
 import type { CommitExecutor, CommitResult } from './executor.js';
 import { IdentityMap, keyOf } from './identity-map.js';
-import { validateChangeSets } from './validation.js';
+import { validateChangeSets, validateLinks } from './validation.js';
 
 /** Loads what collections and references need; implemented by the EntityManager's query side. */
 export interface EntityLoader {
@@ -384,9 +384,9 @@ export class UnitOfWork implements CollectionHost {
     await this.#runBeforeHooks();
     // 4. What to write (pure), and its validation before any SQL.
     const changeSets = computeChangeSets(this.#views());
-    const failures = validateChangeSets(changeSets);
-    if (failures.length) throw new ValidationError(failures);
     const { links, clears } = this.#collectionChanges();
+    const failures = [...validateChangeSets(changeSets), ...validateLinks(links)];
+    if (failures.length) throw new ValidationError(failures);
     if (!changeSets.length && !links.length && !clears.length) return;
     // 5. Order it (pure), then run it; memory is untouched until every transaction has committed.
     const steps = planCommit(changeSets, links, clears);
@@ -538,11 +538,10 @@ export class UnitOfWork implements CollectionHost {
           if (!p.owner) continue;
           const ops = coll._ops();
           const diff = diffLinks(p, state.meta, entity, {
-            added: ops.added,
+            ...ops,
             removed: new Set([...ops.removed].filter((x) => getState(x)?.status !== 'removed')),
-            cleared: ops.cleared,
           });
-          if (diff && (diff.clear || diff.insert.length || diff.delete.length)) links.push(diff);
+          if (diff && (diff.clear || diff.insert.length || diff.delete.length || diff.pivotUpdates.length)) links.push(diff);
         } else if (coll._ops().cleared && state.status !== 'new') {
           clears.push({ prop: p, owner: entity, keep: coll.isInitialized() ? coll.getItems() : [...coll._ops().added] });
         }

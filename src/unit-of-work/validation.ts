@@ -1,6 +1,7 @@
 import type { ValidationFailure } from '../errors/validation-error.js';
 import type { ScalarProperty } from '../metadata/types.js';
 import { columnProperties, type ChangeSet } from './change-sets.js';
+import type { LinkDiff } from './collection-diff.js';
 
 /**
  * Checks every insert and update of a flush before any SQL is sent and returns every failure,
@@ -105,4 +106,46 @@ function describe(v: unknown): string {
   if (typeof v === 'bigint') return `${v}n`;
   if (typeof v === 'object') return Array.isArray(v) ? 'an array' : 'an object';
   return `${typeof v} ${String(v)}`;
+}
+
+/**
+ * New links of a M:N with a `through` entity are rows of that entity: its required extra columns
+ * need values (`collection.attach(item, values)`), checked here before any SQL. Pure.
+ */
+export function validateLinks(links: readonly LinkDiff[]): ValidationFailure[] {
+  const failures: ValidationFailure[] = [];
+  for (const diff of links) {
+    const pivot = diff.prop.pivot;
+    const through = pivot.through;
+    if (!through) continue;
+    const required = columnProperties(through).filter(
+      (p) =>
+        p.name !== pivot.ownerProperty &&
+        p.name !== pivot.targetProperty &&
+        !p.nullable &&
+        !(p.kind === 'scalar' && (p.autoincrement || p.version || p.onCreate || p.column.default !== undefined || p.column.defaultRaw !== undefined)),
+    );
+    if (!required.length) continue;
+    for (const item of diff.insert) {
+      const values = diff.pivot.get(item) ?? {};
+      for (const p of required) {
+        if (values[p.name] !== undefined && values[p.name] !== null) continue;
+        failures.push({
+          entity: through.name,
+          property: p.name,
+          value: values[p.name],
+          rule: 'required',
+          message:
+            `${through.name}.${p.name} is required for a new ${diff.ownerMeta.name}.${diff.prop.name} link. ` +
+            `Add the link with its values: ${lowerFirst(diff.ownerMeta.name)}.${diff.prop.name}.attach(item, { ${p.name}: ... }).`,
+          instance: item,
+        });
+      }
+    }
+  }
+  return failures;
+}
+
+function lowerFirst(s: string): string {
+  return s.charAt(0).toLowerCase() + s.slice(1);
 }

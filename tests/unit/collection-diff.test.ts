@@ -19,10 +19,12 @@ const meta = discoverMetadata([Post, Tag]);
 const postMeta = meta.get(Post);
 const tags = postMeta.propertiesByName['tags'] as ManyToManyProperty;
 
-const ops = (o: { added?: object[]; removed?: object[]; cleared?: boolean }) => ({
+const ops = (o: { added?: object[]; removed?: object[]; cleared?: boolean; updates?: [object, Record<string, unknown>][] }) => ({
   added: new Set(o.added ?? []),
   removed: new Set(o.removed ?? []),
   cleared: o.cleared ?? false,
+  pivot: new Map<object, Record<string, unknown>>(),
+  pivotUpdates: new Map<object, Record<string, unknown>>(o.updates ?? []),
 });
 
 const post = new Post();
@@ -70,4 +72,12 @@ test('the diff is a copy: later queue changes do not leak into it', (t) => {
   const diff = diffLinks(tags, postMeta, post, queue);
   (queue.added as Set<object>).add(b);
   t.deepEqual(diff!.insert, [a]);
+});
+
+test('pivot updates alone make a diff; a clear drops them (no link row is left to update)', (t) => {
+  const only = diffLinks(tags, postMeta, post, ops({ updates: [[a, { weight: 2 }]] }));
+  t.deepEqual(only!.pivotUpdates, [[a, { weight: 2 }]]);
+  t.deepEqual([only!.insert, only!.delete, only!.clear], [[], [], false]);
+  const cleared = diffLinks(tags, postMeta, post, ops({ cleared: true, updates: [[a, { weight: 2 }]] }));
+  t.deepEqual(cleared!.pivotUpdates, []);
 });

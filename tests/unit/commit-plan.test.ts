@@ -287,16 +287,19 @@ test('phases run in order: inserts, updates, 1:N clears, link deletes, link inse
   const oldPost = make(Post, { id: 5, author: u });
   const gone = make(Post, { id: 6, author: u });
   const tag = make(Tag, { id: 3 });
-  const addOnly: LinkDiff = { prop: tagsProp, ownerMeta: postMeta, owner: newPost, clear: false, insert: [tag], delete: [] };
-  const removeOnly: LinkDiff = { prop: tagsProp, ownerMeta: postMeta, owner: oldPost, clear: false, insert: [], delete: [tag] };
-  const replace: LinkDiff = { prop: tagsProp, ownerMeta: postMeta, owner: u, clear: true, insert: [tag], delete: [] };
+  const none = { pivot: new Map(), pivotUpdates: [] };
+  const addOnly: LinkDiff = { prop: tagsProp, ownerMeta: postMeta, owner: newPost, clear: false, insert: [tag], delete: [], ...none };
+  const removeOnly: LinkDiff = { prop: tagsProp, ownerMeta: postMeta, owner: oldPost, clear: false, insert: [], delete: [tag], ...none };
+  const replace: LinkDiff = { prop: tagsProp, ownerMeta: postMeta, owner: u, clear: true, insert: [tag], delete: [], ...none };
+  const repivot: LinkDiff = { prop: tagsProp, ownerMeta: postMeta, owner: oldPost, clear: false, insert: [], delete: [], pivot: new Map(), pivotUpdates: [[tag, { weight: 1 }]] };
   const clear: ChildClear = { prop: postsProp, owner: u, keep: [] };
   const steps = planCommit(
     [del(postMeta, gone), update(postMeta, oldPost, { author: u }), insert(postMeta, newPost)],
-    [addOnly, removeOnly, replace],
+    [addOnly, removeOnly, replace, repivot],
     [clear],
   );
-  t.deepEqual(outline(steps), ['insert Post', 'update Post', 'child-clear', 'link-delete', 'link-insert', 'delete Post']);
+  t.deepEqual(outline(steps), ['insert Post', 'update Post', 'child-clear', 'link-delete', 'link-insert', 'link-update', 'delete Post']);
+  t.deepEqual((steps[5] as Extract<CommitStep, { kind: 'link-update' }>).diffs, [repivot]);
   const linkDelete = steps[3] as Extract<CommitStep, { kind: 'link-delete' }>;
   const linkInsert = steps[4] as Extract<CommitStep, { kind: 'link-insert' }>;
   // A link removed and re-added ends present because deletes run before inserts.
