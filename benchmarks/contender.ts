@@ -1,0 +1,32 @@
+import type { Store } from './fixtures.js';
+
+export const WORKLOADS = ['W1', 'W2', 'W3', 'W4', 'W5', 'W6'] as const;
+export type WorkloadId = (typeof WORKLOADS)[number];
+
+export const WORKLOAD_TITLES: Record<WorkloadId, string> = {
+  W1: 'insert 10,000 entities, one flush',
+  W2: 'find + hydrate 10,000 entities',
+  W3: 'change 1 field on 10,000, flush',
+  W4: 'remove 10,000, flush',
+  W5: '2,000 × findOne by PK (fresh fork)',
+  W6: '1,000 parents + populate 10,000 children',
+};
+
+/** One prepared repetition of a workload. */
+export interface Trial {
+  /** The timed part. */
+  run(): Promise<void>;
+  /** Untimed: throws a VerificationError unless `run` did all of its work. */
+  verify(): Promise<void>;
+}
+
+/** Something that performs the workloads: the raw driver baseline of a dialect, or joinery. */
+export interface Contender {
+  readonly label: 'raw' | 'joinery';
+  readonly store: Store;
+  /** Untimed set-up of one repetition (fixtures, loading what a write workload changes). */
+  prepare(workload: WorkloadId): Promise<Trial>;
+  /** W2 / W6 result for heap measurement (items already seeded): the loaded objects and how many entities they are. */
+  load(workload: 'W2' | 'W6'): Promise<{ keep: unknown; entities: number }>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,135 @@
+import Database from 'better-sqlite3';
+import { Joinery } from 'joinery';
+import { createConnection, createPool } from 'mysql2/promise';
+import pg from 'pg';
+import type { Contender } from './contender.js';
+import { ENTITIES } from './entities.js';
+import { seedAuthors, type BenchDialect, type Store } from './fixtures.js';
+import { JoineryContender } from './joinery-contender.js';
+import { mysqlStore, RawMysql } from './raw-mysql.js';
+import { pgStore, RawPg } from './raw-pg.js';
+import { RawSqlite, sqliteStore } from './raw-sqlite.js';
+
+export const PG_URL = process.env.BENCH_PG_URL || 'postgres://postgres@127.0.0.1:5432/joinery_bench';
+export const MYSQL_URL = process.env.BENCH_MYSQL_URL || 'mysql://root@127.0.0.1:3306/joinery_bench';
+const CONNECT_TIMEOUT_MS = 3000;
+
+/** Both contenders of one dialect on fresh tables (authors and books seeded), and the server version. */
+export interface DialectSetup {
+  readonly raw: Contender;
+  readonly joinery: Contender;
+  readonly version: string;
+}
+
+export async function openDialect(dialect: BenchDialect): Promise<DialectSetup> {
+  switch (dialect) {
+    case 'pg':
+      return openPg();
+    case 'mysql':
+      return openMysql();
+    case 'sqlite':
+      return openSqlite();
+  }
+}
+
+function databaseName(url: URL): string {
+  return decodeURIComponent(url.pathname.replace(/^\//, ''));
+}
+
+/** Identifier check for the database name we create: it goes into DDL unquoted-safe only. */
+function safeName(name: string): string {
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new Error(`database name '${name}' must be a plain identifier`);
+  return name;
+}
+
+async function openPg(): Promise<DialectSetup> {
+  const url = new URL(PG_URL);
+  const name = safeName(databaseName(url));
+  const adminUrl = new URL(PG_URL);
+  adminUrl.pathname = '/postgres';
+  const admin = new pg.Client({ connectionString: adminUrl.toString(), connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
+  await admin.connect();
+  try {
+    const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (!exists.rowCount) await admin.query(`CREATE DATABASE "${name}"`);
+  } finally {
+    await admin.end();
+  }
+  const orm = await Joinery.init({ entities: ENTITIES, client: 'pg', connection: PG_URL });
+  const pool = new pg.Pool({ connectionString: PG_URL, max: 10 });
+  return closingOnError([() => orm.close(), () => pool.end()], async () => {
+    await orm.schema.drop();
+    await orm.schema.create();
+    const store = pgStore(pool);
+    await seedAuthors(store);
+    const version = String((await store.exec('SHOW server_version'))[0]!.server_version);
+    return { raw: new RawPg(pool, store), joinery: new JoineryContender(orm, store), version: `PostgreSQL ${version}` };
+  });
+}
+
+async function openMysql(): Promise<DialectSetup> {
+  const url = new URL(MYSQL_URL);
+  const name = safeName(databaseName(url));
+  const options = {
+    host: url.hostname,
+    port: Number(url.port || 3306),
+    user: decodeURIComponent(url.username || 'root'),
+    password: decodeURIComponent(url.password),
+    connectTimeout: CONNECT_TIMEOUT_MS,
+  };
+  const admin = await createConnection(options);
+  try {
+    await admin.query(`CREATE DATABASE IF NOT EXISTS \`${name}\``);
+  } finally {
+    await admin.end();
+  }
+  const orm = await Joinery.init({ entities: ENTITIES, client: 'mysql', connection: MYSQL_URL });
+  // The settings joinery's own mysql2 connections use: UTC datetimes, sessions in UTC.
+  const pool = createPool({ ...options, database: name, timezone: 'Z', connectionLimit: 10 });
+  pool.on('connection', (conn) => void conn.query("SET time_zone = '+00:00'"));
+  return closingOnError([() => orm.close(), () => pool.end()], async () => {
+    await orm.schema.drop();
+    await orm.schema.create();
+    const store = mysqlStore(pool);
+    await seedAuthors(store);
+    const version = String((await store.exec('SELECT VERSION() AS v'))[0]!.v);
+    return { raw: new RawMysql(pool, store), joinery: new JoineryContender(orm, store), version: `${/mariadb/i.test(version) ? 'MariaDB' : 'MySQL'} ${version}` };
+  });
+}
+
+/** Each side has its own in-memory database with the same schema (joinery's DDL) and rows. */
+async function openSqlite(): Promise<DialectSetup> {
+  const orm = await Joinery.init({ entities: ENTITIES, client: 'sqlite', connection: { filename: ':memory:' } });
+  await orm.schema.create();
+  const joineryStore = driverStore(orm, 'sqlite');
+  await seedAuthors(joineryStore);
+  const db = new Database(':memory:');
+  db.pragma('foreign_keys = ON');
+  db.exec(orm.schema.getCreateSQL());
+  const rawStore = sqliteStore(db);
+  await seedAuthors(rawStore);
+  const version = String((db.prepare('SELECT sqlite_version() AS v').get() as { v: string }).v);
+  return { raw: new RawSqlite(db, rawStore), joinery: new JoineryContender(orm, joineryStore), version: `SQLite ${version} (better-sqlite3, in memory)` };
+}
+
+/** Runs `fn`; if it fails, closes what was opened for it before rethrowing (so the process can exit). */
+async function closingOnError<T>(closers: (() => Promise<unknown>)[], fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    for (const close of closers) await close().catch(() => undefined);
+    throw e;
+  }
+}
+
+/** A Store that runs through joinery's own connection (the only way into its in-memory SQLite). */
+function driverStore(orm: Joinery, dialect: BenchDialect): Store {
+  const driver = orm.getDriver();
+  return {
+    dialect,
+    itemsSeeded: false,
+    async exec(sql, params = []) {
+      return (await driver.execute({ sql, params })).rows;
+    },
+  };
+}

@@ -1,0 +1,131 @@
+// Data every contender starts from, and the SQL-level helpers that set it up and check results.
+// Nothing here is timed.
+
+export type BenchDialect = 'pg' | 'mysql' | 'sqlite';
+
+export const ITEMS = 10_000;
+export const LOOKUPS = 2_000;
+export const AUTHORS = 1_000;
+export const BOOKS_PER_AUTHOR = 10;
+
+/** Untimed SQL access to one database, `?` placeholders on every dialect. */
+export interface Store {
+  readonly dialect: BenchDialect;
+  exec(sql: string, params?: readonly unknown[]): Promise<Record<string, unknown>[]>;
+  /** Whether `items` holds exactly the seeded rows (so W2 and W5 can skip reseeding). */
+  itemsSeeded: boolean;
+}
+
+/** One row of `items` as the workloads create it (no key yet). */
+export interface ItemData {
+  name: string;
+  email: string;
+  score: number;
+  active: boolean;
+  createdAt: Date;
+}
+
+/** A loaded item, as the raw baselines build it (the same JS types joinery gives). */
+export interface ItemRecord extends ItemData {
+  id: number;
+}
+
+const EPOCH = Date.UTC(2024, 0, 1);
+
+export function itemData(i: number): ItemData {
+  return {
+    name: `item ${i}`,
+    email: `user${i}@example.com`,
+    score: (i * 7919) % 1000,
+    active: i % 2 === 0,
+    createdAt: new Date(EPOCH + i * 61_000),
+  };
+}
+
+export function allItemData(): ItemData[] {
+  return Array.from({ length: ITEMS }, (_, i) => itemData(i));
+}
+
+/** The new name W3 gives an item. */
+export function renamed(id: number): string {
+  return `renamed ${id}`;
+}
+
+/** A parameter as the database stores it (SQLite: booleans 0/1, datetimes as ISO text). */
+export function dbValue(dialect: BenchDialect, v: unknown): unknown {
+  if (typeof v === 'boolean') return dialect === 'pg' ? v : v ? 1 : 0;
+  if (v instanceof Date) return dialect === 'sqlite' ? v.toISOString() : v;
+  return v;
+}
+
+async function insertRows(store: Store, table: string, columns: string[], rows: unknown[][]): Promise<void> {
+  const per = 1000;
+  for (let i = 0; i < rows.length; i += per) {
+    const part = rows.slice(i, i + per);
+    const tuple = `(${columns.map(() => '?').join(', ')})`;
+    await store.exec(
+      `INSERT INTO ${table} (${columns.join(', ')}) VALUES ${part.map(() => tuple).join(', ')}`,
+      part.flat().map((v) => dbValue(store.dialect, v)),
+    );
+  }
+}
+
+export async function emptyItems(store: Store): Promise<void> {
+  if (store.dialect === 'pg') await store.exec('TRUNCATE items RESTART IDENTITY');
+  else if (store.dialect === 'mysql') await store.exec('TRUNCATE items');
+  else await store.exec('DELETE FROM items');
+  store.itemsSeeded = false;
+}
+
+/** `items` back to the seeded rows, unless it already is. */
+export async function seedItems(store: Store, force = false): Promise<void> {
+  if (store.itemsSeeded && !force) return;
+  await emptyItems(store);
+  const rows = allItemData().map((d) => [d.name, d.email, d.score, d.active, d.createdAt]);
+  await insertRows(store, 'items', ['name', 'email', 'score', 'active', 'created_at'], rows);
+  store.itemsSeeded = true;
+}
+
+/** W6: AUTHORS parents with BOOKS_PER_AUTHOR children each (read only, seeded once). */
+export async function seedAuthors(store: Store): Promise<void> {
+  await insertRows(store, 'authors', ['name'], Array.from({ length: AUTHORS }, (_, i) => [`author ${i}`]));
+  const ids = (await store.exec('SELECT id FROM authors ORDER BY id')).map((r) => Number(r.id));
+  const books: unknown[][] = [];
+  for (const id of ids) for (let j = 0; j < BOOKS_PER_AUTHOR; j++) books.push([`book ${id}.${j}`, 100 + j, id]);
+  await insertRows(store, 'books', ['title', 'pages', 'author_id'], books);
+}
+
+export async function count(store: Store, table: string, where = '', params: unknown[] = []): Promise<number> {
+  const rows = await store.exec(`SELECT COUNT(*) AS n FROM ${table}${where ? ` WHERE ${where}` : ''}`, params);
+  return Number(rows[0]!.n);
+}
+
+export async function itemIds(store: Store): Promise<number[]> {
+  return (await store.exec('SELECT id FROM items ORDER BY id')).map((r) => Number(r.id));
+}
+
+/** `LOOKUPS` existing ids in a fixed scattered order (W5). */
+export function lookupOrder(ids: readonly number[]): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < LOOKUPS; i++) out.push(ids[(i * 4_099) % ids.length]!);
+  return out;
+}
+
+export class VerificationError extends Error {}
+
+export function expect(ok: boolean, message: string): void {
+  if (!ok) throw new VerificationError(message);
+}
+
+export function expectEqual(actual: unknown, expected: unknown, what: string): void {
+  if (actual !== expected) throw new VerificationError(`${what}: expected ${String(expected)}, got ${String(actual)}`);
+}
+
+/** Checks that an item carries the JS types both contenders must produce. */
+export function expectItemShape(it: ItemRecord, what: string): void {
+  expect(
+    typeof it.id === 'number' && typeof it.name === 'string' && typeof it.email === 'string' &&
+      typeof it.score === 'number' && typeof it.active === 'boolean' && it.createdAt instanceof Date && !Number.isNaN(it.createdAt.getTime()),
+    `${what}: item ${JSON.stringify(it)} does not have the expected JS types`,
+  );
+}

@@ -1,0 +1,108 @@
+import type { Pool, PoolConnection, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
+import type { ItemData, ItemRecord, Store } from './fixtures.js';
+import { ITEM_COLUMNS, RawContender, slices, stitchAuthors, type AuthorRecord } from './raw-contender.js';
+
+// Rows per statement, the fastest of a few sizes when measured. A CASE update compares each row
+// with the WHEN list in turn (quadratic in the rows per statement), so it is kept short.
+const INSERT_ROWS = 5_000;
+const UPDATE_ROWS = 500;
+const DELETE_ROWS = 10_000;
+
+/** `n` copies of `tuple` joined by `separator`. */
+function marks(n: number, tuple = '?', separator = ', '): string {
+  return Array.from({ length: n }, () => tuple).join(separator);
+}
+
+function itemRecord(r: RowDataPacket): ItemRecord {
+  return { id: r.id as number, name: r.name as string, email: r.email as string, score: r.score as number, active: r.active === 1, createdAt: r.created_at as Date };
+}
+
+/**
+ * MySQL / MariaDB through mysql2/promise: a pool, `query` (values escaped into the text, as knex
+ * does), `timezone: 'Z'`.
+ */
+export class RawMysql extends RawContender {
+  constructor(
+    readonly pool: Pool,
+    readonly store: Store,
+  ) {
+    super();
+  }
+
+  async #transaction(fn: (conn: PoolConnection) => Promise<void>): Promise<void> {
+    const conn = await this.pool.getConnection();
+    try {
+      await conn.beginTransaction();
+      await fn(conn);
+      await conn.commit();
+    } catch (e) {
+      await conn.rollback();
+      throw e;
+    } finally {
+      conn.release();
+    }
+  }
+
+  protected async insertItems(data: readonly ItemData[]): Promise<ItemRecord[]> {
+    const items: ItemRecord[] = data.map((d) => ({ id: 0, ...d }));
+    await this.#transaction(async (conn) => {
+      for (const part of slices(items, INSERT_ROWS)) {
+        const params: unknown[] = [];
+        for (const it of part) params.push(it.name, it.email, it.score, it.active, it.createdAt);
+        const [res] = await conn.query<ResultSetHeader>(`INSERT INTO items (name, email, score, active, created_at) VALUES ${marks(part.length, '(?, ?, ?, ?, ?)')}`, params);
+        // InnoDB hands a multi-row INSERT consecutive ids starting at insertId.
+        for (let i = 0; i < part.length; i++) part[i]!.id = res.insertId + i;
+      }
+    });
+    return items;
+  }
+
+  protected async findAllItems(): Promise<ItemRecord[]> {
+    const [rows] = await this.pool.query<RowDataPacket[]>(`SELECT ${ITEM_COLUMNS} FROM items`);
+    return rows.map(itemRecord);
+  }
+
+  protected async updateNames(items: readonly ItemRecord[]): Promise<void> {
+    await this.#transaction(async (conn) => {
+      for (const part of slices(items, UPDATE_ROWS)) {
+        const params: unknown[] = [];
+        for (const it of part) params.push(it.id, it.name);
+        for (const it of part) params.push(it.id);
+        await conn.query(`UPDATE items SET name = CASE id ${marks(part.length, 'WHEN ? THEN ?', ' ')} END WHERE id IN (${marks(part.length)})`, params);
+      }
+    });
+  }
+
+  protected async deleteItems(ids: readonly number[]): Promise<void> {
+    await this.#transaction(async (conn) => {
+      for (const part of slices(ids, DELETE_ROWS)) await conn.query(`DELETE FROM items WHERE id IN (${marks(part.length)})`, [...part]);
+    });
+  }
+
+  protected async findItem(id: number): Promise<ItemRecord | null> {
+    const [rows] = await this.pool.query<RowDataPacket[]>(`SELECT ${ITEM_COLUMNS} FROM items WHERE id = ?`, [id]);
+    return rows.length ? itemRecord(rows[0]!) : null;
+  }
+
+  protected async findAuthorsWithBooks(): Promise<AuthorRecord[]> {
+    const [authors] = await this.pool.query<RowDataPacket[]>('SELECT id, name FROM authors');
+    const ids = authors.map((a) => a.id as number);
+    const [books] = await this.pool.query<RowDataPacket[]>(`SELECT id, title, pages, author_id FROM books WHERE author_id IN (${marks(ids.length)})`, ids);
+    return stitchAuthors(authors, books);
+  }
+
+  close(): Promise<void> {
+    return this.pool.end();
+  }
+}
+
+export function mysqlStore(pool: Pool): Store {
+  return {
+    dialect: 'mysql',
+    itemsSeeded: false,
+    async exec(sql, params = []) {
+      const [rows] = await pool.query(sql, params as unknown[]);
+      return Array.isArray(rows) ? (rows as Record<string, unknown>[]) : [];
+    },
+  };
+}

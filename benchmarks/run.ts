@@ -1,0 +1,241 @@
+// joinery against hand-written SQL on the raw drivers: `npm run bench [-- options]`. See README.md.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { WORKLOADS, type Contender, type WorkloadId } from './contender.js';
+import { openDialect } from './databases.js';
+import { seedItems, type BenchDialect } from './fixtures.js';
+import { heapTable, median, timingTable, type HeapSample, type Sample } from './report.js';
+
+const USAGE = `Usage: npm run bench -- [options]
+  --quick              1 warm-up round and 5 measured rounds (default: 2 and 10)
+  --reps N             measured rounds
+  --warmup N           warm-up rounds
+  --dialects LIST      comma-separated, of pg,mysql,sqlite (default: all three)
+  --workloads LIST     comma-separated, of W1..W6 (default: all)
+  --only raw|joinery   run one contender (for profiling)
+  --no-heap            skip the heap-per-entity measurement
+  --json FILE          also write every sample as JSON
+  --profile DIR        write a CPU profile of each measured run (the timed part only) to DIR;
+                       summarise with: node build/benchmarks/profile-summary.js DIR/<name>*.cpuprofile`;
+
+interface Options {
+  reps: number;
+  warmup: number;
+  dialects: BenchDialect[];
+  workloads: WorkloadId[];
+  only?: 'raw' | 'joinery';
+  heap: boolean;
+  json?: string;
+  cpuProf?: string;
+}
+
+function options(): Options {
+  const { values } = parseArgs({
+    options: {
+      quick: { type: 'boolean', default: false },
+      reps: { type: 'string' },
+      warmup: { type: 'string' },
+      dialects: { type: 'string', default: 'pg,mysql,sqlite' },
+      workloads: { type: 'string', default: WORKLOADS.join(',') },
+      only: { type: 'string' },
+      'no-heap': { type: 'boolean', default: false },
+      json: { type: 'string' },
+      profile: { type: 'string' },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    process.exit(0);
+  }
+  const list = <T extends string>(raw: string, allowed: readonly T[], what: string): T[] =>
+    raw.split(',').map((x) => {
+      const v = x.trim() as T;
+      if (!allowed.includes(v)) throw new Error(`unknown ${what} '${x}'; expected one of ${allowed.join(', ')}\n${USAGE}`);
+      return v;
+    });
+  const int = (raw: string | undefined, fallback: number, min: number): number => {
+    if (raw === undefined) return fallback;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < min) throw new Error(`expected an integer ≥ ${min}, got '${raw}'`);
+    return n;
+  };
+  if (values.only !== undefined && values.only !== 'raw' && values.only !== 'joinery') throw new Error(`--only takes raw or joinery\n${USAGE}`);
+  return {
+    reps: int(values.reps, values.quick ? 5 : 10, 1),
+    warmup: int(values.warmup, values.quick ? 1 : 2, 0),
+    dialects: list(values.dialects, ['pg', 'mysql', 'sqlite'] as const, 'dialect'),
+    workloads: list(values.workloads, WORKLOADS, 'workload'),
+    only: values.only as Options['only'],
+    heap: !values['no-heap'],
+    json: values.json,
+    cpuProf: values.profile,
+  };
+}
+
+const gc: (() => void) | undefined = (globalThis as { gc?: () => void }).gc;
+
+function collect(): void {
+  if (gc) {
+    gc();
+    gc();
+  }
+}
+
+/** Records CPU profiles of the timed runs only (set-up and verification stay out of them). */
+class Profiler {
+  readonly #session = new Session();
+  #started = false;
+
+  constructor(readonly dir: string) {
+    mkdirSync(dir, { recursive: true });
+  }
+
+  async start(): Promise<void> {
+    if (!this.#started) {
+      this.#session.connect();
+      await this.#session.post('Profiler.enable');
+      await this.#session.post('Profiler.setSamplingInterval', { interval: 100 });
+      this.#started = true;
+    }
+    await this.#session.post('Profiler.start');
+  }
+
+  async stop(name: string): Promise<void> {
+    const { profile } = await this.#session.post('Profiler.stop');
+    writeFileSync(join(this.dir, `${name}.cpuprofile`), JSON.stringify(profile));
+  }
+}
+
+/** One repetition: untimed set-up, a collection, the timed run, untimed verification. */
+async function trial(c: Contender, w: WorkloadId, profile?: { profiler: Profiler; name: string }): Promise<{ ms: number; cpuMs: number }> {
+  const t = await c.prepare(w);
+  collect();
+  if (profile) await profile.profiler.start();
+  const cpu = process.cpuUsage();
+  const started = performance.now();
+  await t.run();
+  const ms = performance.now() - started;
+  const used = process.cpuUsage(cpu);
+  if (profile) await profile.profiler.stop(profile.name);
+  await t.verify();
+  return { ms, cpuMs: (used.user + used.system) / 1000 };
+}
+
+async function heapPerEntity(c: Contender, w: 'W2' | 'W6'): Promise<number> {
+  collect();
+  const before = process.memoryUsage().heapUsed;
+  const loaded = await c.load(w);
+  collect();
+  const after = process.memoryUsage().heapUsed;
+  // `loaded` (and what it keeps) is still referenced here, so it is alive while heapUsed is read.
+  return (after - before) / loaded.entities;
+}
+
+function progress(text: string): void {
+  process.stderr.write(text);
+}
+
+async function main(): Promise<void> {
+  const opts = options();
+  const samples: Sample[] = [];
+  const heap: HeapSample[] = [];
+  const versions: string[] = [];
+  const ran: BenchDialect[] = [];
+  const skipped: string[] = [];
+  const started = performance.now();
+  const profiler = opts.cpuProf ? new Profiler(opts.cpuProf) : undefined;
+  if (opts.heap && !gc) progress('bench: heap per entity needs node --expose-gc; skipping it\n');
+
+  for (const dialect of opts.dialects) {
+    let setup;
+    try {
+      setup = await openDialect(dialect);
+    } catch (e) {
+      const why = `${dialect}: ${e instanceof Error ? e.message : String(e)}`;
+      skipped.push(why);
+      progress(`\n!!! bench: ${dialect} NOT MEASURED (${why})\n\n`);
+      continue;
+    }
+    ran.push(dialect);
+    versions.push(setup.version);
+    const contenders = [setup.raw, setup.joinery].filter((c) => !opts.only || c.label === opts.only);
+    try {
+      const record = (w: WorkloadId, c: Contender): Sample => {
+        let s = samples.find((x) => x.dialect === dialect && x.workload === w && x.contender === c.label);
+        if (!s) samples.push((s = { dialect, workload: w, contender: c.label, ms: [], cpuMs: [] }));
+        return s;
+      };
+      progress(`${dialect} (${setup.version}): warm-up`);
+      for (let i = 0; i < opts.warmup; i++) {
+        for (const w of opts.workloads) for (const c of contenders) await trial(c, w);
+        progress('.');
+      }
+      progress(' measuring');
+      for (let rep = 0; rep < opts.reps; rep++) {
+        for (const w of opts.workloads) {
+          // Alternate who goes first, so neither always runs on a warmer cache or a fresher heap.
+          const order = rep % 2 ? [...contenders].reverse() : contenders;
+          for (const c of order) {
+            const profile = profiler && { profiler, name: `${dialect}-${w}-${c.label}-${rep + 1}` };
+            const { ms, cpuMs } = await trial(c, w, profile);
+            const s = record(w, c);
+            s.ms.push(ms);
+            s.cpuMs.push(cpuMs);
+          }
+        }
+        progress('.');
+      }
+      if (opts.heap && gc) {
+        progress(' heap');
+        for (const w of (['W2', 'W6'] as const).filter((x) => opts.workloads.includes(x))) {
+          for (const c of contenders) {
+            await seedItems(c.store);
+            const values: number[] = [];
+            for (let i = 0; i < 3; i++) values.push(await heapPerEntity(c, w));
+            heap.push({ dialect, workload: w, contender: c.label, bytesPerEntity: values });
+          }
+        }
+      }
+      progress(' done\n');
+    } finally {
+      for (const c of [setup.raw, setup.joinery]) await c.close();
+    }
+  }
+
+  const seconds = (performance.now() - started) / 1000;
+  const out = [
+    `## joinery vs raw driver`,
+    '',
+    `${opts.reps} measured round${opts.reps === 1 ? '' : 's'} after ${opts.warmup} warm-up; median ms (min–max); ${seconds.toFixed(0)} s in all.`,
+    `Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}; ${versions.join('; ')}.`,
+    '',
+    timingTable(samples, ran, opts.workloads),
+    '',
+    'CPU time of the benchmark process during the same runs (user + system; the database servers not included):',
+    '',
+    timingTable(samples, ran, opts.workloads, 'cpuMs'),
+  ];
+  const heapMd = heapTable(heap, ran);
+  if (heapMd) out.push('', 'Retained heap per loaded entity (after gc; W6 counts parents and children):', '', heapMd);
+  if (skipped.length) out.push('', ...skipped.map((s) => `**Not measured** — ${s}`));
+  console.log(out.join('\n'));
+  if (opts.json) {
+    writeFileSync(
+      opts.json,
+      JSON.stringify({ node: process.version, cpus: cpus().length, versions, reps: opts.reps, warmup: opts.warmup, samples, heap, medians: medians(samples) }, null, 2),
+    );
+  }
+}
+
+function medians(samples: readonly Sample[]): Record<string, number> {
+  return Object.fromEntries(samples.map((s) => [`${s.dialect} ${s.workload} ${s.contender}`, median(s.ms)]));
+}
+
+main().catch((e: unknown) => {
+  console.error(e instanceof Error ? (e.stack ?? e.message) : e);
+  process.exit(1);
+});
