@@ -72,23 +72,37 @@ export interface UpdateRow {
   readonly version?: unknown;
 }
 
+/** A column and its type (PostgreSQL needs the type to read a VALUES list). */
+export interface TypedColumn {
+  readonly name: string;
+  readonly type: ScalarType;
+}
+
+/** Most rows one CASE-based UPDATE should carry: matching each row against the WHEN list is quadratic. */
+export const MAX_CASE_UPDATE_ROWS = 500;
+
 /**
- * UPDATE of many rows that change the same columns to different values, in one statement:
- * `SET c = CASE WHEN k = ? THEN ? ... END WHERE k IN (...)`. A single row gets a plain UPDATE.
- * With `version`, each row also matches its expected version and the column is incremented (an
- * integer) or set to `version.next` (a datetime, already converted for the dialect; the current
- * time when not given).
+ * UPDATE of many rows that change the same columns to different values, in one statement. A single
+ * row gets a plain UPDATE. Several rows join a VALUES list on PostgreSQL and SQLite
+ * (`UPDATE t SET c = v.c FROM (VALUES ...) v WHERE t.k = v.k`), which the database matches by key
+ * in linear time; MySQL/MariaDB get `SET c = CASE WHEN k = ? THEN ? ... END` (callers keep those
+ * to {@link MAX_CASE_UPDATE_ROWS} rows). With `version`, each row also matches its expected
+ * version and the column is incremented (an integer) or set to `version.next` (a datetime, already
+ * converted for the dialect; the current time when not given).
  */
 export function updateStatement(
   d: SqlDialect,
   table: string,
-  keyColumns: readonly string[],
-  setColumns: readonly { name: string; type: ScalarType }[],
+  keyColumns: readonly TypedColumn[],
+  setColumns: readonly TypedColumn[],
   rows: readonly UpdateRow[],
-  version?: { name: string; type: ScalarType; next?: unknown },
+  version?: TypedColumn & { next?: unknown },
 ): Statement {
+  const versionNext =
+    version?.type === 'datetime' ? (version.next !== undefined ? version.next : toDatabaseValue('datetime', new Date(), d.dialect)) : undefined;
+  if (rows.length > 1 && d.dialect !== 'mysql') return updateFromValues(d, table, keyColumns, setColumns, rows, version, versionNext);
   const params: unknown[] = [];
-  const keyMatch = keyColumns.map((c) => `${d.quote(c)} = ?`).join(' AND ');
+  const keyMatch = keyColumns.map((c) => `${d.quote(c.name)} = ?`).join(' AND ');
   const sets: string[] = [];
   if (rows.length === 1) {
     const row = rows[0]!;
@@ -110,21 +124,66 @@ export function updateStatement(
     sets.push(version.type === 'datetime' ? `${v} = ?` : `${v} = ${v} + 1`);
     // Bound like every other datetime of the dialect (ISO text on SQLite, where a bare Date would be
     // bound as epoch milliseconds), so the next update's `version = ?` compares like with like.
-    if (version.type === 'datetime') params.push(version.next !== undefined ? version.next : toDatabaseValue('datetime', new Date(), d.dialect));
+    if (version.type === 'datetime') params.push(versionNext);
   }
   let where: string;
   if (version) {
     where = rows.map(() => `(${keyMatch} AND ${d.quote(version.name)} = ?)`).join(' OR ');
     for (const r of rows) params.push(...r.key, r.version);
   } else {
-    where = d.inList(keyColumns, rows.length);
+    where = d.inList(keyColumns.map((c) => c.name), rows.length);
     for (const r of rows) params.push(...r.key);
   }
   return { sql: `UPDATE ${d.quote(table)} SET ${sets.join(', ')} WHERE ${where}`, params };
 }
 
-/** DELETE of rows by key: `WHERE k IN (...)` or `(k1, k2) IN ((?, ?), ...)`. */
+function updateFromValues(
+  d: SqlDialect,
+  table: string,
+  keyColumns: readonly TypedColumn[],
+  setColumns: readonly TypedColumn[],
+  rows: readonly UpdateRow[],
+  version: TypedColumn | undefined,
+  versionNext: unknown,
+): Statement {
+  const pg = d.dialect === 'pg';
+  const columns: TypedColumn[] = [...keyColumns, ...setColumns, ...(version ? [version] : [])];
+  // SQLite names VALUES columns column1, column2, ...; PostgreSQL takes an alias list.
+  const names = columns.map((_, i) => (pg ? `c${i}` : `column${i + 1}`));
+  const ref = (i: number) => `${d.quote('v')}.${d.quote(names[i]!)}`;
+  const target = pg ? d.quote('x') : d.quote(table);
+  const params: unknown[] = [];
+  const sets = setColumns.map((c, i) => `${d.quote(c.name)} = ${ref(keyColumns.length + i)}`);
+  if (version) {
+    const v = d.quote(version.name);
+    if (version.type === 'datetime') {
+      sets.push(`${v} = ?`);
+      params.push(versionNext);
+    } else {
+      sets.push(`${v} = ${target}.${v} + 1`);
+    }
+  }
+  // Only the first row's placeholders need a type: PostgreSQL resolves each VALUES column from it.
+  const first = `(${columns.map((c) => (pg ? d.typedParam(c.type) : '?')).join(', ')})`;
+  const rest = `(${placeholders(columns.length)})`;
+  const tuples = rows.map((_, i) => (i === 0 ? first : rest)).join(', ');
+  for (const r of rows) params.push(...r.key, ...r.values, ...(version ? [r.version] : []));
+  const match = keyColumns.map((c, i) => `${target}.${d.quote(c.name)} = ${ref(i)}`);
+  if (version) match.push(`${target}.${d.quote(version.name)} = ${ref(columns.length - 1)}`);
+  const alias = pg ? ` AS ${d.quote('v')}(${names.map((n) => d.quote(n)).join(', ')})` : ` AS ${d.quote('v')}`;
+  const head = pg ? `UPDATE ${d.quote(table)} AS ${target}` : `UPDATE ${d.quote(table)}`;
+  return { sql: `${head} SET ${sets.join(', ')} FROM (VALUES ${tuples})${alias} WHERE ${match.join(' AND ')}`, params };
+}
+
+/**
+ * DELETE of rows by key: `WHERE k IN (...)` or `(k1, k2) IN ((?, ?), ...)`; on PostgreSQL a
+ * single-column key is one array parameter, `WHERE k = ANY(?)`, which spares binding and parsing
+ * thousands of placeholders.
+ */
 export function deleteStatement(d: SqlDialect, table: string, keyColumns: readonly string[], keys: readonly (readonly unknown[])[]): Statement {
+  if (d.dialect === 'pg' && keyColumns.length === 1) {
+    return { sql: `DELETE FROM ${d.quote(table)} WHERE ${d.quote(keyColumns[0]!)} = ANY(?)`, params: [keys.map((k) => k[0])] };
+  }
   const params: unknown[] = [];
   for (const k of keys) params.push(...k);
   return { sql: `DELETE FROM ${d.quote(table)} WHERE ${d.inList(keyColumns, keys.length)}`, params };

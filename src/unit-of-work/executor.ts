@@ -3,7 +3,7 @@ import { OptimisticLockError } from '../errors/driver-errors.js';
 import { primaryKeyValues } from '../entity/primary-key.js';
 import { fromDatabaseValue, toDatabaseValue } from '../entity/value-conversion.js';
 import type { ColumnMetadata, Dialect, EntityMetadata, PivotMetadata, ScalarType } from '../metadata/types.js';
-import { chunk, deleteStatement, insertStatement, rowsPerStatement, updateStatement, type UpdateRow } from '../query/dml.js';
+import { chunk, deleteStatement, insertStatement, MAX_CASE_UPDATE_ROWS, rowsPerStatement, updateStatement, type TypedColumn, type UpdateRow } from '../query/dml.js';
 import { SqlDialect } from '../query/sql-dialect.js';
 import { columnProperties, type ChangeSet, type ColumnProperty } from './change-sets.js';
 import type { CommitStep } from './commit-plan.js';
@@ -119,8 +119,9 @@ export class Executor implements CommitExecutor {
     const key = primaryKeyValues(meta, entity, result.generatedKeys);
     if (!key) throw new Error(`joinery: ${meta.name} has no primary key value at flush`);
     const dialect = this.#driver(meta.connection).dialect;
-    const cols = keyColumnMeta(meta);
-    return key.map((v, i) => toDatabaseValue(cols[i]!.type, v, dialect));
+    const cols = keyColumnsOf(meta);
+    for (let i = 0; i < key.length; i++) key[i] = toDatabaseValue(cols[i]!.type, key[i], dialect);
+    return key;
   }
 
   async #insert(meta: EntityMetadata, sets: readonly ChangeSet[], deferred: ReadonlySet<string>, open: Map<string, DriverTransaction>, result: CommitResult): Promise<void> {
@@ -147,7 +148,7 @@ export class Executor implements CommitExecutor {
     }
     const pk = meta.autoincrementPk ? (meta.primaryKeys[0] as { column: ColumnMetadata; type: ScalarType }) : undefined;
     for (const g of groups.values()) {
-      const size = rowsPerStatement(g.columns.length, driver.maxParams);
+      const size = Math.min(rowsPerStatement(g.columns.length, driver.maxParams), MAX_INSERT_ROWS[driver.dialect]);
       const rowChunks = chunk(g.rows, size);
       const entityChunks = chunk(g.entities, size);
       for (let i = 0; i < rowChunks.length; i++) {
@@ -173,25 +174,27 @@ export class Executor implements CommitExecutor {
   async #update(meta: EntityMetadata, sets: readonly ChangeSet[], open: Map<string, DriverTransaction>, result: CommitResult): Promise<void> {
     const driver = this.#driver(meta.connection);
     const d = this.#dialect(meta.connection);
-    const props = columnProperties(meta);
     const version = meta.versionProperty;
-    const groups = new Map<string, { columns: { name: string; type: ScalarType }[]; props: ColumnProperty[]; sets: ChangeSet[] }>();
+    // Rows that change the same columns share a statement; payload keys come in declaration order,
+    // so they make the signature as they are.
+    const groups = new Map<string, { columns: TypedColumn[]; props: ColumnProperty[]; sets: ChangeSet[] }>();
     for (const cs of sets) {
-      const changed = props.filter((p) => p.name in cs.payload && p !== version);
-      if (!changed.length && !version) continue;
-      const sig = changed.map((p) => p.name).join('\u0000');
+      let sig = '';
+      for (const name in cs.payload) if (name !== version?.name) sig += name + '\u0000';
       let g = groups.get(sig);
       if (!g) {
+        const changed = columnProperties(meta).filter((p) => p.name in cs.payload && p !== version);
+        if (!changed.length && !version) continue;
         const columns = changed.flatMap((p) => (p.kind === 'scalar' ? [{ name: p.column.name, type: p.type }] : p.joinColumns.map((c) => ({ name: c.name, type: c.type }))));
         groups.set(sig, (g = { columns, props: changed, sets: [] }));
       }
       g.sets.push(cs);
     }
-    const keyCols = meta.primaryKeyColumns;
+    const keyCols = keyColumnsOf(meta);
     for (const g of groups.values()) {
-      if (!g.columns.length && !version) continue;
       const perRow = keyCols.length * (g.columns.length + 1) + g.columns.length + (version ? 1 : 0);
-      for (const part of chunk(g.sets, rowsPerStatement(perRow, driver.maxParams))) {
+      const size = Math.min(rowsPerStatement(perRow, driver.maxParams), MAX_UPDATE_ROWS[driver.dialect]);
+      for (const part of chunk(g.sets, size)) {
         const rows: UpdateRow[] = part.map((cs) => ({
           key: this.#keyOf(meta, cs.entity, result),
           values: g.props.flatMap((p) => this.#columnValues(p, cs.payload[p.name], meta.connection, result)),
@@ -232,13 +235,14 @@ export class Executor implements CommitExecutor {
     const driver = this.#driver(meta.connection);
     const d = this.#dialect(meta.connection);
     const columns = props.flatMap((p) => p.joinColumns.map((c) => ({ name: c.name, type: c.type })));
-    const perRow = meta.primaryKeyColumns.length * (columns.length + 1) + columns.length;
-    for (const part of chunk(sets, rowsPerStatement(perRow, driver.maxParams))) {
+    const keyCols = keyColumnsOf(meta);
+    const perRow = keyCols.length * (columns.length + 1) + columns.length;
+    for (const part of chunk(sets, Math.min(rowsPerStatement(perRow, driver.maxParams), MAX_UPDATE_ROWS[driver.dialect]))) {
       const rows: UpdateRow[] = part.map((cs) => ({
         key: this.#keyOf(meta, cs.entity, result),
         values: props.flatMap((p) => this.#columnValues(p, (cs.entity as Record<string, unknown>)[p.name], meta.connection, result, toNull)),
       }));
-      await this.#run(meta.connection, updateStatement(d, meta.tableName, meta.primaryKeyColumns, columns, rows), open);
+      await this.#run(meta.connection, updateStatement(d, meta.tableName, keyCols, columns, rows), open);
     }
   }
 
@@ -330,7 +334,7 @@ export class Executor implements CommitExecutor {
     for (const [pivot, group] of byPivot(diffs)) {
       const driver = this.#driver(pivot.connection);
       const d = this.#dialect(pivot.connection);
-      const keyCols = [...pivot.joinColumns, ...pivot.inverseJoinColumns].map((c) => c.name);
+      const keyCols = [...pivot.joinColumns, ...pivot.inverseJoinColumns].map((c) => ({ name: c.name, type: c.type }));
       const groups = new Map<string, { extras: PivotColumn[]; rows: UpdateRow[] }>();
       for (const g of group) {
         const owner = this.#linkKey(pivot, 'owner', g.owner, g.ownerMeta, result);
@@ -349,7 +353,7 @@ export class Executor implements CommitExecutor {
       for (const { extras, rows } of groups.values()) {
         const set = extras.map((c) => ({ name: c.column, type: c.type }));
         const perRow = keyCols.length * (set.length + 1) + set.length;
-        for (const part of chunk(rows, rowsPerStatement(perRow, driver.maxParams))) {
+        for (const part of chunk(rows, Math.min(rowsPerStatement(perRow, driver.maxParams), MAX_UPDATE_ROWS[driver.dialect]))) {
           await this.#run(pivot.connection, updateStatement(d, pivot.tableName, keyCols, set, part), open);
         }
       }
@@ -412,8 +416,21 @@ function byPivot(diffs: readonly LinkDiff[]): Map<PivotMetadata, LinkDiff[]> {
   return m;
 }
 
-function keyColumnMeta(meta: EntityMetadata): { type: ScalarType }[] {
-  return meta.primaryKeys.flatMap((k) => (k.kind === 'scalar' ? [{ type: k.type }] : k.joinColumns.map((c) => ({ type: c.type }))));
+// Statement sizes beyond the parameter limit: past these, one huge statement costs the database
+// more than a few smaller ones (measured with benchmarks/: W1 insert, W3 update).
+const MAX_INSERT_ROWS: Record<Dialect, number> = { pg: 1000, sqlite: 1000, mysql: 5000 };
+const MAX_UPDATE_ROWS: Record<Dialect, number> = { pg: 5000, sqlite: 5000, mysql: MAX_CASE_UPDATE_ROWS };
+
+const keyColumnsCache = new WeakMap<EntityMetadata, readonly TypedColumn[]>();
+
+/** Primary key columns with their types, in key order (computed once per entity type). */
+function keyColumnsOf(meta: EntityMetadata): readonly TypedColumn[] {
+  let cols = keyColumnsCache.get(meta);
+  if (!cols) {
+    cols = meta.primaryKeys.flatMap((k) => (k.kind === 'scalar' ? [{ name: k.column.name, type: k.type }] : k.joinColumns.map((c) => ({ name: c.name, type: c.type }))));
+    keyColumnsCache.set(meta, cols);
+  }
+  return cols;
 }
 
 function connectionsOf(step: CommitStep): string[] {

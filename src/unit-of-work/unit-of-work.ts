@@ -8,13 +8,14 @@ import { installToOneAccessors, setToOneSilently, type ToOneProperty } from '../
 import { snapshotValue } from '../entity/value-conversion.js';
 import type { MetadataSnapshot } from '../metadata/metadata-storage-types.js';
 import type {
-  EntityMetadata, HookName, ManyToManyProperty, OneToManyProperty, PropertyMetadata,
+  EntityMetadata, HookName, ManyToManyProperty, OneToManyProperty, PropertyMetadata, ScalarProperty,
 } from '../metadata/types.js';
 import { columnProperties, computeChangeSets, type ChangeSet, type EntityView } from './change-sets.js';
 import { diffLinks, type ChildClear, type LinkDiff } from './collection-diff.js';
 import { planCommit } from './commit-plan.js';
 import type { CommitExecutor, CommitResult } from './executor.js';
 import { IdentityMap, keyOf } from './identity-map.js';
+import { traitsOf } from './type-traits.js';
 import { validateChangeSets, validateLinks } from './validation.js';
 
 /** Loads what collections and references need; implemented by the EntityManager's query side. */
@@ -231,7 +232,10 @@ export class UnitOfWork implements CollectionHost {
 
   /** Runs `onLoad` hooks of freshly hydrated entities. */
   async afterLoad(entities: readonly object[]): Promise<void> {
-    for (const e of entities) await runHooks(this.metaOf(e), e, 'onLoad');
+    for (const e of entities) {
+      const meta = this.metaOf(e);
+      if (traitsOf(meta).hooks.has('onLoad')) await runHooks(meta, e, 'onLoad');
+    }
   }
 
   // ---------------------------------------------------------------- relations in memory
@@ -408,8 +412,7 @@ export class UnitOfWork implements CollectionHost {
       const state = getState(entity);
       if (!state || state.status === 'removed' || state.status === 'detached') continue;
       const record = entity as Record<string, unknown>;
-      for (const p of state.meta.properties) {
-        if (p.kind === 'scalar') continue;
+      for (const p of traitsOf(state.meta).relations) {
         const candidates = relatedForPersist(p, record[p.name]);
         for (const related of candidates) {
           if (seen.has(related)) continue;
@@ -457,8 +460,7 @@ export class UnitOfWork implements CollectionHost {
     for (const entity of this.#managedEntities()) {
       const state = getState(entity)!;
       if (state.status === 'removed') continue;
-      for (const p of state.meta.properties) {
-        if (p.kind !== '1:m' || !p.orphanRemoval) continue;
+      for (const p of traitsOf(state.meta).orphanCollections) {
         const coll = (entity as Record<string, unknown>)[p.name];
         if (coll instanceof Collection) for (const child of coll._ops().removed) take(child, frontier);
       }
@@ -466,7 +468,7 @@ export class UnitOfWork implements CollectionHost {
     while (frontier.length) {
       const unloaded: Collection<object>[] = [];
       for (const entity of frontier) {
-        for (const p of cascadingRemove(getState(entity)!.meta)) {
+        for (const p of traitsOf(getState(entity)!.meta).cascadeRemove) {
           const value = (entity as Record<string, unknown>)[p.name];
           if (value instanceof Collection && !value.isInitialized()) unloaded.push(value);
         }
@@ -474,7 +476,7 @@ export class UnitOfWork implements CollectionHost {
       if (unloaded.length) await this.loader.loadCollections(unloaded);
       const next: object[] = [];
       for (const entity of frontier) {
-        for (const p of cascadingRemove(getState(entity)!.meta)) {
+        for (const p of traitsOf(getState(entity)!.meta).cascadeRemove) {
           const value = (entity as Record<string, unknown>)[p.name];
           if (value instanceof Collection) {
             if (value.isInitialized()) for (const child of value.getItems()) take(child, next);
@@ -488,21 +490,23 @@ export class UnitOfWork implements CollectionHost {
   async #runBeforeHooks(): Promise<void> {
     for (const entity of this.#new) {
       const meta = getState(entity)!.meta;
-      await runHooks(meta, entity, 'beforeCreate');
-      applyGeneratedValues(meta, entity, 'create');
+      const traits = traitsOf(meta);
+      if (traits.hooks.has('beforeCreate')) await runHooks(meta, entity, 'beforeCreate');
+      if (traits.generatedOnCreate.length) applyGeneratedValues(traits.generatedOnCreate, entity, 'create');
     }
     for (const entity of this.identityMap.values()) {
       const state = getState(entity)!;
+      const traits = traitsOf(state.meta);
       if (state.status === 'removed') {
-        await runHooks(state.meta, entity, 'beforeDelete');
+        if (traits.hooks.has('beforeDelete')) await runHooks(state.meta, entity, 'beforeDelete');
         continue;
       }
-      if (state.status !== 'managed' || !state.meta.hooks.beforeUpdate.length && !hasOnUpdate(state.meta)) continue;
+      if (state.status !== 'managed' || !traits.updateWork) continue;
       // Only entities that really change get beforeUpdate / onUpdate.
       const dirty = computeChangeSets([this.#view(entity, state)]).length > 0;
       if (!dirty) continue;
-      await runHooks(state.meta, entity, 'beforeUpdate');
-      applyGeneratedValues(state.meta, entity, 'update');
+      if (traits.hooks.has('beforeUpdate')) await runHooks(state.meta, entity, 'beforeUpdate');
+      applyGeneratedValues(traits.generatedOnUpdate, entity, 'update');
     }
   }
 
@@ -530,8 +534,7 @@ export class UnitOfWork implements CollectionHost {
     for (const entity of this.#managedEntities()) {
       const state = getState(entity)!;
       if (state.status === 'removed') continue;
-      for (const p of state.meta.properties) {
-        if (p.kind !== 'm:n' && p.kind !== '1:m') continue;
+      for (const p of traitsOf(state.meta).collections) {
         const coll = (entity as Record<string, unknown>)[p.name];
         if (!(coll instanceof Collection) || !coll._dirty()) continue;
         if (p.kind === 'm:n') {
@@ -574,22 +577,32 @@ export class UnitOfWork implements CollectionHost {
       }
       const version = result.versions.get(cs.entity);
       if (version !== undefined && cs.meta.versionProperty) record[cs.meta.versionProperty.name] = version;
-      const snapshot: Record<string, unknown> = cs.type === 'insert' ? {} : { ...state.snapshot };
-      for (const p of columnProperties(cs.meta)) {
-        if (cs.type === 'update' && !(p.name in cs.payload) && p !== cs.meta.versionProperty) continue;
-        const v = record[p.name];
-        snapshot[p.name] = p.kind === 'scalar' ? snapshotValue(p.type, v) : (v ?? null);
+      if (cs.type === 'insert') {
+        const snapshot: Record<string, unknown> = {};
+        for (const p of columnProperties(cs.meta)) {
+          const v = record[p.name];
+          snapshot[p.name] = p.kind === 'scalar' ? snapshotValue(p.type, v) : (v ?? null);
+        }
+        state.snapshot = snapshot;
+      } else {
+        // An update changes only what its payload names (and the version): patch the snapshot.
+        const snapshot = (state.snapshot ??= {});
+        const byName = cs.meta.propertiesByName;
+        for (const name in cs.payload) {
+          const p = byName[name]!;
+          const v = record[name];
+          snapshot[name] = p.kind === 'scalar' ? snapshotValue(p.type, v) : (v ?? null);
+        }
+        const vp = cs.meta.versionProperty;
+        if (vp) snapshot[vp.name] = snapshotValue(vp.type, record[vp.name]);
       }
-      state.snapshot = snapshot;
     }
     // Removed entities may never have been in a change set (e.g. new ones removed again).
     for (const e of this.#removed) if (getState(e)?.status !== 'removed') this.#removed.delete(e);
     for (const diff of links) ((diff.owner as Record<string, unknown>)[diff.prop.name] as Collection<object>)._commit();
     for (const c of clears) ((c.owner as Record<string, unknown>)[c.prop.name] as Collection<object>)._commit();
     for (const entity of this.#managedEntities()) {
-      const state = getState(entity)!;
-      for (const p of state.meta.properties) {
-        if (p.kind !== '1:m' && p.kind !== 'm:n') continue;
+      for (const p of traitsOf(getState(entity)!.meta).collections) {
         const coll = (entity as Record<string, unknown>)[p.name];
         if (coll instanceof Collection && coll._dirty()) coll._commit();
       }
@@ -620,7 +633,7 @@ export class UnitOfWork implements CollectionHost {
   async #runAfterHooks(changeSets: ChangeSet[]): Promise<void> {
     for (const cs of changeSets) {
       const hook: HookName = cs.type === 'insert' ? 'afterCreate' : cs.type === 'update' ? 'afterUpdate' : 'afterDelete';
-      await runHooks(cs.meta, cs.entity, hook);
+      if (traitsOf(cs.meta).hooks.has(hook)) await runHooks(cs.meta, cs.entity, hook);
     }
   }
 
@@ -647,22 +660,10 @@ function relatedForPersist(p: PropertyMetadata, value: unknown): object[] {
   return [];
 }
 
-/** Relations whose targets go when the owner is removed. */
-function cascadingRemove(meta: EntityMetadata): PropertyMetadata[] {
-  return meta.properties.filter(
-    (p) => p.kind !== 'scalar' && (p.cascade.has('remove') || ((p.kind === '1:m' || (p.kind === '1:1' && !p.owner)) && p.orphanRemoval)),
-  );
-}
-
-function hasOnUpdate(meta: EntityMetadata): boolean {
-  return meta.properties.some((p) => p.kind === 'scalar' && p.onUpdate);
-}
-
 /** `default` and `onCreate` fill what a new entity left undefined; `onUpdate` runs on every update. */
-function applyGeneratedValues(meta: EntityMetadata, entity: object, when: 'create' | 'update'): void {
+function applyGeneratedValues(props: readonly ScalarProperty[], entity: object, when: 'create' | 'update'): void {
   const record = entity as Record<string, unknown>;
-  for (const p of meta.properties) {
-    if (p.kind !== 'scalar') continue;
+  for (const p of props) {
     if (when === 'create') {
       if (record[p.name] !== undefined) continue;
       if (p.onCreate) record[p.name] = p.onCreate(entity);

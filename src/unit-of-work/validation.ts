@@ -16,77 +16,100 @@ export function validateChangeSets(changeSets: readonly ChangeSet[]): Validation
       const present = cs.type === 'insert' || p.name in cs.payload;
       if (!present) continue;
       const value = entity[p.name];
-      const where = `${cs.meta.name}.${p.name}`;
-      const fail = (rule: string, message: string) =>
-        failures.push({ entity: cs.meta.name, property: p.name, value, rule, message, instance: cs.entity });
+      // Messages are built only for failures: valid rows (nearly all of them) cost no strings.
+      const fail = (rule: string, message: (where: string) => string) =>
+        failures.push({ entity: cs.meta.name, property: p.name, value, rule, message: message(`${cs.meta.name}.${p.name}`), instance: cs.entity });
       if (value === undefined || value === null) {
         if (p.kind === 'scalar') {
           const generated = p.autoincrement || p.version || p.column.default !== undefined || p.column.defaultRaw !== undefined;
           if (!p.nullable && !(cs.type === 'insert' && generated && value === undefined)) {
-            fail('required', `${where} is required but is ${String(value)}. Set a value, or declare it nullable: true.`);
+            fail('required', (where) => `${where} is required but is ${String(value)}. Set a value, or declare it nullable: true.`);
           }
         } else if (!p.nullable) {
-          fail('required', `${where} is required but is ${String(value)}. Assign a ${p.target.name} (entity, reference or primary key), or declare the relation nullable: true.`);
+          fail('required', (where) => `${where} is required but is ${String(value)}. Assign a ${p.target.name} (entity, reference or primary key), or declare the relation nullable: true.`);
         }
         continue;
       }
       if (p.kind !== 'scalar') {
         if (typeof value !== 'object') {
-          fail('type', `${where} must be a ${p.target.name} entity or reference, got ${typeof value} ${String(value)}. Use em.getReference(${p.target.name}, ${String(value)}).`);
+          fail('type', (where) => `${where} must be a ${p.target.name} entity or reference, got ${typeof value} ${String(value)}. Use em.getReference(${p.target.name}, ${String(value)}).`);
         }
         continue;
       }
-      checkScalar(p, value, entity, where, fail);
+      if (!scalarOk(p, value)) checkScalar(p, value, entity, fail);
+      else if (p.enum || p.validate) checkScalar(p, value, entity, fail);
     }
   }
   return failures;
 }
 
-function checkScalar(p: ScalarProperty, value: unknown, entity: object, where: string, fail: (rule: string, message: string) => void): void {
-  const got = describe(value);
+/** The common case, checked without building anything: a value of the right type and size. */
+function scalarOk(p: ScalarProperty, value: unknown): boolean {
+  switch (p.type) {
+    case 'string':
+      return typeof value === 'string' && value.length <= (p.length ?? 255);
+    case 'text':
+    case 'uuid':
+      return typeof value === 'string';
+    case 'integer':
+      return typeof value === 'number' && Number.isInteger(value);
+    case 'float':
+      return typeof value === 'number' && !Number.isNaN(value);
+    case 'boolean':
+      return typeof value === 'boolean';
+    case 'datetime':
+      return value instanceof Date && !Number.isNaN(value.getTime());
+    case 'json':
+      return true;
+    default:
+      return false;
+  }
+}
+
+function checkScalar(p: ScalarProperty, value: unknown, entity: object, fail: (rule: string, message: (where: string) => string) => void): void {
   switch (p.type) {
     case 'string':
     case 'text':
     case 'uuid':
-      if (typeof value !== 'string') return fail('type', `${where} must be a string, got ${got}.`);
+      if (typeof value !== 'string') return fail('type', (where) => `${where} must be a string, got ${describe(value)}.`);
       if (p.type === 'string' && value.length > (p.length ?? 255)) {
-        return fail('max_length', `${where} is ${value.length} characters long; at most ${p.length ?? 255} fit. Shorten it or raise length (or use type: 'text').`);
+        return fail('max_length', (where) => `${where} is ${value.length} characters long; at most ${p.length ?? 255} fit. Shorten it or raise length (or use type: 'text').`);
       }
       break;
     case 'integer':
       if (typeof value !== 'number' || !Number.isInteger(value)) {
-        return fail('type', `${where} must be an integer, got ${got}.${typeof value === 'number' ? " Use type: 'float' or 'decimal' for fractions." : ''}`);
+        return fail('type', (where) => `${where} must be an integer, got ${describe(value)}.${typeof value === 'number' ? " Use type: 'float' or 'decimal' for fractions." : ''}`);
       }
       break;
     case 'float':
-      if (typeof value !== 'number' || Number.isNaN(value)) return fail('type', `${where} must be a number, got ${got}.`);
+      if (typeof value !== 'number' || Number.isNaN(value)) return fail('type', (where) => `${where} must be a number, got ${describe(value)}.`);
       break;
     case 'decimal':
       if (!(typeof value === 'number' || (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value)))) {
-        return fail('type', `${where} must be a decimal number (number or numeric string), got ${got}.`);
+        return fail('type', (where) => `${where} must be a decimal number (number or numeric string), got ${describe(value)}.`);
       }
       break;
     case 'bigint':
       if (!(typeof value === 'bigint' || (typeof value === 'number' && Number.isInteger(value)) || (typeof value === 'string' && /^-?\d+$/.test(value)))) {
-        return fail('type', `${where} must be a bigint, got ${got}.`);
+        return fail('type', (where) => `${where} must be a bigint, got ${describe(value)}.`);
       }
       break;
     case 'boolean':
-      if (typeof value !== 'boolean') return fail('type', `${where} must be a boolean, got ${got}.`);
+      if (typeof value !== 'boolean') return fail('type', (where) => `${where} must be a boolean, got ${describe(value)}.`);
       break;
     case 'datetime':
-      if (!(value instanceof Date) || Number.isNaN(value.getTime())) return fail('type', `${where} must be a valid Date, got ${got}.`);
+      if (!(value instanceof Date) || Number.isNaN(value.getTime())) return fail('type', (where) => `${where} must be a valid Date, got ${describe(value)}.`);
       break;
     case 'date':
       if (!((typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value)) || (value instanceof Date && !Number.isNaN(value.getTime())))) {
-        return fail('type', `${where} must be a 'YYYY-MM-DD' string (or a Date), got ${got}.`);
+        return fail('type', (where) => `${where} must be a 'YYYY-MM-DD' string (or a Date), got ${describe(value)}.`);
       }
       break;
     case 'json':
       break;
   }
   if (p.enum && !p.enum.includes(value as string | number)) {
-    return fail('enum', `${where} must be one of ${p.enum.map((e) => JSON.stringify(e)).join(', ')}, got ${got}.`);
+    return fail('enum', (where) => `${where} must be one of ${p.enum!.map((e) => JSON.stringify(e)).join(', ')}, got ${describe(value)}.`);
   }
   if (p.validate) {
     let verdict: unknown;
@@ -95,8 +118,8 @@ function checkScalar(p: ScalarProperty, value: unknown, entity: object, where: s
     } catch (e) {
       verdict = (e as Error).message;
     }
-    if (verdict === false) fail('validate', `${where} failed its validate function (value ${got}).`);
-    else if (typeof verdict === 'string') fail('validate', `${where}: ${verdict} (value ${got}).`);
+    if (verdict === false) fail('validate', (where) => `${where} failed its validate function (value ${describe(value)}).`);
+    else if (typeof verdict === 'string') fail('validate', (where) => `${where}: ${verdict} (value ${describe(value)}).`);
   }
 }
 

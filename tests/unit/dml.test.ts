@@ -139,12 +139,18 @@ const nameAge = [
   { name: 'age', type: 'integer' as const },
 ];
 
+const id = [{ name: 'id', type: 'integer' as const }];
+const userCar = [
+  { name: 'user_id', type: 'integer' as const },
+  { name: 'car_id', type: 'integer' as const },
+];
+
 test('a single row is a plain UPDATE', (t) => {
-  t.deepEqual(updateStatement(sqlite, 'users', ['id'], nameAge, [{ key: [1], values: ['Ann', 30] }]), {
+  t.deepEqual(updateStatement(sqlite, 'users', id, nameAge, [{ key: [1], values: ['Ann', 30] }]), {
     sql: 'UPDATE "users" SET "name" = ?, "age" = ? WHERE "id" IN (?)',
     params: ['Ann', 30, 1],
   });
-  t.deepEqual(updateStatement(mysql, 'users', ['id'], nameAge.slice(0, 1), [{ key: [1], values: ['Ann'] }]), {
+  t.deepEqual(updateStatement(mysql, 'users', id, nameAge.slice(0, 1), [{ key: [1], values: ['Ann'] }]), {
     sql: 'UPDATE `users` SET `name` = ? WHERE `id` IN (?)',
     params: ['Ann', 1],
   });
@@ -155,49 +161,53 @@ const twoRows = [
   { key: [2], values: ['Bob', 40] },
 ];
 
-test('several rows: one UPDATE with a CASE per column (SQLite)', (t) => {
-  t.deepEqual(updateStatement(sqlite, 'users', ['id'], nameAge, twoRows), {
+test('several rows on SQLite: UPDATE ... FROM a VALUES list joined by key', (t) => {
+  t.deepEqual(updateStatement(sqlite, 'users', id, nameAge, twoRows), {
     sql:
-      'UPDATE "users" SET ' +
-      '"name" = CASE WHEN "id" = ? THEN ? WHEN "id" = ? THEN ? ELSE "name" END, ' +
-      '"age" = CASE WHEN "id" = ? THEN ? WHEN "id" = ? THEN ? ELSE "age" END ' +
-      'WHERE "id" IN (?, ?)',
-    params: [1, 'Ann', 2, 'Bob', 1, 30, 2, 40, 1, 2],
+      'UPDATE "users" SET "name" = "v"."column2", "age" = "v"."column3" ' +
+      'FROM (VALUES (?, ?, ?), (?, ?, ?)) AS "v" WHERE "users"."id" = "v"."column1"',
+    params: [1, 'Ann', 30, 2, 'Bob', 40],
   });
 });
 
-test('several rows on PostgreSQL: THEN values are CAST to the column type', (t) => {
-  t.deepEqual(updateStatement(pg, 'users', ['id'], nameAge, twoRows), {
+test('several rows on PostgreSQL: the first VALUES row is CAST so each column gets its type', (t) => {
+  t.deepEqual(updateStatement(pg, 'users', id, nameAge, twoRows), {
     sql:
-      'UPDATE "users" SET ' +
-      '"name" = CASE WHEN "id" = ? THEN CAST(? AS text) WHEN "id" = ? THEN CAST(? AS text) ELSE "name" END, ' +
-      '"age" = CASE WHEN "id" = ? THEN CAST(? AS integer) WHEN "id" = ? THEN CAST(? AS integer) ELSE "age" END ' +
-      'WHERE "id" IN (?, ?)',
-    params: [1, 'Ann', 2, 'Bob', 1, 30, 2, 40, 1, 2],
+      'UPDATE "users" AS "x" SET "name" = "v"."c1", "age" = "v"."c2" ' +
+      'FROM (VALUES (CAST(? AS integer), CAST(? AS text), CAST(? AS integer)), (?, ?, ?)) AS "v"("c0", "c1", "c2") ' +
+      'WHERE "x"."id" = "v"."c0"',
+    params: [1, 'Ann', 30, 2, 'Bob', 40],
   });
 });
 
-test('several rows on MySQL', (t) => {
-  t.deepEqual(updateStatement(mysql, 'users', ['id'], nameAge.slice(1), twoRows.map((r) => ({ key: r.key, values: [r.values[1]] }))), {
+test('several rows on MySQL: one CASE per column', (t) => {
+  t.deepEqual(updateStatement(mysql, 'users', id, nameAge.slice(1), twoRows.map((r) => ({ key: r.key, values: [r.values[1]] }))), {
     sql: 'UPDATE `users` SET `age` = CASE WHEN `id` = ? THEN ? WHEN `id` = ? THEN ? ELSE `age` END WHERE `id` IN (?, ?)',
     params: [1, 30, 2, 40, 1, 2],
   });
 });
 
-test('composite keys: parenthesised key match in CASE, row-value IN in WHERE', (t) => {
+test('composite keys: every key column joins (VALUES) or is matched in CASE', (t) => {
   const rows = [
     { key: [1, 10], values: [2020] },
     { key: [2, 20], values: [2021] },
   ];
-  t.deepEqual(updateStatement(pg, 'user_cars', ['user_id', 'car_id'], [{ name: 'since', type: 'integer' }], rows), {
+  t.deepEqual(updateStatement(pg, 'user_cars', userCar, [{ name: 'since', type: 'integer' }], rows), {
     sql:
-      'UPDATE "user_cars" SET "since" = CASE ' +
-      'WHEN ("user_id" = ? AND "car_id" = ?) THEN CAST(? AS integer) ' +
-      'WHEN ("user_id" = ? AND "car_id" = ?) THEN CAST(? AS integer) ' +
-      'ELSE "since" END WHERE ("user_id", "car_id") IN ((?, ?), (?, ?))',
+      'UPDATE "user_cars" AS "x" SET "since" = "v"."c2" ' +
+      'FROM (VALUES (CAST(? AS integer), CAST(? AS integer), CAST(? AS integer)), (?, ?, ?)) AS "v"("c0", "c1", "c2") ' +
+      'WHERE "x"."user_id" = "v"."c0" AND "x"."car_id" = "v"."c1"',
+    params: [1, 10, 2020, 2, 20, 2021],
+  });
+  t.deepEqual(updateStatement(mysql, 'user_cars', userCar, [{ name: 'since', type: 'integer' }], rows), {
+    sql:
+      'UPDATE `user_cars` SET `since` = CASE ' +
+      'WHEN (`user_id` = ? AND `car_id` = ?) THEN ? ' +
+      'WHEN (`user_id` = ? AND `car_id` = ?) THEN ? ' +
+      'ELSE `since` END WHERE (`user_id`, `car_id`) IN ((?, ?), (?, ?))',
     params: [1, 10, 2020, 2, 20, 2021, 1, 10, 2, 20],
   });
-  t.deepEqual(updateStatement(sqlite, 'user_cars', ['user_id', 'car_id'], [{ name: 'since', type: 'integer' }], rows.slice(0, 1)), {
+  t.deepEqual(updateStatement(sqlite, 'user_cars', userCar, [{ name: 'since', type: 'integer' }], rows.slice(0, 1)), {
     sql: 'UPDATE "user_cars" SET "since" = ? WHERE ("user_id", "car_id") IN ((?, ?))',
     params: [2020, 1, 10],
   });
@@ -205,7 +215,7 @@ test('composite keys: parenthesised key match in CASE, row-value IN in WHERE', (
 
 test('integer version column: incremented, and each row must still have the version it was read with', (t) => {
   const version = { name: 'version', type: 'integer' as const };
-  t.deepEqual(updateStatement(sqlite, 'docs', ['id'], [{ name: 'title', type: 'string' }], [{ key: [1], values: ['T'], version: 3 }], version), {
+  t.deepEqual(updateStatement(sqlite, 'docs', id, [{ name: 'title', type: 'string' }], [{ key: [1], values: ['T'], version: 3 }], version), {
     sql: 'UPDATE "docs" SET "title" = ?, "version" = "version" + 1 WHERE ("id" = ? AND "version" = ?)',
     params: ['T', 1, 3],
   });
@@ -213,11 +223,18 @@ test('integer version column: incremented, and each row must still have the vers
     { key: [1], values: ['A'], version: 3 },
     { key: [2], values: ['B'], version: 7 },
   ];
-  t.deepEqual(updateStatement(mysql, 'docs', ['id'], [{ name: 'title', type: 'string' }], rows, version), {
+  t.deepEqual(updateStatement(mysql, 'docs', id, [{ name: 'title', type: 'string' }], rows, version), {
     sql:
       'UPDATE `docs` SET `title` = CASE WHEN `id` = ? THEN ? WHEN `id` = ? THEN ? ELSE `title` END, `version` = `version` + 1 ' +
       'WHERE (`id` = ? AND `version` = ?) OR (`id` = ? AND `version` = ?)',
     params: [1, 'A', 2, 'B', 1, 3, 2, 7],
+  });
+  t.deepEqual(updateStatement(pg, 'docs', id, [{ name: 'title', type: 'string' }], rows, version), {
+    sql:
+      'UPDATE "docs" AS "x" SET "title" = "v"."c1", "version" = "x"."version" + 1 ' +
+      'FROM (VALUES (CAST(? AS integer), CAST(? AS text), CAST(? AS integer)), (?, ?, ?)) AS "v"("c0", "c1", "c2") ' +
+      'WHERE "x"."id" = "v"."c0" AND "x"."version" = "v"."c2"',
+    params: [1, 'A', 3, 2, 'B', 7],
   });
 });
 
@@ -225,30 +242,40 @@ test('datetime version column: set to the given new value, matched against the o
   const old = '2024-01-01T00:00:00.000Z';
   const next = '2024-01-02T00:00:00.000Z';
   t.deepEqual(
-    updateStatement(sqlite, 'docs', ['id'], [{ name: 'title', type: 'string' }], [{ key: [1], values: ['T'], version: old }], { name: 'updated_at', type: 'datetime', next }),
+    updateStatement(sqlite, 'docs', id, [{ name: 'title', type: 'string' }], [{ key: [1], values: ['T'], version: old }], { name: 'updated_at', type: 'datetime', next }),
     {
       sql: 'UPDATE "docs" SET "title" = ?, "updated_at" = ? WHERE ("id" = ? AND "updated_at" = ?)',
       params: ['T', next, 1, old],
     },
   );
+  const two = [
+    { key: [1], values: ['A'], version: old },
+    { key: [2], values: ['B'], version: old },
+  ];
+  t.deepEqual(updateStatement(sqlite, 'docs', id, [{ name: 'title', type: 'string' }], two, { name: 'updated_at', type: 'datetime', next }), {
+    sql:
+      'UPDATE "docs" SET "title" = "v"."column2", "updated_at" = ? FROM (VALUES (?, ?, ?), (?, ?, ?)) AS "v" ' +
+      'WHERE "docs"."id" = "v"."column1" AND "docs"."updated_at" = "v"."column3"',
+    params: [next, 1, 'A', old, 2, 'B', old],
+  });
 });
 
 test('datetime version column without a given value: now, bound as the dialect stores datetimes', (t) => {
   const before = Date.now();
-  const stmt = updateStatement(sqlite, 'docs', ['id'], [], [{ key: [1], values: [], version: 'x' }], { name: 'updated_at', type: 'datetime' });
+  const stmt = updateStatement(sqlite, 'docs', id, [], [{ key: [1], values: [], version: 'x' }], { name: 'updated_at', type: 'datetime' });
   t.is(stmt.sql, 'UPDATE "docs" SET "updated_at" = ? WHERE ("id" = ? AND "updated_at" = ?)');
   // SQLite keeps datetimes as ISO-8601 text (a bare Date would be bound as epoch milliseconds and
   // never equal the ISO text the next optimistic-lock check sends).
   t.is(typeof stmt.params[0], 'string');
   t.true(Date.parse(stmt.params[0] as string) >= before);
-  t.true(updateStatement(pg, 'docs', ['id'], [], [{ key: [1], values: [] }], { name: 'updated_at', type: 'datetime' }).params[0] instanceof Date);
+  t.true(updateStatement(pg, 'docs', id, [], [{ key: [1], values: [] }], { name: 'updated_at', type: 'datetime' }).params[0] instanceof Date);
 });
 
 // ---- DELETE ----
 
-test('delete by key: IN list per dialect', (t) => {
+test('delete by key: IN list, or one array parameter on PostgreSQL', (t) => {
   t.deepEqual(deleteStatement(sqlite, 'users', ['id'], [[1], [2], [3]]), { sql: 'DELETE FROM "users" WHERE "id" IN (?, ?, ?)', params: [1, 2, 3] });
-  t.deepEqual(deleteStatement(pg, 'users', ['id'], [[1]]), { sql: 'DELETE FROM "users" WHERE "id" IN (?)', params: [1] });
+  t.deepEqual(deleteStatement(pg, 'users', ['id'], [[1], [2]]), { sql: 'DELETE FROM "users" WHERE "id" = ANY(?)', params: [[1, 2]] });
   t.deepEqual(deleteStatement(mysql, 'users', ['id'], [[1], [2]]), { sql: 'DELETE FROM `users` WHERE `id` IN (?, ?)', params: [1, 2] });
 });
 
