@@ -2,23 +2,55 @@ import { UsageError } from '../errors/usage-error.js';
 import { getState } from '../entity/entity-state.js';
 import { normalizePrimaryKey, primaryKeyValues } from '../entity/primary-key.js';
 import { toDatabaseValue } from '../entity/value-conversion.js';
-import type { ColumnMetadata, EntityMetadata, ManyToOneProperty, OneToOneOwnerProperty, PropertyMetadata, ScalarType } from '../metadata/types.js';
-import { placeholders, type SqlDialect } from './sql-dialect.js';
+import type {
+  ColumnMetadata, EntityMetadata, ManyToOneProperty, OneToOneInverseProperty, OneToOneOwnerProperty, PropertyMetadata, RelationProperty,
+} from '../metadata/types.js';
+import { collectionCondition, pivotCondition, type CollectionScope } from './criteria-collections.js';
+import { scalarCondition } from './criteria-scalars.js';
+import { and, cond, definedEntries, describe, isOperatorObject, isPlainCriteria, not, or, paren, type Cond, type Fragment } from './criteria-sql.js';
+import type { SqlDialect } from './sql-dialect.js';
 
-/** A SQL condition with `?` placeholders and its values. */
-export interface Fragment {
-  sql: string;
-  params: unknown[];
+export { isPlainCriteria, type Fragment } from './criteria-sql.js';
+
+export interface CriteriaCompilerOptions {
+  /**
+   * The table an UPDATE or DELETE modifies. MySQL refuses a subquery that reads the table being
+   * modified (error 1093) unless it is a materialized derived table, so such subqueries are wrapped.
+   */
+  mutatedTable?: string;
 }
 
-const OPERATORS = ['$eq', '$ne', '$in', '$nin', '$gt', '$gte', '$lt', '$lte', '$like', '$ilike', '$not'] as const;
-const COLLECTION_OPERATORS = ['$some', '$none', '$every'] as const;
+/** One `SELECT <keys> FROM ...` used as the right side of `IN`. */
+export interface KeySubquery {
+  select: readonly string[];
+  table: string;
+  alias: string;
+  /** `INNER JOIN <table> <alias> ON <on>`: the target of a many-to-many, joined to its link rows. */
+  join?: { table: string; alias: string; on: string };
+  where: readonly Cond[];
+  groupBy?: readonly string[];
+  having?: Cond;
+}
 
-/** Compiles `where` objects to SQL. One per query: it hands out subquery aliases. */
+/**
+ * Compiles `where` objects to SQL conditions with bound `?` parameters. One per statement: it hands
+ * out subquery aliases. Relations compile to key subqueries (`fk IN (SELECT ...)`) rather than joins,
+ * so a parent row never appears twice and `limit` counts parents.
+ *
+ * @example
+ * const c = new CriteriaCompiler(new SqlDialect('pg'));
+ * c.nextAlias(); // e0: the root
+ * c.compile(meta, { author: { name: 'Ann' }, comments: { $count: { $gt: 2 } } }, 'e0');
+ */
 export class CriteriaCompiler {
   #alias = 0;
+  #connection?: string;
+  readonly #referenced = new Set<string>();
 
-  constructor(private readonly d: SqlDialect) {}
+  constructor(
+    readonly d: SqlDialect,
+    private readonly options: CriteriaCompilerOptions = {},
+  ) {}
 
   nextAlias(): string {
     return `e${this.#alias++}`;
@@ -29,33 +61,53 @@ export class CriteriaCompiler {
    * is built, naming what was given and what exists.
    */
   compile(meta: EntityMetadata, where: unknown, alias: string): Fragment {
-    if (where === undefined) return { sql: '1 = 1', params: [] };
-    if (!isPlainCriteria(where)) return this.#primaryKey(meta, where, alias);
-    const parts: Fragment[] = [];
-    for (const [key, value] of Object.entries(where as Record<string, unknown>)) {
-      if (value === undefined) continue;
-      parts.push(this.#entry(meta, key, value, alias));
-    }
-    return and(parts);
+    this.#connection ??= meta.connection;
+    const c = where === undefined ? and([]) : this.condition(meta, where, alias);
+    return { sql: c.sql, params: c.params };
   }
 
-  #entry(meta: EntityMetadata, key: string, value: unknown, alias: string): Fragment {
+  /**
+   * Criteria on the items of collection `prop` of `owner`, the items aliased `itemAlias` and, for a
+   * many-to-many, their link rows `pivotAlias` (so `$pivot` works). For queries that read the items
+   * themselves, such as relation counts.
+   *
+   * @example
+   * // SUM(CASE WHEN <sql> THEN 1 ELSE 0 END) over "cars" "e0" JOIN "user_cars" "p"
+   * c.compileItems(userMeta, userMeta.propertiesByName.cars, { $pivot: { since: { $gte: 2020 } } }, 'e0', 'p');
+   */
+  compileItems(owner: EntityMetadata, prop: PropertyMetadata, where: unknown, itemAlias: string, pivotAlias?: string): Fragment {
+    if (prop.kind !== '1:m' && prop.kind !== 'm:n') throw new Error(`joinery: ${owner.name}.${prop.name} is not a collection`);
+    this.#connection ??= prop.target.connection;
+    const c = this.condition(prop.target, where, itemAlias, { owner, collection: prop, pivotAlias: prop.kind === 'm:n' ? pivotAlias : undefined });
+    return { sql: c.sql, params: c.params };
+  }
+
+  /** @internal `where` for `meta` rows aliased `alias`; `scope` is set inside a collection's criteria. */
+  condition(meta: EntityMetadata, where: unknown, alias: string, scope?: CollectionScope): Cond {
+    if (!isPlainCriteria(where)) return this.#primaryKey(meta, where, alias);
+    return and(definedEntries(where as object).map(([key, value]) => this.#entry(meta, key, value, alias, scope)));
+  }
+
+  #entry(meta: EntityMetadata, key: string, value: unknown, alias: string, scope: CollectionScope | undefined): Cond {
     switch (key) {
       case '$and':
       case '$or': {
-        if (!Array.isArray(value)) throw new UsageError('BAD_CRITERIA', `${key} on ${meta.name} takes an array of conditions, got ${describe(value)}.`);
-        const parts = value.map((v) => this.compile(meta, v, alias));
-        if (key === '$and') return and(parts);
-        if (!parts.length) return { sql: '1 = 0', params: [] };
-        return { sql: `(${parts.map((p) => p.sql).join(' OR ')})`, params: parts.flatMap((p) => p.params) };
+        if (!Array.isArray(value)) {
+          throw new UsageError('BAD_CRITERIA', `${key} on ${meta.name} takes an array of conditions, got ${describe(value)}. Write { ${key}: [{ ... }, { ... }] }.`);
+        }
+        const parts = value.map((v) => this.condition(meta, v, alias, scope));
+        return key === '$and' ? and(parts) : or(parts);
       }
-      case '$not': {
-        const inner = this.compile(meta, value, alias);
-        return { sql: `NOT (${inner.sql})`, params: inner.params };
-      }
+      case '$not':
+        return not(this.condition(meta, value, alias, scope));
+      case '$pivot':
+        return pivotCondition(this, meta, value, scope);
     }
     if (key.startsWith('$')) {
-      throw new UsageError('UNKNOWN_OPERATOR', `Unknown operator ${key} at the top of a ${meta.name} query. Use $and, $or or $not here, or a property name.`);
+      throw new UsageError(
+        'UNKNOWN_OPERATOR',
+        `Unknown operator ${key} at the top of a ${meta.name} query. Use $and, $or or $not here${scope?.pivotAlias ? ', $pivot for the link rows' : ''}, or a property of ${meta.name}.`,
+      );
     }
     const prop = meta.propertiesByName[key];
     if (!prop) {
@@ -67,100 +119,77 @@ export class CriteriaCompiler {
     return this.#property(meta, prop, value, alias);
   }
 
-  #property(meta: EntityMetadata, prop: PropertyMetadata, value: unknown, alias: string): Fragment {
+  #property(meta: EntityMetadata, prop: PropertyMetadata, value: unknown, alias: string): Cond {
     switch (prop.kind) {
       case 'scalar':
-        return this.#scalar(meta, prop.name, [prop.column], prop.type, value, alias);
+        return scalarCondition(this.d, { label: `${meta.name}.${prop.name}`, type: prop.type, column: prop.column, sql: this.col(alias, prop.column.name) }, value);
       case 'm:1':
-      case '1:1':
-        if (prop.kind === '1:1' && !prop.owner) return this.#inverseOne(meta, prop, value, alias);
         return this.#toOne(meta, prop, value, alias);
+      case '1:1':
+        return prop.owner ? this.#toOne(meta, prop, value, alias) : this.#inverseOne(meta, prop, value, alias);
       case '1:m':
       case 'm:n':
-        return this.#collection(meta, prop, value, alias);
+        return collectionCondition(this, meta, prop, value, alias);
     }
   }
 
-  #col(alias: string, column: string): string {
+  /** @internal A quoted `alias.column`; records that `alias` is used. */
+  col(alias: string, column: string): string {
+    this.#referenced.add(alias);
     return `${this.d.quote(alias)}.${this.d.quote(column)}`;
   }
 
-  #scalar(meta: EntityMetadata, name: string, cols: readonly ColumnMetadata[], type: ScalarType, value: unknown, alias: string): Fragment {
-    const col = this.#col(alias, cols[0]!.name);
-    const conv = (v: unknown) => toDatabaseValue(type, v, this.d.dialect);
-    if (value === null) return { sql: `${col} IS NULL`, params: [] };
-    if (Array.isArray(value)) return this.#scalar(meta, name, cols, type, { $in: value }, alias);
-    if (!isOperatorObject(value)) {
-      if (typeof value === 'object' && !(value instanceof Date) && type !== 'json') {
-        throw new UsageError('BAD_CRITERIA', `${meta.name}.${name} is a ${type} column; compare it with a value or an operator object ({ $gt: 1 }), not ${describe(value)}.`);
-      }
-      return { sql: `${col} = ?`, params: [conv(value)] };
-    }
-    const parts: Fragment[] = [];
-    for (const [op, v] of Object.entries(value as Record<string, unknown>)) {
-      if (v === undefined) continue;
-      parts.push(this.#operator(meta, name, col, op, v, conv, (inner) => this.#scalar(meta, name, cols, type, inner, alias)));
-    }
-    return and(parts);
+  /** @internal Whether some condition compiled so far reads a column of `alias`. */
+  isReferenced(alias: string): boolean {
+    return this.#referenced.has(alias);
   }
 
-  #operator(
-    meta: EntityMetadata,
-    name: string,
-    col: string,
-    op: string,
-    v: unknown,
-    conv: (v: unknown) => unknown,
-    recurse: (inner: unknown) => Fragment,
-  ): Fragment {
-    switch (op) {
-      case '$eq':
-        return v === null ? { sql: `${col} IS NULL`, params: [] } : { sql: `${col} = ?`, params: [conv(v)] };
-      case '$ne':
-        return v === null ? { sql: `${col} IS NOT NULL`, params: [] } : { sql: `(${col} <> ? OR ${col} IS NULL)`, params: [conv(v)] };
-      case '$in':
-      case '$nin': {
-        if (!Array.isArray(v)) throw new UsageError('BAD_CRITERIA', `${op} on ${meta.name}.${name} takes an array, got ${describe(v)}.`);
-        const values = v.filter((x) => x !== null);
-        const hasNull = values.length !== v.length;
-        if (op === '$in') {
-          const parts = [];
-          if (values.length) parts.push(`${col} IN (${placeholders(values.length)})`);
-          if (hasNull) parts.push(`${col} IS NULL`);
-          return { sql: parts.length ? `(${parts.join(' OR ')})` : '1 = 0', params: values.map(conv) };
-        }
-        const parts = [];
-        if (values.length) parts.push(`(${col} NOT IN (${placeholders(values.length)})${hasNull ? '' : ` OR ${col} IS NULL`})`);
-        if (hasNull) parts.push(`${col} IS NOT NULL`);
-        return { sql: parts.length ? parts.join(' AND ') : '1 = 1', params: values.map(conv) };
-      }
-      case '$gt':
-        return { sql: `${col} > ?`, params: [conv(v)] };
-      case '$gte':
-        return { sql: `${col} >= ?`, params: [conv(v)] };
-      case '$lt':
-        return { sql: `${col} < ?`, params: [conv(v)] };
-      case '$lte':
-        return { sql: `${col} <= ?`, params: [conv(v)] };
-      case '$like':
-        return { sql: `${col} LIKE ?`, params: [v] };
-      case '$ilike':
-        if (this.d.dialect === 'pg') return { sql: `${col} ILIKE ?`, params: [v] };
-        return { sql: `LOWER(${col}) LIKE LOWER(?)`, params: [v] };
-      case '$not': {
-        const inner = recurse(v);
-        return { sql: `NOT (${inner.sql})`, params: inner.params };
-      }
-      default:
-        throw new UsageError(
-          'UNKNOWN_OPERATOR',
-          `Unknown operator ${op} on ${meta.name}.${name}. Use one of: ${OPERATORS.join(' ')}.`,
-        );
-    }
+  /** @internal `a` or `(a, b)`: the left side of an IN for one or several columns. */
+  tuple(cols: readonly string[]): string {
+    return cols.length === 1 ? cols[0]! : `(${cols.join(', ')})`;
   }
 
-  /** A relation value: an entity, a reference, a bare key, or an array of those. */
-  #keyOfRelationValue(target: EntityMetadata, v: unknown): unknown[] {
+  /** @internal The primary key of `alias` as an IN left side. */
+  ownKey(meta: EntityMetadata, alias: string): string {
+    return this.tuple(meta.primaryKeyColumns.map((c) => this.col(alias, c)));
+  }
+
+  /**
+   * @internal Fails before any SQL when `table` lives on another database than the statement's
+   * root: a subquery cannot reach it.
+   */
+  sameConnection(connection: string, what: string, via: RelationProperty): void {
+    if (this.#connection === undefined || connection === this.#connection) return;
+    throw new UsageError(
+      'CROSS_CONNECTION',
+      `${via.entity}.${via.name} leads to ${what} on connection '${connection}', but the query runs on '${this.#connection}': one SQL statement cannot read both databases. ` +
+        `Compare the relation with primary keys or entities instead (for a to-one: { ${via.name}: id }), or query ${via.target.name} first and pass what you found.`,
+    );
+  }
+
+  /** @internal `(SELECT ...)` for `lhs IN <it>`, with every placeholder's value in order. */
+  keySubquery(q: KeySubquery): Fragment {
+    const d = this.d;
+    const where = q.where.filter((w) => w.sql !== '1 = 1');
+    let sql = `SELECT ${q.select.join(', ')} FROM ${d.quote(q.table)} ${d.quote(q.alias)}`;
+    if (q.join) sql += ` INNER JOIN ${d.quote(q.join.table)} ${d.quote(q.join.alias)} ON ${q.join.on}`;
+    // Every compiled condition is parenthesised where AND would bind into it (OR groups are).
+    if (where.length) sql += ` WHERE ${where.map((w) => w.sql).join(' AND ')}`;
+    if (q.groupBy) sql += ` GROUP BY ${q.groupBy.join(', ')}`;
+    if (q.having) sql += ` HAVING ${q.having.sql}`;
+    const params = [...where.flatMap((w) => w.params), ...(q.having?.params ?? [])];
+    const mutated = this.options.mutatedTable;
+    if (d.dialect === 'mysql' && mutated !== undefined && (q.table === mutated || q.join?.table === mutated)) {
+      // Two derived tables: DISTINCT keeps MySQL from merging the outer one back into the statement,
+      // and reading the inner one by a full scan keeps MariaDB from evaluating a GROUP BY per row
+      // ("LATERAL DERIVED"), which would see the rows the statement has already deleted.
+      sql = `SELECT * FROM (SELECT DISTINCT * FROM (${sql}) ${d.quote(`${q.alias}_rows`)}) ${d.quote(`${q.alias}_keys`)}`;
+    }
+    return { sql: `(${sql})`, params };
+  }
+
+  /** @internal A relation value: an entity, a reference or a bare key. Returns key values in column order. */
+  keyOfRelationValue(target: EntityMetadata, v: unknown): unknown[] {
     if (v !== null && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Date) && (getState(v) || v instanceof (target.class as new () => object))) {
       const key = primaryKeyValues(target, v);
       if (!key) throw new UsageError('UNSAVED_ENTITY', `A new ${target.name} with no primary key yet cannot be used in a query. Flush it first.`);
@@ -169,76 +198,9 @@ export class CriteriaCompiler {
     return normalizePrimaryKey(target, v);
   }
 
-  #toOne(meta: EntityMetadata, prop: ManyToOneProperty | OneToOneOwnerProperty, value: unknown, alias: string): Fragment {
-    const cols = prop.joinColumns;
-    const target = prop.target;
-    const colSql = cols.map((c) => this.#col(alias, c.name));
-    const keyParams = (key: unknown[]) => key.map((k, i) => toDatabaseValue(cols[i]!.type, k, this.d.dialect));
-    const eq = (v: unknown): Fragment => {
-      if (v === null) return { sql: colSql.map((c) => `${c} IS NULL`).join(' AND '), params: [] };
-      const key = this.#keyOfRelationValue(target, v);
-      return { sql: colSql.map((c) => `${c} = ?`).join(' AND '), params: keyParams(key) };
-    };
-    if (value === null || !isPlainCriteria(value)) {
-      if (Array.isArray(value) && cols.length === 1) return this.#toOne(meta, prop, { $in: value }, alias);
-      return eq(value);
-    }
-    if (isOperatorObject(value)) {
-      const parts: Fragment[] = [];
-      for (const [op, v] of Object.entries(value as Record<string, unknown>)) {
-        if (v === undefined) continue;
-        if ((op === '$in' || op === '$nin') && Array.isArray(v)) {
-          if (cols.length === 1) {
-            parts.push(this.#operator(meta, prop.name, colSql[0]!, op, v.map((x) => (x === null ? null : this.#keyOfRelationValue(target, x)[0])), (x) => toDatabaseValue(cols[0]!.type, x, this.d.dialect), () => ({ sql: '', params: [] })));
-          } else {
-            const or = v.map((x) => eq(x));
-            const f = { sql: or.length ? `(${or.map((o) => `(${o.sql})`).join(' OR ')})` : '1 = 0', params: or.flatMap((o) => o.params) };
-            parts.push(op === '$in' ? f : { sql: `NOT ${f.sql}`, params: f.params });
-          }
-        } else if (op === '$eq') parts.push(eq(v));
-        else if (op === '$ne') {
-          const f = eq(v);
-          parts.push(v === null ? { sql: `NOT (${f.sql})`, params: f.params } : { sql: `(NOT (${f.sql}) OR ${colSql[0]} IS NULL)`, params: f.params });
-        } else if (op === '$not') {
-          const f = this.#toOne(meta, prop, v, alias);
-          parts.push({ sql: `NOT (${f.sql})`, params: f.params });
-        } else {
-          throw new UsageError('UNKNOWN_OPERATOR', `Operator ${op} cannot apply to the relation ${meta.name}.${prop.name}. Use $eq, $ne, $in, $nin, $not, or nested criteria on ${target.name}'s properties.`);
-        }
-      }
-      return and(parts);
-    }
-    // Nested criteria on the target: the FK must point at a row that matches them.
-    const sub = this.nextAlias();
-    const inner = this.compile(target, value, sub);
-    const targetCols = prop.referencedColumns.map((c) => this.#col(sub, c));
-    const lhs = colSql.length === 1 ? colSql[0]! : `(${colSql.join(', ')})`;
-    return {
-      sql: `${lhs} IN (SELECT ${targetCols.join(', ')} FROM ${this.d.quote(target.tableName)} ${this.d.quote(sub)} WHERE ${inner.sql})`,
-      params: inner.params,
-    };
-  }
-
-  #ownKey(meta: EntityMetadata, alias: string): string {
-    const cols = meta.primaryKeyColumns.map((c) => this.#col(alias, c));
-    return cols.length === 1 ? cols[0]! : `(${cols.join(', ')})`;
-  }
-
-  /** The inverse side of a 1:1: a row of the owner's table must (not) point here. */
-  #inverseOne(meta: EntityMetadata, prop: Extract<PropertyMetadata, { kind: '1:1' }>, value: unknown, alias: string): Fragment {
-    const owning = prop.target.propertiesByName[(prop as { mappedBy: string }).mappedBy] as { joinColumns: readonly ColumnMetadata[] };
-    const sub = this.nextAlias();
-    const fkCols = owning.joinColumns.map((c) => this.#col(sub, c.name));
-    const notNull = fkCols.map((c) => `${c} IS NOT NULL`).join(' AND ');
-    const from = `FROM ${this.d.quote(prop.target.tableName)} ${this.d.quote(sub)}`;
-    const select = fkCols.length === 1 ? fkCols[0]! : fkCols.join(', ');
-    if (value === null) return { sql: `${this.#ownKey(meta, alias)} NOT IN (SELECT ${select} ${from} WHERE ${notNull})`, params: [] };
-    const inner = isPlainCriteria(value) ? this.compile(prop.target, value, sub) : this.compile(prop.target, this.#pkCriteria(prop.target, value), sub);
-    return { sql: `${this.#ownKey(meta, alias)} IN (SELECT ${select} ${from} WHERE ${notNull} AND ${inner.sql})`, params: inner.params };
-  }
-
-  #pkCriteria(target: EntityMetadata, v: unknown): Record<string, unknown> {
-    const key = this.#keyOfRelationValue(target, v);
+  /** @internal A relation value as criteria on the target's primary key properties. */
+  pkCriteria(target: EntityMetadata, v: unknown): Record<string, unknown> {
+    const key = this.keyOfRelationValue(target, v);
     const out: Record<string, unknown> = {};
     let i = 0;
     for (const k of target.primaryKeys) {
@@ -252,86 +214,86 @@ export class CriteriaCompiler {
     return out;
   }
 
-  /**
-   * Collections: `$some` (default), `$none`, `$every`, by key subqueries so parents are never
-   * duplicated. A bare entity / key means "contains it".
-   */
-  #collection(meta: EntityMetadata, prop: Extract<PropertyMetadata, { kind: '1:m' | 'm:n' }>, value: unknown, alias: string): Fragment {
-    let mode = '$some' as (typeof COLLECTION_OPERATORS)[number];
-    let criteria: unknown = value;
-    if (value === null || !isPlainCriteria(value)) {
-      const items = Array.isArray(value) ? value : [value];
-      criteria = { $or: items.map((v) => this.#pkCriteria(prop.target, v)) };
-    } else {
-      const keys = Object.keys(value as object);
-      const ops = keys.filter((k) => k.startsWith('$'));
-      if (ops.length) {
-        if (ops.length !== keys.length || ops.length !== 1 || !COLLECTION_OPERATORS.includes(ops[0] as '$some')) {
-          throw new UsageError('UNKNOWN_OPERATOR', `${meta.name}.${prop.name} is a collection: use one of ${COLLECTION_OPERATORS.join(', ')} (alone) or nested criteria on ${prop.target.name}, got ${keys.join(', ')}.`);
-        }
-        mode = ops[0] as typeof mode;
-        criteria = (value as Record<string, unknown>)[mode];
-      }
-    }
-    const sub = this.nextAlias();
-    let inner = this.compile(prop.target, criteria, sub);
-    // A child for which the condition is NULL does not satisfy it: CASE turns unknown into "no match".
-    if (mode === '$every') inner = { sql: `CASE WHEN ${inner.sql} THEN 1 ELSE 0 END = 0`, params: inner.params };
-    let subquery: string;
-    if (prop.kind === '1:m') {
-      const fk = prop.target.propertiesByName[prop.mappedBy] as { joinColumns: readonly ColumnMetadata[] };
-      const fkCols = fk.joinColumns.map((c) => this.#col(sub, c.name));
-      subquery = `SELECT ${fkCols.join(', ')} FROM ${this.d.quote(prop.target.tableName)} ${this.d.quote(sub)} WHERE ${fkCols.map((c) => `${c} IS NOT NULL`).join(' AND ')} AND ${inner.sql}`;
-    } else {
-      const pivot = prop.pivot;
-      const mine = prop.owner ? pivot.joinColumns : pivot.inverseJoinColumns;
-      const theirs = prop.owner ? pivot.inverseJoinColumns : pivot.joinColumns;
-      const pv = this.nextAlias();
-      const theirCols = theirs.map((c) => this.#col(pv, c.name));
-      const targetKey = prop.target.primaryKeyColumns.map((c) => this.#col(sub, c));
-      subquery =
-        `SELECT ${mine.map((c) => this.#col(pv, c.name)).join(', ')} FROM ${this.d.quote(pivot.tableName)} ${this.d.quote(pv)} ` +
-        `WHERE ${theirCols.length === 1 ? theirCols[0] : `(${theirCols.join(', ')})`} IN (SELECT ${targetKey.join(', ')} FROM ${this.d.quote(prop.target.tableName)} ${this.d.quote(sub)} WHERE ${inner.sql})`;
-    }
-    const negate = mode !== '$some';
-    return { sql: `${this.#ownKey(meta, alias)} ${negate ? 'NOT IN' : 'IN'} (${subquery})`, params: inner.params };
+  /** @internal `cols = key` for a relation value (an entity, a reference, a bare key) or `null`. */
+  keyEquals(target: EntityMetadata, cols: readonly ColumnMetadata[], colSql: readonly string[], v: unknown): Cond {
+    if (v === null) return cond(colSql.map((c) => `${c} IS NULL`).join(' AND '), [], false);
+    const key = this.keyOfRelationValue(target, v);
+    return cond(
+      colSql.map((c) => `${c} = ?`).join(' AND '),
+      key.map((k, i) => toDatabaseValue(cols[i]!.type, k, this.d.dialect)),
+      cols.some((c) => c.nullable),
+    );
   }
 
-  #primaryKey(meta: EntityMetadata, where: unknown, alias: string): Fragment {
-    const key = this.#keyOfRelationValue(meta, where);
+  #toOne(meta: EntityMetadata, prop: ManyToOneProperty | OneToOneOwnerProperty, value: unknown, alias: string): Cond {
+    const cols = prop.joinColumns;
+    const target = prop.target;
+    const colSql = cols.map((c) => this.col(alias, c.name));
+    const nullable = cols.some((c) => c.nullable);
+    const eq = (v: unknown) => this.keyEquals(target, cols, colSql, v);
+    if (value === null || !isPlainCriteria(value)) {
+      if (Array.isArray(value) && cols.length === 1) return this.#toOne(meta, prop, { $in: value }, alias);
+      return eq(value);
+    }
+    if (isOperatorObject(value)) {
+      return and(definedEntries(value as object).map(([op, v]) => {
+        switch (op) {
+          case '$eq':
+            return eq(v);
+          case '$ne':
+            if (v === null) return cond(colSql.map((c) => `${c} IS NOT NULL`).join(' AND '), [], false);
+            // A NULL FK does not point at `v`, so it matches.
+            return nullable ? cond(`(NOT (${eq(v).sql}) OR ${colSql[0]} IS NULL)`, eq(v).params, false) : not(eq(v));
+          case '$in':
+          case '$nin': {
+            if (!Array.isArray(v)) {
+              throw new UsageError('BAD_CRITERIA', `${op} on ${meta.name}.${prop.name} takes an array of ${target.name} entities or keys, got ${describe(v)}.`);
+            }
+            if (cols.length === 1) {
+              const keys = v.map((x) => (x === null ? null : this.keyOfRelationValue(target, x)[0]));
+              return scalarCondition(this.d, { label: `${meta.name}.${prop.name}`, type: cols[0]!.type, column: cols[0]!, sql: colSql[0]! }, { [op]: keys });
+            }
+            const any = or(v.map((x) => paren(eq(x))));
+            return op === '$in' ? any : not(any);
+          }
+          case '$not':
+            return not(this.#toOne(meta, prop, v, alias));
+          default:
+            throw new UsageError(
+              'UNKNOWN_OPERATOR',
+              `Operator ${op} cannot apply to the relation ${meta.name}.${prop.name}. Use $eq, $ne, $in, $nin, $not, or nested criteria on ${target.name}'s properties.`,
+            );
+        }
+      }));
+    }
+    // Nested criteria on the target: the FK must point at a row that matches them.
+    this.sameConnection(target.connection, `${target.name} (table ${target.tableName})`, prop);
+    const sub = this.nextAlias();
+    const inner = this.condition(target, value, sub);
+    const q = this.keySubquery({ select: prop.referencedColumns.map((c) => this.col(sub, c)), table: target.tableName, alias: sub, where: [inner] });
+    return cond(`${this.tuple(colSql)} IN ${q.sql}`, q.params, nullable);
+  }
+
+  /** The inverse side of a 1:1: a row of the owner's table must (not) point here. */
+  #inverseOne(meta: EntityMetadata, prop: OneToOneInverseProperty, value: unknown, alias: string): Cond {
+    const owning = prop.target.propertiesByName[prop.mappedBy] as OneToOneOwnerProperty;
+    this.sameConnection(prop.target.connection, `${prop.target.name} (table ${prop.target.tableName})`, prop);
+    const sub = this.nextAlias();
+    const fkCols = owning.joinColumns.map((c) => this.col(sub, c.name));
+    const notNull = cond(fkCols.map((c) => `${c} IS NOT NULL`).join(' AND '), [], false);
+    const inner = value === null ? undefined : this.condition(prop.target, isPlainCriteria(value) ? value : this.pkCriteria(prop.target, value), sub);
+    const q = this.keySubquery({ select: fkCols, table: prop.target.tableName, alias: sub, where: inner ? [notNull, inner] : [notNull] });
+    return cond(`${this.ownKey(meta, alias)} ${value === null ? 'NOT IN' : 'IN'} ${q.sql}`, q.params, false);
+  }
+
+  #primaryKey(meta: EntityMetadata, where: unknown, alias: string): Cond {
+    const key = this.keyOfRelationValue(meta, where);
     const cols = meta.primaryKeyColumns;
     const types = meta.primaryKeys.flatMap((k) => (k.kind === 'scalar' ? [k.type] : k.joinColumns.map((c) => c.type)));
-    return {
-      sql: cols.map((c) => `${this.#col(alias, c)} = ?`).join(' AND '),
-      params: key.map((v, i) => toDatabaseValue(types[i]!, v, this.d.dialect)),
-    };
-  }
-}
-
-function and(parts: Fragment[]): Fragment {
-  if (!parts.length) return { sql: '1 = 1', params: [] };
-  if (parts.length === 1) return parts[0]!;
-  return { sql: parts.map((p) => `(${p.sql})`).join(' AND '), params: parts.flatMap((p) => p.params) };
-}
-
-/** A criteria object, as opposed to a bare key, an entity, a Date or an array. */
-export function isPlainCriteria(v: unknown): boolean {
-  if (v === null || typeof v !== 'object' || Array.isArray(v) || v instanceof Date) return false;
-  if (getState(v)) return false;
-  const proto = Object.getPrototypeOf(v);
-  return proto === Object.prototype || proto === null;
-}
-
-function isOperatorObject(v: unknown): boolean {
-  if (!isPlainCriteria(v)) return false;
-  const keys = Object.keys(v as object);
-  return keys.length > 0 && keys.every((k) => k.startsWith('$'));
-}
-
-function describe(v: unknown): string {
-  try {
-    return JSON.stringify(v) ?? String(v);
-  } catch {
-    return String(v);
+    return cond(
+      cols.map((c) => `${this.col(alias, c)} = ?`).join(' AND '),
+      key.map((v, i) => toDatabaseValue(types[i]!, v, this.d.dialect)),
+      false,
+    );
   }
 }

@@ -1,12 +1,20 @@
 import type { Driver, Statement } from '../drivers/driver.js';
 import { UsageError } from '../errors/usage-error.js';
-import type { EntityMetadata, OrderBy } from '../metadata/types.js';
+import type { EntityMetadata } from '../metadata/types.js';
 import { CriteriaCompiler, type Fragment } from './criteria.js';
+import { resolveOrderBy, type OrderByInput } from './order-by.js';
 import { SqlDialect } from './sql-dialect.js';
 
-export type OrderByInput = OrderBy | OrderBy[];
+export { orderColumns, type OrderByInput, type QueryOrder, type QueryOrderMap } from './order-by.js';
 
 export interface SelectOptions {
+  /**
+   * Sort by columns and by properties of to-one relations at any depth (joined with LEFT JOIN,
+   * which cannot duplicate rows, so `limit` and `offset` still count root entities).
+   *
+   * @example
+   * { orderBy: { author: { name: 'asc' }, id: 'desc' } }
+   */
   orderBy?: OrderByInput;
   limit?: number;
   offset?: number;
@@ -32,15 +40,20 @@ export class SelectBuilder {
     const compiler = new CriteriaCompiler(this.d);
     compiler.nextAlias(); // e0 is the root
     const cond = compiler.compile(meta, where, ROOT);
+    // Checked before anything is assembled: a bad orderBy must fail before any SQL, like a bad where.
+    const order = resolveOrderBy(meta, options.orderBy, this.d, ROOT);
+    const limit = options.limit === undefined ? undefined : checkCount('limit', meta, options.limit);
+    const offset = options.offset === undefined ? undefined : checkCount('offset', meta, options.offset);
     const qb = this.driver.knex
       .queryBuilder()
       .select(meta.columns.map((c) => `${ROOT}.${c.name}`))
       .from({ [ROOT]: meta.tableName });
+    for (const join of order.joins) qb.joinRaw(join);
     if (cond.sql !== MATCH_ALL) qb.whereRaw(cond.sql, cond.params as never[]);
     if (extra) qb.whereRaw(extra.sql, extra.params as never[]);
-    for (const [column, dir] of orderColumns(meta, options.orderBy)) qb.orderBy(`${ROOT}.${column}`, dir);
-    if (options.limit !== undefined) qb.limit(checkCount('limit', meta, options.limit));
-    if (options.offset !== undefined) qb.offset(checkCount('offset', meta, options.offset));
+    if (order.terms.length) qb.orderByRaw(order.terms.join(', '));
+    if (limit !== undefined) qb.limit(limit);
+    if (offset !== undefined) qb.offset(offset);
     const { sql, bindings } = qb.toSQL();
     return { sql, params: bindings as unknown[] };
   }
@@ -73,7 +86,7 @@ export class SelectBuilder {
   // UPDATE/DELETE cannot alias their table on every dialect (MySQL allows no alias in
   // single-table DELETE with subqueries on the same table); the table name serves as the alias.
   #rootlessWhere(meta: EntityMetadata, where: unknown): Fragment {
-    const compiler = new CriteriaCompiler(this.d);
+    const compiler = new CriteriaCompiler(this.d, { mutatedTable: meta.tableName });
     return compiler.compile(meta, where, meta.tableName);
   }
 }
@@ -81,27 +94,4 @@ export class SelectBuilder {
 function checkCount(what: string, meta: EntityMetadata, n: number): number {
   if (!Number.isInteger(n) || n < 0) throw new UsageError('BAD_OPTION', `${what} for a ${meta.name} query must be a non-negative integer, got ${String(n)}.`);
   return n;
-}
-
-/** orderBy → [column, direction] pairs, with unknown properties and directions rejected. */
-export function orderColumns(meta: EntityMetadata, orderBy: OrderByInput | undefined): [string, 'asc' | 'desc'][] {
-  if (!orderBy) return [];
-  const list = Array.isArray(orderBy) ? orderBy : [orderBy];
-  const out: [string, 'asc' | 'desc'][] = [];
-  for (const entry of list) {
-    for (const [name, dirRaw] of Object.entries(entry)) {
-      const dir = String(dirRaw).toLowerCase();
-      if (dir !== 'asc' && dir !== 'desc') {
-        throw new UsageError('BAD_ORDER', `orderBy ${meta.name}.${name}: direction must be 'asc' or 'desc', got ${JSON.stringify(dirRaw)}.`);
-      }
-      const p = meta.propertiesByName[name];
-      if (!p) {
-        throw new UsageError('UNKNOWN_PROPERTY', `orderBy names ${meta.name}.${name}, which does not exist. Known properties: ${meta.properties.map((x) => x.name).join(', ')}.`);
-      }
-      if (p.kind === 'scalar') out.push([p.column.name, dir]);
-      else if (p.kind === 'm:1' || (p.kind === '1:1' && p.owner)) for (const c of p.joinColumns) out.push([c.name, dir]);
-      else throw new UsageError('BAD_ORDER', `orderBy cannot sort ${meta.name} by the collection ${name}.`);
-    }
-  }
-  return out;
 }

@@ -51,7 +51,13 @@ class Booking {
   @ManyToOne(() => Flight) flight!: Rel<Flight>;
 }
 
-const meta = discoverMetadata([User, Profile, Post, Tag, Flight, Booking]);
+@Entity()
+class Doc {
+  @PrimaryKey({ type: 'integer' }) id!: number;
+  @Property({ type: 'uuid', nullable: true }) ref?: string | null;
+}
+
+const meta = discoverMetadata([User, Profile, Post, Tag, Flight, Booking, Doc]);
 
 /** Compiles `where` the way the SELECT builder does: root alias e0, subqueries e1, e2, ... */
 function compile(entity: Function, where: unknown, dialect: Dialect = 'sqlite'): Fragment {
@@ -103,24 +109,35 @@ test('comparison operators, several on one property ANDed', (t) => {
 });
 
 test('$in and $nin, an array value meaning $in', (t) => {
-  same(t, User, { age: { $in: [1, 2, 3] } }, '("e0"."age" IN (?, ?, ?))', [1, 2, 3]);
-  same(t, User, { age: [1, 2] }, '("e0"."age" IN (?, ?))', [1, 2]);
+  same(t, User, { age: { $in: [1, 2, 3] } }, '"e0"."age" IN (?, ?, ?)', [1, 2, 3]);
+  same(t, User, { age: [1, 2] }, '"e0"."age" IN (?, ?)', [1, 2]);
   same(t, User, { age: { $nin: [1, 2] } }, '("e0"."age" NOT IN (?, ?) OR "e0"."age" IS NULL)', [1, 2]);
 });
 
 test('$in / $nin with null use IS (NOT) NULL; empty lists match nothing / everything', (t) => {
   same(t, User, { age: { $in: [1, null] } }, '("e0"."age" IN (?) OR "e0"."age" IS NULL)', [1]);
-  same(t, User, { age: { $in: [null] } }, '("e0"."age" IS NULL)', []);
-  same(t, User, { age: { $nin: [1, null] } }, '("e0"."age" NOT IN (?)) AND "e0"."age" IS NOT NULL', [1]);
+  same(t, User, { age: { $in: [null] } }, '"e0"."age" IS NULL', []);
+  same(t, User, { age: { $nin: [1, null] } }, '("e0"."age" NOT IN (?)) AND ("e0"."age" IS NOT NULL)', [1]);
   same(t, User, { age: { $in: [] } }, '1 = 0', []);
   same(t, User, { age: { $nin: [] } }, '1 = 1', []);
 });
 
 test('$like binds the pattern; $ilike is ILIKE on PostgreSQL, LOWER() LIKE LOWER() elsewhere', (t) => {
-  same(t, User, { name: { $like: 'A%' } }, '"e0"."name" LIKE ?', ['A%']);
+  t.deepEqual(compile(User, { name: { $like: 'A%' } }, 'pg'), { sql: '"e0"."name" LIKE ?', params: ['A%'] });
+  t.deepEqual(compile(User, { name: { $like: 'A%' } }, 'mysql'), { sql: '`e0`.`name` LIKE ?', params: ['A%'] });
   t.deepEqual(compile(User, { name: { $ilike: 'a%' } }, 'pg'), { sql: '"e0"."name" ILIKE ?', params: ['a%'] });
-  t.deepEqual(compile(User, { name: { $ilike: 'a%' } }, 'sqlite'), { sql: 'LOWER("e0"."name") LIKE LOWER(?)', params: ['a%'] });
   t.deepEqual(compile(User, { name: { $ilike: 'a%' } }, 'mysql'), { sql: 'LOWER(`e0`.`name`) LIKE LOWER(?)', params: ['a%'] });
+});
+
+test('SQLite LIKE gets an explicit backslash escape, the default of PostgreSQL and MySQL', (t) => {
+  t.deepEqual(compile(User, { name: { $like: '100\\%' } }, 'sqlite'), { sql: `"e0"."name" LIKE ? ESCAPE '\\'`, params: ['100\\%'] });
+  t.deepEqual(compile(User, { name: { $ilike: 'a%' } }, 'sqlite'), { sql: `LOWER("e0"."name") LIKE LOWER(?) ESCAPE '\\'`, params: ['a%'] });
+});
+
+test('$like on a uuid column casts it to text on PostgreSQL, which has no LIKE for uuid', (t) => {
+  t.deepEqual(compile(Doc, { ref: { $like: 'abc%' } }, 'pg'), { sql: 'CAST("e0"."ref" AS text) LIKE ?', params: ['abc%'] });
+  t.deepEqual(compile(Doc, { ref: { $ilike: 'ABC%' } }, 'pg'), { sql: 'CAST("e0"."ref" AS text) ILIKE ?', params: ['ABC%'] });
+  t.deepEqual(compile(Doc, { ref: { $like: 'abc%' } }, 'mysql'), { sql: '`e0`.`ref` LIKE ?', params: ['abc%'] });
 });
 
 test('null means IS NULL, also through $eq; $ne null is IS NOT NULL', (t) => {
@@ -129,15 +146,26 @@ test('null means IS NULL, also through $eq; $ne null is IS NOT NULL', (t) => {
   same(t, User, { name: { $ne: null } }, '"e0"."name" IS NOT NULL', []);
 });
 
-test('$not on a property negates its condition', (t) => {
-  same(t, User, { age: { $not: { $gt: 3 } } }, 'NOT ("e0"."age" > ?)', [3]);
-  same(t, User, { name: { $not: 'Ann' } }, 'NOT ("e0"."name" = ?)', ['Ann']);
+test('$not on a property negates its condition; on a nullable column NULL counts as "does not match"', (t) => {
+  same(t, User, { age: { $not: { $gt: 3 } } }, 'CASE WHEN "e0"."age" > ? THEN 1 ELSE 0 END = 0', [3]);
+  same(t, User, { name: { $not: 'Ann' } }, 'CASE WHEN "e0"."name" = ? THEN 1 ELSE 0 END = 0', ['Ann']);
+  same(t, Post, { title: { $not: 'x' } }, 'NOT ("e0"."title" = ?)', ['x']);
+  same(t, Post, { title: { $not: { $in: ['x', 'y'] } } }, 'NOT ("e0"."title" IN (?, ?))', ['x', 'y']);
+  // Conditions that are never unknown need no CASE even on a nullable column.
+  same(t, User, { name: { $not: null } }, 'NOT ("e0"."name" IS NULL)', []);
+  same(t, User, { name: { $not: { $ne: 'a' } } }, 'NOT (("e0"."name" <> ? OR "e0"."name" IS NULL))', ['a']);
+});
+
+test('$ne and $nin on a NOT NULL column need no IS NULL branch', (t) => {
+  same(t, Post, { title: { $ne: 'x' } }, '"e0"."title" <> ?', ['x']);
+  same(t, Post, { title: { $nin: ['x'] } }, '"e0"."title" NOT IN (?)', ['x']);
 });
 
 test('$and, $or and $not at the top', (t) => {
   same(t, User, { $or: [{ name: 'a' }, { age: 3 }] }, '("e0"."name" = ? OR "e0"."age" = ?)', ['a', 3]);
   same(t, User, { $and: [{ name: 'a' }, { age: 3 }] }, '("e0"."name" = ?) AND ("e0"."age" = ?)', ['a', 3]);
-  same(t, User, { $not: { name: 'a' } }, 'NOT ("e0"."name" = ?)', ['a']);
+  same(t, User, { $not: { name: 'a' } }, 'CASE WHEN "e0"."name" = ? THEN 1 ELSE 0 END = 0', ['a']);
+  same(t, User, { $not: { id: 1, name: null } }, 'NOT (("e0"."id" = ?) AND ("e0"."name" IS NULL))', [1]);
   same(t, User, { $or: [] }, '1 = 0', []);
   same(t, User, { $and: [] }, '1 = 1', []);
 });
@@ -147,7 +175,7 @@ test('nesting keeps precedence: an AND group inside $or, an $or beside a propert
     t,
     User,
     { name: 'x', $or: [{ age: 1, active: undefined }, { $not: { age: { $in: [2, 3] } } }] },
-    '("e0"."name" = ?) AND (("e0"."age" = ? OR NOT (("e0"."age" IN (?, ?)))))',
+    '("e0"."name" = ?) AND (("e0"."age" = ? OR CASE WHEN "e0"."age" IN (?, ?) THEN 1 ELSE 0 END = 0))',
     ['x', 1, 2, 3],
   );
   same(t, User, { $or: [{ name: 'a', age: 1 }, { name: 'b' }] }, '(("e0"."name" = ?) AND ("e0"."age" = ?) OR "e0"."name" = ?)', ['a', 1, 'b']);
@@ -177,13 +205,14 @@ test('a relation compared with a primary key, an entity, or null uses the FK col
   same(t, Post, { author: user(5) }, '"e0"."author_id" = ?', [5]);
   same(t, Post, { author: null }, '"e0"."author_id" IS NULL', []);
   same(t, Post, { author: { $eq: user(5) } }, '"e0"."author_id" = ?', [5]);
-  same(t, Post, { author: { $ne: null } }, 'NOT ("e0"."author_id" IS NULL)', []);
+  same(t, Post, { author: { $ne: null } }, '"e0"."author_id" IS NOT NULL', []);
   same(t, Post, { author: { $ne: 2 } }, '(NOT ("e0"."author_id" = ?) OR "e0"."author_id" IS NULL)', [2]);
-  same(t, Post, { author: { $not: 2 } }, 'NOT ("e0"."author_id" = ?)', [2]);
+  same(t, Post, { author: { $not: 2 } }, 'CASE WHEN "e0"."author_id" = ? THEN 1 ELSE 0 END = 0', [2]);
+  same(t, Booking, { flight: { $ne: ['LH', 1] } }, 'NOT ("e0"."flight_airline" = ? AND "e0"."flight_number" = ?)', ['LH', 1]);
 });
 
 test('a relation compared with a list: entities and keys mixed', (t) => {
-  same(t, Post, { author: [user(1), 2] }, '("e0"."author_id" IN (?, ?))', [1, 2]);
+  same(t, Post, { author: [user(1), 2] }, '"e0"."author_id" IN (?, ?)', [1, 2]);
   same(t, Post, { author: { $in: [user(1), 2, null] } }, '("e0"."author_id" IN (?, ?) OR "e0"."author_id" IS NULL)', [1, 2]);
   same(t, Post, { author: { $nin: [3] } }, '("e0"."author_id" NOT IN (?) OR "e0"."author_id" IS NULL)', [3]);
 });
@@ -204,6 +233,13 @@ test('composite foreign keys: every column compared', (t) => {
     '(("e0"."flight_airline" = ? AND "e0"."flight_number" = ?) OR ("e0"."flight_airline" = ? AND "e0"."flight_number" = ?))',
     ['LH', 1, 'AF', 2],
   );
+  same(
+    t,
+    Booking,
+    { flight: { $nin: [['LH', 1]] } },
+    'NOT (("e0"."flight_airline" = ? AND "e0"."flight_number" = ?))',
+    ['LH', 1],
+  );
 });
 
 test('nested criteria on a to-one become a key subquery on the target', (t) => {
@@ -211,9 +247,9 @@ test('nested criteria on a to-one become a key subquery on the target', (t) => {
   same(
     t,
     Post,
-    { title: 'T', author: { name: { $like: 'A%' }, age: { $gt: 18 } } },
-    '("e0"."title" = ?) AND ("e0"."author_id" IN (SELECT "e1"."id" FROM "users" "e1" WHERE ("e1"."name" LIKE ?) AND ("e1"."age" > ?)))',
-    ['T', 'A%', 18],
+    { title: 'T', author: { name: 'A', age: { $gt: 18 } } },
+    '("e0"."title" = ?) AND ("e0"."author_id" IN (SELECT "e1"."id" FROM "users" "e1" WHERE ("e1"."name" = ?) AND ("e1"."age" > ?)))',
+    ['T', 'A', 18],
   );
   same(
     t,
@@ -252,30 +288,43 @@ test('one-to-many: nested criteria mean $some', (t) => {
 
 test('one-to-many: $none and $every', (t) => {
   same(t, User, { posts: { $none: { title: 'x' } } }, postsOf(true, '"e1"."title" = ?'), ['x']);
-  same(t, User, { posts: { $every: { title: 'x' } } }, postsOf(true, 'CASE WHEN "e1"."title" = ? THEN 1 ELSE 0 END = 0'), ['x']);
-  same(t, User, { posts: { $some: {} } }, postsOf(false, '1 = 1'), []);
-  same(t, User, { posts: { $none: {} } }, postsOf(true, '1 = 1'), []);
+  same(t, User, { posts: { $every: { title: 'x' } } }, postsOf(true, 'NOT ("e1"."title" = ?)'), ['x']);
+  same(t, User, { posts: { $every: { author: { name: 'x' } } } }, postsOf(true, 'CASE WHEN "e1"."author_id" IN (SELECT "e2"."id" FROM "users" "e2" WHERE "e2"."name" = ?) THEN 1 ELSE 0 END = 0'), ['x']);
+  same(t, User, { posts: { $some: {} } }, '"e0"."id" IN (SELECT "e1"."author_id" FROM "posts" "e1" WHERE "e1"."author_id" IS NOT NULL)', []);
+  same(t, User, { posts: { $none: {} } }, '"e0"."id" NOT IN (SELECT "e1"."author_id" FROM "posts" "e1" WHERE "e1"."author_id" IS NOT NULL)', []);
 });
 
 test('a collection compared with entities or keys: contains them', (t) => {
-  same(t, User, { posts: 3 }, postsOf(false, '("e1"."id" = ?)'), [3]);
+  same(t, User, { posts: 3 }, postsOf(false, '"e1"."id" = ?'), [3]);
   same(t, User, { posts: [3, Object.assign(new Post(), { id: 4 })] }, postsOf(false, '("e1"."id" = ? OR "e1"."id" = ?)'), [3, 4]);
 });
 
-test('many-to-many from the owning side goes through the join table', (t) => {
+test('many-to-many from the owning side: the join table, joined to the target only for its criteria', (t) => {
   same(
     t,
     Post,
     { tags: { name: 'ts' } },
-    '"e0"."id" IN (SELECT "e2"."post_id" FROM "post_tag" "e2" WHERE "e2"."tag_id" IN (SELECT "e1"."id" FROM "tags" "e1" WHERE "e1"."name" = ?))',
+    '"e0"."id" IN (SELECT "e2"."post_id" FROM "post_tag" "e2" INNER JOIN "tags" "e1" ON "e1"."id" = "e2"."tag_id" WHERE "e1"."name" = ?)',
     ['ts'],
   );
   same(
     t,
     Post,
     { tags: { $none: { name: 'ts' } } },
-    '"e0"."id" NOT IN (SELECT "e2"."post_id" FROM "post_tag" "e2" WHERE "e2"."tag_id" IN (SELECT "e1"."id" FROM "tags" "e1" WHERE "e1"."name" = ?))',
+    '"e0"."id" NOT IN (SELECT "e2"."post_id" FROM "post_tag" "e2" INNER JOIN "tags" "e1" ON "e1"."id" = "e2"."tag_id" WHERE "e1"."name" = ?)',
     ['ts'],
+  );
+  same(t, Post, { tags: { $some: {} } }, '"e0"."id" IN (SELECT "e2"."post_id" FROM "post_tag" "e2")', []);
+});
+
+test('many-to-many compared with entities or keys reads only the join table', (t) => {
+  same(t, Post, { tags: 3 }, '"e0"."id" IN (SELECT "e2"."post_id" FROM "post_tag" "e2" WHERE "e2"."tag_id" = ?)', [3]);
+  same(
+    t,
+    Post,
+    { tags: { $none: [3, Object.assign(new Tag(), { id: 4 })] } },
+    '"e0"."id" NOT IN (SELECT "e2"."post_id" FROM "post_tag" "e2" WHERE ("e2"."tag_id" = ? OR "e2"."tag_id" = ?))',
+    [3, 4],
   );
 });
 
@@ -284,7 +333,7 @@ test('many-to-many from the inverse side reads the join table with columns swapp
     t,
     Tag,
     { posts: { $every: { title: 'x' } } },
-    '"e0"."id" NOT IN (SELECT "e2"."tag_id" FROM "post_tag" "e2" WHERE "e2"."post_id" IN (SELECT "e1"."id" FROM "posts" "e1" WHERE CASE WHEN "e1"."title" = ? THEN 1 ELSE 0 END = 0))',
+    '"e0"."id" NOT IN (SELECT "e2"."tag_id" FROM "post_tag" "e2" INNER JOIN "posts" "e1" ON "e1"."id" = "e2"."post_id" WHERE NOT ("e1"."title" = ?))',
     ['x'],
   );
 });
@@ -294,9 +343,24 @@ test('collection criteria nest relation criteria', (t) => {
     t,
     Tag,
     { posts: { author: { name: 'Ann' } } },
-    '"e0"."id" IN (SELECT "e3"."tag_id" FROM "post_tag" "e3" WHERE "e3"."post_id" IN (SELECT "e1"."id" FROM "posts" "e1" WHERE ' +
-      '"e1"."author_id" IN (SELECT "e2"."id" FROM "users" "e2" WHERE "e2"."name" = ?)))',
+    '"e0"."id" IN (SELECT "e2"."tag_id" FROM "post_tag" "e2" INNER JOIN "posts" "e1" ON "e1"."id" = "e2"."post_id" WHERE ' +
+      '"e1"."author_id" IN (SELECT "e3"."id" FROM "users" "e3" WHERE "e3"."name" = ?))',
     ['Ann'],
+  );
+});
+
+test('criteria on a collection may use $and, $or and $not on the items (meaning $some)', (t) => {
+  same(t, User, { posts: { $or: [{ title: 'a' }, { title: 'b' }] } }, postsOf(false, '("e1"."title" = ? OR "e1"."title" = ?)'), ['a', 'b']);
+  same(t, User, { posts: { $not: { title: 'a' } } }, postsOf(false, 'NOT ("e1"."title" = ?)'), ['a']);
+});
+
+test('several collection operators in one object must all hold', (t) => {
+  same(
+    t,
+    User,
+    { posts: { $some: { title: 'a' }, $none: { title: 'b' } } },
+    `(${postsOf(false, '"e1"."title" = ?')}) AND (${postsOf(true, '"e1"."title" = ?').replace(/e1/g, 'e2')})`,
+    ['a', 'b'],
   );
 });
 
@@ -328,4 +392,23 @@ test('malformed criteria are errors naming the property', (t) => {
   rejects(t, User, { age: { $in: 3 } }, 'BAD_CRITERIA', 'User.age', '$in');
   rejects(t, User, { name: { first: 'a' } }, 'BAD_CRITERIA', 'User.name');
   rejects(t, User, { $or: { name: 'a' } }, 'BAD_CRITERIA', '$or', 'User');
+});
+
+test('values that cannot mean what they say are errors, not silently coerced', (t) => {
+  // Boolean('false') is true: a string from a query string must not invert the filter.
+  rejects(t, User, { active: 'false' }, 'BAD_CRITERIA', 'User.active', 'true or false', '"false"');
+  rejects(t, User, { active: { $in: [true, 'no'] } }, 'BAD_CRITERIA', 'User.active');
+  rejects(t, User, { createdAt: { $gt: 'yesterday' } }, 'BAD_CRITERIA', 'User.createdAt', 'not a valid date');
+  rejects(t, User, { age: { $gt: null } }, 'BAD_CRITERIA', '$gt on User.age', 'null');
+  rejects(t, User, { age: { $eq: [1, 2] } }, 'BAD_CRITERIA', 'User.age');
+  rejects(t, User, { age: { $like: '1%' } }, 'BAD_CRITERIA', '$like', 'User.age', 'integer');
+  rejects(t, User, { name: { $ilike: 5 } }, 'BAD_CRITERIA', '$ilike on User.name', 'pattern');
+  rejects(t, Post, { author: { $in: 1 } }, 'BAD_CRITERIA', '$in on Post.author');
+  // 0 and 1 are how booleans come back from SQLite and MySQL: accepted.
+  t.deepEqual(compile(User, { active: 1 }, 'pg').params, [true]);
+});
+
+test('a collection compared with null is an error that points at $count: 0', (t) => {
+  rejects(t, User, { posts: null }, 'BAD_CRITERIA', 'User.posts', '$count: 0');
+  rejects(t, User, { posts: [1, null] }, 'BAD_CRITERIA', 'User.posts');
 });
