@@ -55,6 +55,11 @@ interface RelationOptionsBase {
   cascade?: CascadeKind[] | boolean;
   /** Load this relation whenever the owner is loaded (node-orm2 autoFetch). */
   eager?: boolean;
+  /**
+   * How populate loads this relation unless the query says otherwise: `'select-in'` (default, one
+   * query per relation level) or `'joined'` (LEFT JOINed into the parent's query).
+   */
+  strategy?: 'select-in' | 'joined';
   hidden?: boolean;
 }
 

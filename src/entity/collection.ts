@@ -1,6 +1,6 @@
 import { UsageError } from '../errors/usage-error.js';
 import type { ManyToManyProperty, OneToManyProperty } from '../metadata/types.js';
-import { getState } from './entity-state.js';
+import { getLinkValues, getState } from './entity-state.js';
 
 /**
  * What a collection needs from the EntityManager that manages its owner. The unit of work
@@ -14,6 +14,18 @@ export interface CollectionHost {
   propagate(owner: object, prop: OneToManyProperty | ManyToManyProperty, item: object, op: 'add' | 'remove'): void;
   loadCollection(collection: Collection<object>): Promise<void>;
   countCollection(collection: Collection<object>): Promise<number>;
+  /** One query for a filtered page of the items; the collection is left as it is. */
+  matchCollection(collection: Collection<object>, options: MatchingOptions): Promise<object[]>;
+}
+
+/** Options of {@link Collection.matching}. */
+export interface MatchingOptions {
+  /** Criteria the items must meet, as in `em.find(Item, where)`. */
+  where?: Readonly<Record<string, unknown>>;
+  /** Defaults to the relation's `orderBy`, then the primary key. */
+  orderBy?: Readonly<Record<string, unknown>> | readonly Readonly<Record<string, unknown>>[];
+  limit?: number;
+  offset?: number;
 }
 
 /** Changes queued on a collection since it was loaded or last flushed. */
@@ -239,7 +251,7 @@ export class Collection<T extends object> implements Iterable<T> {
   }
 
   /** Load the items from the database (queued changes are kept and applied on top). */
-  async init(): Promise<this> {
+  async init(): Promise<Collection<T>> {
     if (this.#initialized) return this;
     if (!this.#host) throw new UsageError('USAGE', `${this.#label()} cannot be loaded: its owner is not managed by an EntityManager.`);
     await this.#host.loadCollection(this as unknown as Collection<object>);
@@ -257,6 +269,41 @@ export class Collection<T extends object> implements Iterable<T> {
     if (this.#initialized) return this.#items.length;
     if (!this.#host) throw new UsageError('USAGE', `${this.#label()} cannot be counted: its owner is not managed by an EntityManager.`);
     return this.#host.countCollection(this as unknown as Collection<object>);
+  }
+
+  /**
+   * A filtered page of the items, read with one query, without loading the collection: it stays
+   * as it is (not initialised if it was not), and queued changes are not applied to the result
+   * (Doctrine's and MikroORM's `matching`). The items are managed entities like any other.
+   *
+   * @example
+   * const recent = await user.posts.matching({ where: { published: true }, orderBy: { id: 'desc' }, limit: 10 });
+   */
+  async matching(options: MatchingOptions = {}): Promise<T[]> {
+    if (!this.#host || !this.#property) throw new UsageError('USAGE', `${this.#label()} cannot be queried: its owner is not managed by an EntityManager.`);
+    return (await this.#host.matchCollection(this as unknown as Collection<object>, options)) as T[];
+  }
+
+  /**
+   * The values of the extra columns of the link to `item`, for a many-to-many with a `through`
+   * entity, as read by populate or `matching()` (no query). Works from either side. Undefined when
+   * that link's values have not been loaded.
+   *
+   * @example
+   * const user = await em.findOneOrFail(User, 1, { populate: ['cars'] });
+   * for (const car of user.cars) console.log(car.model, user.cars.pivotOf(car)?.since);
+   */
+  pivotOf(item: T | unknown): Readonly<Record<string, unknown>> | undefined {
+    const p = this.#property;
+    if (!p || p.kind !== 'm:n' || !p.pivot.through) {
+      throw new UsageError(
+        'NO_PIVOT_COLUMNS',
+        `${this.#label()} has no through entity, so its links carry no values. Map it with { through: () => JoinEntity } to give the join table columns of its own.`,
+      );
+    }
+    const resolved = this.#resolve(item);
+    if (resolved === undefined) return undefined;
+    return p.owner ? getLinkValues(this.owner, p.name, resolved) : getLinkValues(resolved, p.mappedBy!, this.owner);
   }
 
   [Symbol.iterator](): Iterator<T> {

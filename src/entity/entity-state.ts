@@ -28,6 +28,15 @@ export interface EntityState {
   accessors: boolean;
   /** Extra values of a through-entity link, keyed by collection property (see Collection.add). */
   pivotValues?: Map<string, Record<string, unknown>>;
+  /**
+   * Through-entity values of links as last read from the database (populate, matching), kept on the
+   * owning side's entity: owning collection property → linked item → values. One place for both
+   * directions of a bidirectional many-to-many, so `car.owners.pivotOf(user)` and
+   * `user.cars.pivotOf(car)` read the same record.
+   */
+  linkValues?: Map<string, Map<object, Readonly<Record<string, unknown>>>>;
+  /** Relation counts loaded with `em.find(T, where, { counts })`, by the name they were requested under. */
+  counts?: Record<string, number>;
 }
 
 const states = new WeakMap<object, EntityState>();
@@ -48,4 +57,26 @@ export function createState(entity: object, meta: EntityMetadata, owner: unknown
 
 export function deleteState(entity: object): void {
   states.delete(entity);
+}
+
+/** Records the through-entity values of the link `owner.<property> → item` (owning side of the M:N). */
+export function setLinkValues(owner: object, property: string, item: object, values: Readonly<Record<string, unknown>>): void {
+  const state = states.get(owner);
+  if (!state) return;
+  state.linkValues ??= new Map();
+  let byItem = state.linkValues.get(property);
+  if (!byItem) state.linkValues.set(property, (byItem = new Map()));
+  byItem.set(item, values);
+}
+
+/** The through-entity values of the link `owner.<property> → item` as last loaded, if any. */
+export function getLinkValues(owner: object, property: string, item: object): Readonly<Record<string, unknown>> | undefined {
+  return states.get(owner)?.linkValues?.get(property)?.get(item);
+}
+
+/** Stores a loaded relation count under the name it was requested with. */
+export function setCount(entity: object, name: string, value: number): void {
+  const state = states.get(entity);
+  if (!state) return;
+  state.counts = { ...state.counts, [name]: value };
 }

@@ -16,6 +16,15 @@ export interface WrappedEntity<T extends object> {
   toObject(): Record<string, unknown>;
   /** Same as toObject(); used by JSON.stringify through the entity's toJSON when it has none. */
   toJSON(): Record<string, unknown>;
+  /**
+   * A relation count loaded with the entity (`em.find(T, where, { counts })`), by the name it was
+   * requested under. Throws when that count was not loaded.
+   *
+   * @example
+   * const posts = await em.find(Post, {}, { counts: { comments: true, approved: { relation: 'comments', where: { approved: true } } } });
+   * wrap(posts[0]).count('approved');   // 2, no query
+   */
+  count(name: string): number;
 }
 
 /**
@@ -34,6 +43,20 @@ export function wrap<T extends object>(entity: T): WrappedEntity<T> {
       if (!state || state.initialized) return entity;
       await (state.owner as ReferenceLoader).initReference(entity);
       return entity;
+    },
+    count: (name) => {
+      const state = getState(entity);
+      const value = state?.counts?.[name];
+      if (value === undefined) {
+        const type = state?.meta.name ?? entity.constructor?.name ?? 'Entity';
+        const loaded = Object.keys(state?.counts ?? {});
+        throw new UsageError(
+          'COUNT_NOT_LOADED',
+          `No count named '${name}' was loaded for this ${type}${loaded.length ? ` (loaded: ${loaded.join(', ')})` : ''}. ` +
+            `Request it with em.find(${type}, where, { counts: { ${name}: true } }), or { ${name}: { relation: '<collection>', where } }.`,
+        );
+      }
+      return value;
     },
     toObject: () => serialize(entity),
     toJSON: () => serialize(entity),

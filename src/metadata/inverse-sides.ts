@@ -57,6 +57,7 @@ function resolveOneToMany(ctx: Ctx, b: EntityBuilder, r: RawOf<'1:m'>): void {
     mappedBy,
     cascade: cascadeOf(r.options.cascade),
     eager: r.options.eager ?? false,
+    strategy: r.options.strategy,
     hidden: r.options.hidden ?? false,
     orphanRemoval: r.options.orphanRemoval ?? false,
     orderBy: r.options.orderBy,
@@ -116,6 +117,7 @@ function resolveInverseOneToOne(ctx: Ctx, b: EntityBuilder, r: RawOf<'1:1'>): vo
     mappedBy,
     cascade: cascadeOf(r.options.cascade),
     eager: r.options.eager ?? false,
+    strategy: r.options.strategy,
     hidden: r.options.hidden ?? false,
     orphanRemoval: r.options.orphanRemoval ?? false,
   });

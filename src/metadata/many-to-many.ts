@@ -95,6 +95,7 @@ function resolveOne(ctx: Ctx, b: EntityBuilder, r: RawManyToMany): void {
     target: target as unknown as EntityMetadata,
     cascade: cascadeOf(r.options.cascade),
     eager: r.options.eager ?? false,
+    strategy: r.options.strategy,
     hidden: r.options.hidden ?? false,
     orderBy: r.options.orderBy,
   };

@@ -168,6 +168,7 @@ export function resolveToOne(ctx: Ctx, b: EntityBuilder, r: RawToOne, primaryKey
     target: target as unknown as ManyToOneProperty['target'],
     cascade: cascadeOf(o.cascade),
     eager: o.eager ?? false,
+    strategy: o.strategy,
     hidden: o.hidden ?? false,
     joinColumns,
     referencedColumns: targetCols.map((c) => c.name),

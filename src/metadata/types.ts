@@ -31,6 +31,9 @@ export type HookName =
   | 'beforeCreate' | 'afterCreate' | 'beforeUpdate' | 'afterUpdate' | 'beforeDelete' | 'afterDelete' | 'onLoad';
 export type Dialect = 'sqlite' | 'pg' | 'mysql';
 
+/** How populate loads a relation: a query of its own per level (`IN` list), or joined into the parent's. */
+export type LoadStrategy = 'select-in' | 'joined';
+
 export type OrderDirection = 'asc' | 'desc' | 'ASC' | 'DESC';
 export type OrderBy = Record<string, OrderDirection>;
 
@@ -97,6 +100,8 @@ interface RelationBase extends PropertyBase {
   readonly cascade: ReadonlySet<CascadeKind>;
   readonly eager: boolean;
   readonly hidden: boolean;
+  /** The relation's default populate strategy (`@OneToMany(..., { strategy })`); select-in when unset. */
+  readonly strategy?: LoadStrategy;
 }
 
 export interface ManyToOneProperty extends RelationBase, ToOneOwning {

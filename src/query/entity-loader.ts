@@ -1,63 +1,97 @@
 import type { Driver, DriverTransaction, Statement } from '../drivers/driver.js';
-import { UsageError } from '../errors/usage-error.js';
-import { Collection } from '../entity/collection.js';
+import type { Collection, MatchingOptions } from '../entity/collection.js';
 import { getState } from '../entity/entity-state.js';
-import { rowToValues } from '../entity/hydrator.js';
 import { primaryKeyValues } from '../entity/primary-key.js';
-import { setToOneSilently } from '../entity/to-one-accessors.js';
-import { fromDatabaseValue, toDatabaseValue } from '../entity/value-conversion.js';
-import type { ColumnMetadata, EntityMetadata, PropertyMetadata, RelationProperty } from '../metadata/types.js';
-import { keyOf } from '../unit-of-work/identity-map.js';
+import { toDatabaseValue } from '../entity/value-conversion.js';
+import type { EntityMetadata, LoadStrategy, RelationProperty } from '../metadata/types.js';
 import type { UnitOfWork } from '../unit-of-work/unit-of-work.js';
-import { chunk, rowsPerStatement } from './dml.js';
-import { orderColumns, SelectBuilder, type SelectOptions } from './select-builder.js';
-import { placeholders, SqlDialect } from './sql-dialect.js';
+import { matchCollection } from './collection-matching.js';
+import { CriteriaCompiler } from './criteria.js';
+import { runUnit } from './joined-loader.js';
+import { keyTypes, LoaderContext, type Row } from './loader-context.js';
+import { buildPopulateTree, type PopulateNode, type PopulateTree } from './populate-tree.js';
+import { countSpecs, loadCounts, type CountsOption } from './relation-counts.js';
+import type { SelectBuilder, SelectOptions } from './select-builder.js';
+import { SelectInLoader } from './select-in-loader.js';
 
-export interface FindOptions extends SelectOptions {
-  populate?: readonly string[];
-}
-
-/** A tree of relation paths: `['posts.comments', 'profile']` → { posts: { comments: {} }, profile: {} }. */
-type PathTree = Map<string, PathTree>;
+export type { CountsOption } from './relation-counts.js';
 
 /**
- * The read side of an EntityManager: find, count, populate (select-in: one query per relation
- * level with chunked `IN` lists, never one per parent) and lazy collection loads.
+ * Criteria for the items of populated collections, shaped like the entity: each top-level key is a
+ * populated collection; inside, a key naming a populated collection constrains that one's items and
+ * anything else is criteria for the items of the level.
+ *
+ * @example
+ * { posts: { published: true, comments: { approved: true } } }
+ */
+export type PopulateWhere = Readonly<Record<string, unknown>>;
+
+/**
+ * Order of the items of populated collections, shaped like the entity; replaces the relation's own
+ * `orderBy` for that query.
+ *
+ * @example
+ * { posts: { createdAt: 'desc', comments: { id: 'asc' } } }
+ */
+export type PopulateOrderBy = Readonly<Record<string, unknown>>;
+
+/** Options of `em.find` and its siblings. */
+export interface FindOptions extends SelectOptions {
+  /** Relation paths to load with the result (`'posts.comments'`, `'*'` for every relation of a level). */
+  populate?: readonly string[];
+  /** Criteria for the items of populated collections (see {@link PopulateWhere}). */
+  populateWhere?: PopulateWhere;
+  /** Order of the items of populated collections (see {@link PopulateOrderBy}). */
+  populateOrderBy?: PopulateOrderBy;
+  /**
+   * `'select-in'`: one query per relation level. `'joined'`: populated relations are LEFT JOINed
+   * into one statement (limit/offset still count root entities). Wins over each relation's own
+   * `strategy` option; relations on another connection are always loaded select-in.
+   */
+  strategy?: LoadStrategy;
+  /** Relation counts to load with the result, read with `wrap(entity).count(name)` (see {@link CountsOption}). */
+  counts?: CountsOption;
+}
+
+/**
+ * The read side of an EntityManager: find, count, populate (select-in or joined, per relation),
+ * relation counts, lazy collection loads and `Collection.matching`. The strategies live in files of
+ * their own; this class decides which runs when.
  */
 export class EntityLoader {
-  readonly #builders = new Map<string, SelectBuilder>();
+  readonly #ctx: LoaderContext;
+  readonly #selectIn: SelectInLoader;
 
   constructor(
-    private readonly drivers: ReadonlyMap<string, Driver>,
-    private readonly uow: () => UnitOfWork,
-    private readonly transaction: (connection: string) => DriverTransaction | undefined,
-  ) {}
+    drivers: ReadonlyMap<string, Driver>,
+    uow: () => UnitOfWork,
+    transaction: (connection: string) => DriverTransaction | undefined,
+  ) {
+    this.#ctx = new LoaderContext(drivers, uow, transaction);
+    this.#selectIn = new SelectInLoader(this.#ctx);
+  }
 
   builder(connection: string): SelectBuilder {
-    let b = this.#builders.get(connection);
-    if (!b) this.#builders.set(connection, (b = new SelectBuilder(this.#driver(connection))));
-    return b;
+    return this.#ctx.builder(connection);
   }
 
-  #driver(connection: string): Driver {
-    const d = this.drivers.get(connection);
-    if (!d) throw new Error(`joinery: no driver for connection '${connection}'`);
-    return d;
-  }
-
-  run(connection: string, stmt: Statement): Promise<Record<string, unknown>[]> {
-    return this.#driver(connection)
-      .execute(stmt, this.transaction(connection))
-      .then((r) => r.rows);
+  run(connection: string, stmt: Statement): Promise<Row[]> {
+    return this.#ctx.run(connection, stmt);
   }
 
   async find(meta: EntityMetadata, where: unknown, options: FindOptions = {}): Promise<object[]> {
-    const tree = this.#pathTree(meta, options.populate ?? []);
+    // Everything the options can get wrong is checked before the first statement.
+    const tree = this.#tree(meta, options.populate ?? [], true, options);
+    const counts = countSpecs(this.#ctx, meta, options.counts);
     const stmt = this.builder(meta.connection).select(meta, where, options);
-    const rows = await this.run(meta.connection, stmt);
-    const entities = this.hydrateRows(meta, rows);
-    await this.#populateTree(meta, entities, tree);
-    await this.uow().afterLoad(entities);
+    const fresh = new Set<object>();
+    const joined = [...tree.values()].filter((n) => n.strategy === 'joined');
+    const source = { meta, statements: [stmt], passThrough: [], orderBy: options.orderBy };
+    const unit = await runUnit(this.#ctx, source, joined, fresh);
+    const entities = [...new Set(unit.rows.map((r) => r.entity))];
+    await this.#populateLevel(meta, entities, tree, unit.loaded, fresh);
+    await loadCounts(this.#ctx, meta, entities, counts);
+    await this.#ctx.afterLoad(fresh);
     return entities;
   }
 
@@ -66,179 +100,52 @@ export class EntityLoader {
     return Number(rows[0]?.count ?? 0);
   }
 
-  hydrateRows(meta: EntityMetadata, rows: Record<string, unknown>[], refresh = false): object[] {
-    const uow = this.uow();
-    return rows.map((row) => uow.hydrate(meta, rowToValues(meta, row), refresh));
-  }
-
   /** `em.populate(entities, paths)`: load relations of entities already in memory. */
-  async populate(meta: EntityMetadata, entities: readonly object[], paths: readonly string[]): Promise<void> {
-    await this.#populateTree(meta, entities, this.#pathTree(meta, paths, false));
+  async populate(meta: EntityMetadata, entities: readonly object[], paths: readonly string[], options: Pick<FindOptions, 'populateWhere' | 'populateOrderBy' | 'strategy'> = {}): Promise<void> {
+    const tree = this.#tree(meta, paths, false, options);
+    const fresh = new Set<object>();
+    await this.#populateLevel(meta, entities, tree, new Map(), fresh);
+    await this.#ctx.afterLoad(fresh);
   }
 
-  /** Paths → tree, validated against the metadata; eager relations are added at every level. */
-  #pathTree(meta: EntityMetadata, paths: readonly string[], eager = true): PathTree {
-    const root: PathTree = new Map();
-    for (const path of paths) {
-      let node = root;
-      let current = meta;
-      for (const part of path.split('.')) {
-        if (part === '*') {
-          for (const p of current.properties) if (p.kind !== 'scalar' && !node.has(p.name)) node.set(p.name, new Map());
-          break;
-        }
-        const p = current.propertiesByName[part];
-        if (!p || p.kind === 'scalar') {
-          throw new UsageError(
-            'UNKNOWN_POPULATE',
-            `Cannot populate '${path}': ${current.name}.${part} ${p ? 'is not a relation' : 'does not exist'}. Relations of ${current.name}: ${current.properties.filter((x) => x.kind !== 'scalar').map((x) => x.name).join(', ') || 'none'}.`,
-          );
-        }
-        let next = node.get(part);
-        if (!next) node.set(part, (next = new Map()));
-        node = next;
-        current = p.target;
+  #tree(meta: EntityMetadata, paths: readonly string[], eager: boolean, options: Pick<FindOptions, 'populateWhere' | 'populateOrderBy' | 'strategy'>): PopulateTree {
+    return buildPopulateTree(meta, {
+      paths,
+      eager,
+      where: options.populateWhere,
+      orderBy: options.populateOrderBy,
+      strategy: options.strategy,
+      checkWhere: (owner, prop, w) => void new CriteriaCompiler(this.#ctx.dialect(prop.target.connection)).compileItems(owner, prop, w, 'e0', 'p'),
+    });
+  }
+
+  /**
+   * Loads `tree` below `entities`. Relations the previous statement already joined (`loaded`) are
+   * only descended into; every other one costs one select-in query per level (per chunk), which
+   * also joins that relation's own `joined` children.
+   */
+  async #populateLevel(meta: EntityMetadata, entities: readonly object[], tree: PopulateTree, loaded: Map<PopulateNode, object[]>, fresh: Set<object>): Promise<void> {
+    if (!entities.length) return;
+    for (const node of tree.values()) {
+      const joined = node.strategy === 'joined' ? loaded.get(node) : undefined;
+      if (joined) {
+        await this.#populateLevel(node.prop.target, joined, node.children, loaded, fresh);
+        continue;
       }
+      const level = await this.#selectIn.load(meta, node, entities, fresh);
+      await this.#populateLevel(node.prop.target, level.entities, node.children, level.loaded, fresh);
     }
-    if (eager) addEager(meta, root, new Set());
-    return root;
-  }
-
-  async #populateTree(meta: EntityMetadata, entities: readonly object[], tree: PathTree): Promise<void> {
-    if (!entities.length || !tree.size) return;
-    for (const [name, sub] of tree) {
-      const prop = meta.propertiesByName[name] as RelationProperty;
-      const loaded = await this.loadRelation(meta, prop, entities);
-      await this.#populateTree(prop.target, loaded, sub);
-    }
-  }
-
-  /** Loads `prop` for all `owners` in as few queries as the parameter limit allows; returns the related entities. */
-  async loadRelation(meta: EntityMetadata, prop: RelationProperty, owners: readonly object[]): Promise<object[]> {
-    switch (prop.kind) {
-      case 'm:1':
-        return this.#loadToOne(prop, owners);
-      case '1:1':
-        return prop.owner ? this.#loadToOne(prop, owners) : this.#loadInverseOne(meta, prop, owners);
-      case '1:m':
-        return this.#loadOneToMany(meta, prop, owners);
-      case 'm:n':
-        return this.#loadManyToMany(meta, prop, owners);
-    }
-  }
-
-  async #loadToOne(prop: Extract<RelationProperty, { kind: 'm:1' | '1:1' }>, owners: readonly object[]): Promise<object[]> {
-    const targets = new Set<object>();
-    for (const o of owners) {
-      const v = (o as Record<string, unknown>)[prop.name];
-      if (v && typeof v === 'object') targets.add(v);
-    }
-    const missing = [...targets].filter((t) => !getState(t)?.initialized);
-    await this.loadByKeys(prop.target, missing.map((t) => primaryKeyValues(prop.target, t)!));
-    await this.uow().afterLoad(missing);
-    return [...targets];
   }
 
   /** Loads (or refreshes) rows by primary key, chunked. */
   async loadByKeys(meta: EntityMetadata, keys: unknown[][], refresh = false): Promise<object[]> {
-    if (!keys.length) return [];
     const out: object[] = [];
-    const cols = meta.primaryKeyColumns;
-    const driver = this.#driver(meta.connection);
-    const types = keyTypes(meta);
-    for (const part of chunk(keys, rowsPerStatement(cols.length, driver.maxParams - 10))) {
-      const where = { sql: new SqlDialect(driver.dialect).inList(cols, part.length, 'e0'), params: part.flat().map((v, i) => toDatabaseValue(types[i % types.length]!, v, driver.dialect)) };
-      const stmt = this.builder(meta.connection).select(meta, undefined, {}, where);
-      out.push(...this.hydrateRows(meta, await this.run(meta.connection, stmt), refresh));
-    }
-    return out;
-  }
-
-  async #loadOneToMany(meta: EntityMetadata, prop: Extract<RelationProperty, { kind: '1:m' }>, owners: readonly object[]): Promise<object[]> {
-    const fk = prop.target.propertiesByName[prop.mappedBy] as Extract<PropertyMetadata, { kind: 'm:1' }>;
-    const keyed = keyedOwners(meta, owners);
-    const children = await this.#selectIn(prop.target, fk.joinColumns, [...keyed.values()].map((k) => k.key), prop.orderBy);
-    const groups = new Map<string, object[]>();
-    for (const child of children) {
-      const parent = (child as Record<string, unknown>)[prop.mappedBy];
-      const key = parent && typeof parent === 'object' ? keyOf(primaryKeyValues(meta, parent) ?? []) : undefined;
-      if (key === undefined) continue;
-      let list = groups.get(key);
-      if (!list) groups.set(key, (list = []));
-      list.push(child);
-    }
-    for (const [key, { owner }] of keyed) collectionOf(owner, prop)._hydrate(groups.get(key) ?? []);
-    await this.uow().afterLoad(children);
-    return children;
-  }
-
-  async #loadInverseOne(meta: EntityMetadata, prop: Extract<RelationProperty, { kind: '1:1' }>, owners: readonly object[]): Promise<object[]> {
-    const mappedBy = (prop as { mappedBy: string }).mappedBy;
-    const fk = prop.target.propertiesByName[mappedBy] as { joinColumns: readonly ColumnMetadata[] };
-    const keyed = keyedOwners(meta, owners);
-    const found = await this.#selectIn(prop.target, fk.joinColumns, [...keyed.values()].map((k) => k.key));
-    const byOwner = new Map<string, object>();
-    for (const e of found) {
-      const parent = (e as Record<string, unknown>)[mappedBy];
-      if (parent && typeof parent === 'object') byOwner.set(keyOf(primaryKeyValues(meta, parent) ?? []), e);
-    }
-    for (const [key, { owner }] of keyed) {
-      const state = getState(owner)!;
-      setToOneSilently(owner, state, prop.name, byOwner.get(key) ?? null);
-    }
-    await this.uow().afterLoad(found);
-    return found;
-  }
-
-  async #loadManyToMany(meta: EntityMetadata, prop: Extract<RelationProperty, { kind: 'm:n' }>, owners: readonly object[]): Promise<object[]> {
-    const pivot = prop.pivot;
-    const mine = prop.owner ? pivot.joinColumns : pivot.inverseJoinColumns;
-    const theirs = prop.owner ? pivot.inverseJoinColumns : pivot.joinColumns;
-    const target = prop.target;
-    const keyed = keyedOwners(meta, owners);
-    const keys = [...keyed.values()].map((k) => k.key);
-    const driver = this.#driver(target.connection);
-    const d = new SqlDialect(driver.dialect);
-    const found: object[] = [];
-    const groups = new Map<string, object[]>();
-    const ownerTypes = mine.map((c) => c.type);
-    for (const part of chunk(keys, rowsPerStatement(mine.length, driver.maxParams - 10))) {
-      const params = part.flatMap((k) => k.map((v, i) => toDatabaseValue(ownerTypes[i]!, v, driver.dialect)));
-      const ownerCols = mine.map((c, i) => `${d.quote('p')}.${d.quote(c.name)} AS ${d.quote(`__owner${i}`)}`);
-      const join = theirs.map((c, i) => `${d.quote('p')}.${d.quote(c.name)} = ${d.quote('e0')}.${d.quote(target.primaryKeyColumns[i]!)}`).join(' AND ');
-      const order = orderColumns(target, prop.orderBy).map(([c, dir]) => `${d.quote('e0')}.${d.quote(c)} ${dir}`);
-      const sql =
-        `SELECT ${target.columns.map((c) => `${d.quote('e0')}.${d.quote(c.name)}`).join(', ')}, ${ownerCols.join(', ')} ` +
-        `FROM ${d.quote(target.tableName)} ${d.quote('e0')} JOIN ${d.quote(pivot.tableName)} ${d.quote('p')} ON ${join} ` +
-        `WHERE ${d.inList(mine.map((c) => c.name), part.length, 'p')}` +
-        (order.length ? ` ORDER BY ${order.join(', ')}` : '');
-      const rows = await this.run(target.connection, { sql, params });
-      for (const row of rows) {
-        const entity = this.uow().hydrate(target, rowToValues(target, row));
-        found.push(entity);
-        const ownerKey = keyOf(mine.map((c, i) => fromDatabaseValue(c.type, row[`__owner${i}`])));
-        let list = groups.get(ownerKey);
-        if (!list) groups.set(ownerKey, (list = []));
-        list.push(entity);
-      }
-    }
-    for (const [key, { owner }] of keyed) collectionOf(owner, prop)._hydrate(groups.get(key) ?? []);
-    const unique = [...new Set(found)];
-    await this.uow().afterLoad(unique);
-    return unique;
-  }
-
-  /** SELECT target rows whose `columns` are in `keys` (identity-map keys of the parents). */
-  async #selectIn(target: EntityMetadata, columns: readonly ColumnMetadata[], keys: unknown[][], orderBy?: SelectOptions['orderBy']): Promise<object[]> {
-    if (!keys.length) return [];
-    const driver = this.#driver(target.connection);
-    const d = new SqlDialect(driver.dialect);
-    const out: object[] = [];
-    for (const part of chunk(keys, rowsPerStatement(columns.length, driver.maxParams - 10))) {
-      const params = part.flatMap((k) => k.map((v, i) => toDatabaseValue(columns[i]!.type, v, driver.dialect)));
-      const where = { sql: d.inList(columns.map((c) => c.name), part.length, 'e0'), params };
-      const stmt = this.builder(target.connection).select(target, undefined, { orderBy }, where);
-      out.push(...this.hydrateRows(target, await this.run(target.connection, stmt)));
+    const builder = this.builder(meta.connection);
+    const fresh = new Set<object>();
+    for (const part of this.#ctx.chunks(meta.connection, keys, meta.primaryKeyColumns.length)) {
+      const byKey = this.#ctx.inList(meta.connection, 'e0', meta.primaryKeyColumns, keyTypes(meta), part);
+      const rows = await this.run(meta.connection, builder.select(meta, undefined, {}, byKey));
+      for (const row of rows) out.push(this.#ctx.hydrateRow(meta, row, fresh, refresh));
     }
     return out;
   }
@@ -255,11 +162,11 @@ export class EntityLoader {
     }
     for (const [meta, keys] of groups) {
       const found = await this.loadByKeys(meta, keys);
-      await this.uow().afterLoad(found);
+      await this.#ctx.afterLoad(found);
     }
   }
 
-  /** Loads the collections (grouped by owner type and property) in one query each. */
+  /** Loads the collections (grouped by owner type and property) in one query each: lazy loads of one tick share it. */
   async loadCollections(collections: Collection<object>[]): Promise<void> {
     const groups = new Map<RelationProperty, object[]>();
     for (const c of collections) {
@@ -269,10 +176,17 @@ export class EntityLoader {
       if (!list) groups.set(prop, (list = []));
       if (!list.includes(c.owner)) list.push(c.owner);
     }
+    const fresh = new Set<object>();
     for (const [prop, owners] of groups) {
       const meta = getState(owners[0]!)!.meta;
-      await this.loadRelation(meta, prop, owners);
+      await this.#selectIn.load(meta, { prop, children: new Map(), strategy: 'select-in' }, owners, fresh);
     }
+    await this.#ctx.afterLoad(fresh);
+  }
+
+  /** `Collection.matching()`: a filtered page of the items, without initialising the collection. */
+  matchCollection(collection: Collection<object>, options: MatchingOptions): Promise<object[]> {
+    return matchCollection(this.#ctx, this.#selectIn, collection, options);
   }
 
   async countCollection(collection: Collection<object>): Promise<number> {
@@ -281,50 +195,13 @@ export class EntityLoader {
     const meta = getState(owner)!.meta;
     const key = primaryKeyValues(meta, owner);
     if (!key) return collection._ops().added.size;
-    if (prop.kind === '1:m') {
-      const where = { [prop.mappedBy]: owner };
-      return this.count(prop.target, where);
-    }
+    if (prop.kind === '1:m') return this.count(prop.target, { [prop.mappedBy]: owner });
     const pivot = prop.pivot;
     const mine = prop.owner ? pivot.joinColumns : pivot.inverseJoinColumns;
-    const driver = this.#driver(pivot.connection);
-    const d = new SqlDialect(driver.dialect);
+    const driver = this.#ctx.driver(pivot.connection);
+    const d = this.#ctx.dialect(pivot.connection);
     const sql = `SELECT COUNT(*) AS ${d.quote('count')} FROM ${d.quote(pivot.tableName)} WHERE ${mine.map((c) => `${d.quote(c.name)} = ?`).join(' AND ')}`;
     const rows = await this.run(pivot.connection, { sql, params: key.map((v, i) => toDatabaseValue(mine[i]!.type, v, driver.dialect)) });
     return Number(rows[0]?.count ?? 0);
   }
 }
-
-function keyTypes(meta: EntityMetadata) {
-  return meta.primaryKeys.flatMap((k) => (k.kind === 'scalar' ? [k.type] : k.joinColumns.map((c) => c.type)));
-}
-
-function addEager(meta: EntityMetadata, node: PathTree, seen: Set<EntityMetadata>): void {
-  if (seen.has(meta)) return;
-  seen.add(meta);
-  for (const p of meta.properties) {
-    if (p.kind !== 'scalar' && p.eager && !node.has(p.name)) node.set(p.name, new Map());
-  }
-  for (const [name, sub] of node) {
-    const p = meta.propertiesByName[name] as RelationProperty;
-    addEager(p.target, sub, new Set(seen));
-  }
-}
-
-/** Owners with a primary key, by identity-map key (new owners have nothing to load). */
-function keyedOwners(meta: EntityMetadata, owners: readonly object[]): Map<string, { owner: object; key: unknown[] }> {
-  const out = new Map<string, { owner: object; key: unknown[] }>();
-  for (const owner of owners) {
-    const key = primaryKeyValues(meta, owner);
-    if (key) out.set(keyOf(key), { owner, key });
-  }
-  return out;
-}
-
-function collectionOf(owner: object, prop: RelationProperty): Collection<object> {
-  const coll = (owner as Record<string, unknown>)[prop.name];
-  if (!(coll instanceof Collection)) throw new Error(`joinery: ${prop.entity}.${prop.name} is not a Collection`);
-  return coll;
-}
-
-void placeholders;

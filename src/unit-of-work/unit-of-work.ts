@@ -1,7 +1,7 @@
 import { NotFoundError } from '../errors/not-found-error.js';
 import { UsageError } from '../errors/usage-error.js';
 import { ValidationError } from '../errors/validation-error.js';
-import { Collection, type CollectionHost } from '../entity/collection.js';
+import { Collection, type CollectionHost, type MatchingOptions } from '../entity/collection.js';
 import { createState, getState, type EntityState } from '../entity/entity-state.js';
 import { assignPrimaryKey, normalizePrimaryKey, primaryKeyValues } from '../entity/primary-key.js';
 import { installToOneAccessors, setToOneSilently, type ToOneProperty } from '../entity/to-one-accessors.js';
@@ -22,6 +22,7 @@ import { validateChangeSets, validateLinks } from './validation.js';
 export interface EntityLoader {
   loadCollections(collections: Collection<object>[]): Promise<void>;
   countCollection(collection: Collection<object>): Promise<number>;
+  matchCollection(collection: Collection<object>, options: MatchingOptions): Promise<object[]>;
   /** Load unloaded references (rows by primary key); rejects with NotFoundError for missing rows. */
   loadReferences(entities: object[]): Promise<void>;
 }
@@ -342,6 +343,10 @@ export class UnitOfWork implements CollectionHost {
 
   countCollection(collection: Collection<object>): Promise<number> {
     return this.loader.countCollection(collection);
+  }
+
+  matchCollection(collection: Collection<object>, options: MatchingOptions): Promise<object[]> {
+    return this.loader.matchCollection(collection, options);
   }
 
   #pendingRefs: { entity: object; resolve: () => void; reject: (e: unknown) => void }[] = [];

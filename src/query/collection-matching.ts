@@ -1,0 +1,53 @@
+import type { Collection, MatchingOptions } from '../entity/collection.js';
+import { getState } from '../entity/entity-state.js';
+import { primaryKeyValues } from '../entity/primary-key.js';
+import { UsageError } from '../errors/usage-error.js';
+import type { ToOneOwning } from '../metadata/types.js';
+import { keyOf } from '../unit-of-work/identity-map.js';
+import { itemOrder, type LoaderContext, type Row } from './loader-context.js';
+import type { SelectInLoader } from './select-in-loader.js';
+import type { OrderByInput } from './select-builder.js';
+
+/**
+ * One query for a filtered page of a collection's items, read from the database. The collection
+ * itself is left as it was (not initialised, no queued change seen); the items are managed entities.
+ */
+export async function matchCollection(ctx: LoaderContext, selectIn: SelectInLoader, collection: Collection<object>, options: MatchingOptions): Promise<object[]> {
+  const prop = collection._property!;
+  const owner = collection.owner;
+  const meta = getState(owner)!.meta;
+  const key = primaryKeyValues(meta, owner);
+  const target = prop.target;
+  const orderBy = (options.orderBy as OrderByInput | undefined) ?? itemOrder(target, prop.orderBy);
+  // A new owner has no rows yet; the statement is still built so mistakes in the options surface.
+  const fresh = new Set<object>();
+  let rows: Row[];
+  let entities: object[];
+  if (prop.kind === '1:m') {
+    const fk = target.propertiesByName[prop.mappedBy] as unknown as ToOneOwning;
+    const byOwner = ctx.inList(target.connection, 'e0', fk.joinColumns.map((c) => c.name), fk.joinColumns.map((c) => c.type), [key ?? fk.joinColumns.map(() => null)]);
+    const stmt = ctx.builder(target.connection).select(target, options.where, { orderBy, limit: options.limit, offset: options.offset }, byOwner);
+    rows = key ? await ctx.run(target.connection, stmt) : [];
+    entities = rows.map((row) => ctx.hydrateRow(target, row, fresh));
+  } else {
+    const mine = prop.owner ? prop.pivot.joinColumns : prop.pivot.inverseJoinColumns;
+    checkPaging(meta.name, prop.name, options);
+    const stmt = selectIn.manyToManyStatement(meta, prop, [key ?? mine.map(() => null)], { ...options, orderBy });
+    rows = key ? await ctx.run(target.connection, stmt) : [];
+    entities = rows.map((row) => ctx.hydrateRow(target, row, fresh));
+    const ownerKey = key ? keyOf(key) : '';
+    selectIn.readLinks(prop, entities.map((entity, i) => ({ entity, row: rows[i]! })), (k) => (k === ownerKey ? owner : undefined));
+  }
+  await ctx.afterLoad(fresh);
+  return entities;
+}
+
+// The 1:N path gets these checks from the select builder; the M:N statement is assembled here.
+function checkPaging(entity: string, property: string, options: MatchingOptions): void {
+  for (const what of ['limit', 'offset'] as const) {
+    const n = options[what];
+    if (n !== undefined && (!Number.isInteger(n) || n < 0)) {
+      throw new UsageError('BAD_OPTION', `${what} for ${entity}.${property}.matching() must be a non-negative integer, got ${String(n)}.`);
+    }
+  }
+}

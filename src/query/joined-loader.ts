@@ -1,0 +1,232 @@
+import type { Statement } from '../drivers/driver.js';
+import { getState } from '../entity/entity-state.js';
+import { rowToValues } from '../entity/hydrator.js';
+import { setToOneSilently } from '../entity/to-one-accessors.js';
+import type { ColumnMetadata, EntityMetadata, ManyToManyProperty, ToOneOwning } from '../metadata/types.js';
+import { CriteriaCompiler } from './criteria.js';
+import { collectionOf, itemOrder, type LoaderContext, type Row } from './loader-context.js';
+import { pivotExtraColumns, readPivotValues, storeLinkValues } from './pivot-values.js';
+import { joinedChildren, type PopulateNode } from './populate-tree.js';
+import { orderColumns, resolveOrderBy, type OrderByInput } from './order-by.js';
+import type { SqlDialect } from './sql-dialect.js';
+
+/** The rows a unit starts from: a find's root query, or one select-in level's query. */
+export interface RootSource {
+  readonly meta: EntityMetadata;
+  /**
+   * One statement per chunk, each selecting every column of `meta` under its own name, plus the
+   * `passThrough` columns (owner keys, pivot values) the caller reads back from each row.
+   */
+  readonly statements: readonly Statement[];
+  readonly passThrough: readonly string[];
+  /** Order of the root rows; repeated around the derived table when relations are joined. */
+  readonly orderBy: OrderByInput | undefined;
+}
+
+export interface UnitResult {
+  /** One entry per root row: an entity repeats when joins multiply its rows or it has several owners. */
+  readonly rows: readonly { readonly entity: object; readonly row: Row }[];
+  /** Entities loaded at each joined node; every joined node of the unit has an entry. */
+  readonly loaded: Map<PopulateNode, object[]>;
+}
+
+/** One table of the statement: the root (`t0`) or a joined relation. */
+interface Plan {
+  readonly node?: PopulateNode;
+  readonly meta: EntityMetadata;
+  readonly alias: string;
+  /** Column name → key of its value in a result row. */
+  readonly columns: readonly (readonly [string, string])[];
+  readonly pkKeys: readonly string[];
+  readonly pivotAlias?: string;
+  readonly pivotColumns?: readonly ColumnMetadata[];
+  readonly children: Plan[];
+  /** Entities met in this statement, by raw key: each row is hydrated once per table. */
+  readonly seen: Map<string, object>;
+}
+
+/**
+ * Loads a root level and, in the same statement, the `joined` relations below it (LEFT JOINs with
+ * aliased columns). The root rows come from a derived table, so a `limit`/`offset` in the root
+ * statement counts root entities, not joined rows. Entities go through the identity map and
+ * collections are hydrated exactly as select-in does, so both strategies build the same graph.
+ */
+export async function runUnit(ctx: LoaderContext, source: RootSource, joined: readonly PopulateNode[], fresh: Set<object>): Promise<UnitResult> {
+  const meta = source.meta;
+  const wrapped = joined.length > 0;
+  let next = 1;
+  const plan = (node: PopulateNode | undefined, m: EntityMetadata, alias: string, pivotAlias?: string): Plan => {
+    const columns = m.columns.map((c, i) => [c.name, wrapped ? `${alias}_${i}` : c.name] as const);
+    const byName = new Map(columns);
+    const pivotColumns = node?.prop.kind === 'm:n' ? pivotExtraColumns(node.prop) : undefined;
+    const p: Plan = {
+      node, meta: m, alias, columns, pivotAlias, children: [], seen: new Map(),
+      pkKeys: m.primaryKeyColumns.map((c) => byName.get(c)!),
+      pivotColumns: pivotColumns?.length ? pivotColumns : undefined,
+    };
+    for (const child of node ? joinedChildren(node) : joined) {
+      const k = next++;
+      p.children.push(plan(child, child.prop.target, `t${k}`, child.prop.kind === 'm:n' ? `p${k}` : undefined));
+    }
+    return p;
+  };
+  const root = plan(undefined, meta, 't0');
+  const d = ctx.dialect(meta.connection);
+  const statements = wrapped ? source.statements.map((s) => joinedStatement(d, s, source, root)) : source.statements;
+
+  const groups = new Map<Plan, Map<object, Set<object>>>();
+  const rows: { entity: object; row: Row }[] = [];
+  const visit = (p: Plan, row: Row, parent: object | undefined): void => {
+    const entity = readEntity(ctx, p, row, fresh);
+    if (p.node && parent) {
+      let byParent = groups.get(p);
+      if (!byParent) groups.set(p, (byParent = new Map()));
+      let items = byParent.get(parent);
+      if (!items) byParent.set(parent, (items = new Set()));
+      // Joins below or beside this one repeat its rows; each item (and link) is read once.
+      if (entity && !items.has(entity)) {
+        items.add(entity);
+        if (p.pivotColumns) {
+          const prop = p.node.prop as ManyToManyProperty;
+          storeLinkValues(prop, parent, entity, readPivotValues(ctx.uow(), prop, p.pivotColumns, row, (i) => `${p.pivotAlias}_${i}`));
+        }
+      }
+    }
+    if (!entity) return;
+    for (const child of p.children) visit(child, row, entity);
+  };
+  for (const stmt of statements) {
+    for (const row of await ctx.run(meta.connection, stmt)) {
+      const entity = readEntity(ctx, root, row, fresh);
+      if (!entity) continue;
+      rows.push({ entity, row });
+      for (const child of root.children) visit(child, row, entity);
+    }
+  }
+
+  const loaded = new Map<PopulateNode, object[]>();
+  const finish = (p: Plan): void => {
+    for (const child of p.children) {
+      const byParent = groups.get(child) ?? new Map<object, Set<object>>();
+      attach(child.node!, byParent);
+      loaded.set(child.node!, [...new Set([...byParent.values()].flatMap((s) => [...s]))]);
+      finish(child);
+    }
+  };
+  finish(root);
+  return { rows, loaded };
+}
+
+/** Root rows in a derived table, every joined relation a LEFT JOIN, ordered so items keep their order. */
+function joinedStatement(d: SqlDialect, chunk: Statement, source: RootSource, root: Plan): Statement {
+  const q = (s: string) => d.quote(s);
+  const col = (alias: string, c: string) => `${q(alias)}.${q(c)}`;
+  const select: string[] = [];
+  const joins: string[] = [];
+  const params: unknown[] = [...chunk.params];
+  const order: string[] = [];
+  const addColumns = (p: Plan) => {
+    for (const [name, key] of p.columns) select.push(`${col(p.alias, name)} AS ${q(key)}`);
+    p.pivotColumns?.forEach((c, i) => select.push(`${col(p.pivotAlias!, c.name)} AS ${q(`${p.pivotAlias}_${i}`)}`));
+  };
+  addColumns(root);
+  for (const name of source.passThrough) select.push(`${col('t0', name)} AS ${q(name)}`);
+  // The root's own sort may join to-one relations (author.name); those joins cannot add rows.
+  const rootOrder = resolveOrderBy(source.meta, source.orderBy, d, 't0');
+  joins.push(...rootOrder.joins);
+  order.push(...rootOrder.terms);
+  // Then the key, so that the rows of one root entity stay together whatever the sort left tied.
+  for (const c of root.meta.primaryKeyColumns) if (!order.some((t) => t.startsWith(`${col('t0', c)} `))) order.push(`${col('t0', c)} asc`);
+
+  const addJoins = (parent: Plan) => {
+    for (const p of parent.children) {
+      const node = p.node!;
+      const prop = node.prop;
+      const on: string[] = [];
+      switch (prop.kind) {
+        case 'm:1':
+        case '1:1':
+          if (prop.kind === 'm:1' || prop.owner) {
+            prop.joinColumns.forEach((c, i) => on.push(`${col(p.alias, prop.referencedColumns[i]!)} = ${col(parent.alias, c.name)}`));
+          } else {
+            const owning = prop.target.propertiesByName[prop.mappedBy] as unknown as ToOneOwning;
+            owning.joinColumns.forEach((c, i) => on.push(`${col(p.alias, c.name)} = ${col(parent.alias, owning.referencedColumns[i]!)}`));
+          }
+          joins.push(`LEFT JOIN ${q(prop.target.tableName)} ${q(p.alias)} ON ${on.join(' AND ')}`);
+          break;
+        case '1:m': {
+          const fk = prop.target.propertiesByName[prop.mappedBy] as unknown as ToOneOwning;
+          fk.joinColumns.forEach((c, i) => on.push(`${col(p.alias, c.name)} = ${col(parent.alias, fk.referencedColumns[i]!)}`));
+          joins.push(`LEFT JOIN ${q(prop.target.tableName)} ${q(p.alias)} ON ${on.join(' AND ')}${condition(d, parent.meta, node, p.alias, undefined, params)}`);
+          break;
+        }
+        case 'm:n': {
+          const pivot = prop.pivot;
+          const mine = prop.owner ? pivot.joinColumns : pivot.inverseJoinColumns;
+          const theirs = prop.owner ? pivot.inverseJoinColumns : pivot.joinColumns;
+          const pa = p.pivotAlias!;
+          const pivotOn = mine.map((c, i) => `${col(pa, c.name)} = ${col(parent.alias, parent.meta.primaryKeyColumns[i]!)}`);
+          joins.push(`LEFT JOIN ${q(pivot.tableName)} ${q(pa)} ON ${pivotOn.join(' AND ')}`);
+          theirs.forEach((c, i) => on.push(`${col(p.alias, prop.target.primaryKeyColumns[i]!)} = ${col(pa, c.name)}`));
+          joins.push(`LEFT JOIN ${q(prop.target.tableName)} ${q(p.alias)} ON ${on.join(' AND ')}${condition(d, parent.meta, node, p.alias, pa, params)}`);
+          break;
+        }
+      }
+      addColumns(p);
+      if (prop.kind === '1:m' || prop.kind === 'm:n') {
+        for (const [c, dir] of orderColumns(prop.target, itemOrder(prop.target, node.orderBy ?? prop.orderBy))) order.push(`${col(p.alias, c)} ${dir}`);
+      }
+      addJoins(p);
+    }
+  };
+  addJoins(root);
+  const sql =
+    `SELECT ${select.join(', ')} FROM (${chunk.sql}) ${q('t0')} ${joins.join(' ')}` +
+    (order.length ? ` ORDER BY ${order.join(', ')}` : '');
+  return { sql, params };
+}
+
+/** `AND (<populateWhere>)` for the items joined as `alias` (and their link rows as `pivotAlias`, for `$pivot`). */
+function condition(d: SqlDialect, owner: EntityMetadata, node: PopulateNode, alias: string, pivotAlias: string | undefined, params: unknown[]): string {
+  if (!node.where) return '';
+  const cond = new CriteriaCompiler(d).compileItems(owner, node.prop, node.where, alias, pivotAlias);
+  params.push(...cond.params);
+  return ` AND (${cond.sql})`;
+}
+
+/** The entity of `p` in this row, or undefined when the LEFT JOIN found none. */
+function readEntity(ctx: LoaderContext, p: Plan, row: Row, fresh: Set<object>): object | undefined {
+  let raw = '';
+  for (const k of p.pkKeys) {
+    const v = row[k];
+    if (v === null || v === undefined) return undefined;
+    raw += `${String(v)}\u0001`;
+  }
+  let entity = p.seen.get(raw);
+  if (!entity) {
+    const values: Row = {};
+    for (const [name, key] of p.columns) values[name] = row[key];
+    entity = ctx.hydrate(p.meta, rowToValues(p.meta, values), fresh);
+    p.seen.set(raw, entity);
+  }
+  return entity;
+}
+
+/** Puts what a joined relation found into its parents: collection items, or the inverse 1:1. */
+function attach(node: PopulateNode, byParent: Map<object, Set<object>>): void {
+  const prop = node.prop;
+  switch (prop.kind) {
+    case '1:m':
+    case 'm:n':
+      for (const [parent, items] of byParent) collectionOf(parent, prop)._hydrate(items);
+      break;
+    case '1:1':
+      if (!prop.owner) {
+        for (const [parent, items] of byParent) setToOneSilently(parent, getState(parent)!, prop.name, items.values().next().value ?? null);
+      }
+      break;
+    case 'm:1':
+      // The parent's FK already points at the same object (identity map); hydrating it was enough.
+      break;
+  }
+}

@@ -1,0 +1,163 @@
+import type { Statement } from '../drivers/driver.js';
+import { setCount } from '../entity/entity-state.js';
+import { fromDatabaseValue } from '../entity/value-conversion.js';
+import { UsageError } from '../errors/usage-error.js';
+import type { EntityMetadata, ManyToManyProperty, OneToManyProperty, ToOneOwning } from '../metadata/types.js';
+import { keyOf } from '../unit-of-work/identity-map.js';
+import { CriteriaCompiler, isPlainCriteria, type Fragment } from './criteria.js';
+import { keyedOwners, type LoaderContext } from './loader-context.js';
+
+/**
+ * `counts` of a find: which relation counts to load with the entities, by the name they are read
+ * back under. `true` counts the collection of that name; an object names the collection and the
+ * criteria its items must meet (Lucid's `withCount('comments as approved', q => ...)`).
+ *
+ * @example
+ * { counts: { comments: true, approved: { relation: 'comments', where: { approved: true } } } }
+ * { counts: ['comments', 'tags'] }
+ */
+export type CountsOption =
+  | readonly string[]
+  | Readonly<Record<string, true | { readonly relation: string; readonly where?: Record<string, unknown> }>>;
+
+/** One requested count, validated. */
+export interface CountSpec {
+  readonly name: string;
+  readonly prop: OneToManyProperty | ManyToManyProperty;
+  readonly where?: Record<string, unknown>;
+}
+
+/** `counts` → specs, with every mistake reported before any SQL. */
+export function countSpecs(ctx: LoaderContext, meta: EntityMetadata, counts: CountsOption | undefined): CountSpec[] {
+  if (counts === undefined) return [];
+  const entries: [string, unknown][] = Array.isArray(counts)
+    ? (counts as readonly string[]).map((name) => [name, true])
+    : isPlainCriteria(counts)
+      ? Object.entries(counts)
+      : badCounts(meta, `counts must be an array of collection names or an object of named counts, got ${describe(counts)}.`);
+  const out: CountSpec[] = [];
+  for (const [name, value] of entries) {
+    if (value === undefined || value === false) continue;
+    let relation: unknown = name;
+    let where: unknown;
+    if (value !== true) {
+      if (!isPlainCriteria(value) || typeof (value as { relation?: unknown }).relation !== 'string') {
+        badCounts(meta, `counts.${name} must be true or { relation: '<collection of ${meta.name}>', where?: {...} }, got ${describe(value)}.`);
+      }
+      relation = (value as { relation: string }).relation;
+      where = (value as { where?: unknown }).where;
+    }
+    const prop = meta.propertiesByName[relation as string];
+    if (!prop || (prop.kind !== '1:m' && prop.kind !== 'm:n')) {
+      const collections = meta.properties.filter((p) => p.kind === '1:m' || p.kind === 'm:n').map((p) => p.name);
+      badCounts(
+        meta,
+        `counts.${name} counts ${meta.name}.${String(relation)}, which ${prop ? 'is not a collection' : 'does not exist'}. ` +
+          `Collections of ${meta.name}: ${collections.join(', ') || 'none'}.`,
+      );
+    }
+    if (where !== undefined) {
+      if (!isPlainCriteria(where)) badCounts(meta, `counts.${name}.where must be criteria for ${prop.target.name}, got ${describe(where)}.`);
+      if (prop.kind === 'm:n' && prop.target.connection !== prop.pivot.connection) {
+        badCounts(meta, `counts.${name}: ${meta.name}.${prop.name} links to ${prop.target.name} on another connection, so its count cannot take a where. Drop the where, or count in a query of its own.`);
+      }
+      new CriteriaCompiler(ctx.dialect(prop.target.connection)).compileItems(meta, prop, where, 'e0', 'p');
+    }
+    out.push({ name, prop, where: where as Record<string, unknown> | undefined });
+  }
+  return out;
+}
+
+/**
+ * Loads the counts for `entities`: one GROUP BY query per counted collection (chunked `IN` list),
+ * every count of that collection a column of it. Entities with nothing to count get 0.
+ */
+export async function loadCounts(ctx: LoaderContext, meta: EntityMetadata, entities: readonly object[], specs: readonly CountSpec[]): Promise<void> {
+  if (!specs.length || !entities.length) return;
+  const keyed = keyedOwners(meta, entities);
+  const byProp = new Map<CountSpec['prop'], CountSpec[]>();
+  for (const s of specs) byProp.set(s.prop, [...(byProp.get(s.prop) ?? []), s]);
+  for (const [prop, list] of byProp) {
+    const found = new Map<string, number[]>();
+    if (keyed.size) {
+      const { connection, ownerColumns, build } = countQuery(ctx, meta, prop, list);
+      const keys = [...keyed.values()].map((k) => k.key);
+      const reserved = build(keys.slice(0, 1)).params.length - ownerColumns.length;
+      for (const part of ctx.chunks(connection, keys, ownerColumns.length, reserved)) {
+        for (const row of await ctx.run(connection, build(part))) {
+          const key = keyOf(ownerColumns.map((c, i) => fromDatabaseValue(c.type, row[`__owner${i}`])));
+          found.set(key, list.map((_, i) => Number(row[`c${i}`] ?? 0)));
+        }
+      }
+    }
+    for (const [key, { owner }] of keyed) {
+      const values = found.get(key);
+      list.forEach((s, i) => setCount(owner, s.name, values?.[i] ?? 0));
+    }
+    // New entities (no key yet) have no rows to count.
+    const counted = new Set([...keyed.values()].map((k) => k.owner));
+    for (const e of entities) if (!counted.has(e)) list.forEach((s) => setCount(e, s.name, 0));
+  }
+}
+
+/**
+ * `SELECT <owner key>, COUNT(*), SUM(CASE WHEN <where> THEN 1 ELSE 0 END) ... GROUP BY <owner key>`:
+ * the child table for 1:N, the join table (joined to the target only when a count has a where) for M:N.
+ */
+function countQuery(ctx: LoaderContext, owner: EntityMetadata, prop: CountSpec['prop'], specs: readonly CountSpec[]) {
+  const target = prop.target;
+  let table: string;
+  let ownerColumns: readonly { name: string; type: Parameters<typeof fromDatabaseValue>[0] }[];
+  let from: string;
+  const connection = prop.kind === 'm:n' ? prop.pivot.connection : target.connection;
+  const d = ctx.dialect(connection);
+  const q = (s: string) => d.quote(s);
+  const needsTarget = specs.some((s) => s.where);
+  if (prop.kind === '1:m') {
+    const fk = target.propertiesByName[prop.mappedBy] as unknown as ToOneOwning;
+    ownerColumns = fk.joinColumns;
+    table = 'e0';
+    from = `${q(target.tableName)} ${q('e0')}`;
+  } else {
+    const pivot = prop.pivot;
+    ownerColumns = prop.owner ? pivot.joinColumns : pivot.inverseJoinColumns;
+    const theirs = prop.owner ? pivot.inverseJoinColumns : pivot.joinColumns;
+    table = 'p';
+    from = `${q(pivot.tableName)} ${q('p')}`;
+    if (needsTarget) {
+      const on = theirs.map((c, i) => `${q('e0')}.${q(target.primaryKeyColumns[i]!)} = ${q('p')}.${q(c.name)}`).join(' AND ');
+      from += ` JOIN ${q(target.tableName)} ${q('e0')} ON ${on}`;
+    }
+  }
+  const compiler = new CriteriaCompiler(d);
+  compiler.nextAlias(); // e0 is the counted table
+  const conds: (Fragment | undefined)[] = specs.map((s) => (s.where ? compiler.compileItems(owner, prop, s.where, 'e0', 'p') : undefined));
+  const ownerKey = ownerColumns.map((c) => `${q(table)}.${q(c.name)}`);
+  const build = (keys: readonly unknown[][]): Statement => {
+    const params: unknown[] = [];
+    const aggregates = conds.map((cond, i) => {
+      if (!cond) return `COUNT(*) AS ${q(`c${i}`)}`;
+      params.push(...cond.params);
+      return `SUM(CASE WHEN ${cond.sql} THEN 1 ELSE 0 END) AS ${q(`c${i}`)}`;
+    });
+    const inList = ctx.inList(connection, table, ownerColumns.map((c) => c.name), ownerColumns.map((c) => c.type), keys);
+    params.push(...inList.params);
+    const sql =
+      `SELECT ${ownerKey.map((c, i) => `${c} AS ${q(`__owner${i}`)}`).join(', ')}, ${aggregates.join(', ')} ` +
+      `FROM ${from} WHERE ${inList.sql} GROUP BY ${ownerKey.join(', ')}`;
+    return { sql, params };
+  };
+  return { connection, ownerColumns, build };
+}
+
+function badCounts(meta: EntityMetadata, message: string): never {
+  throw new UsageError('BAD_COUNTS', `${meta.name} query: ${message}`);
+}
+
+function describe(v: unknown): string {
+  try {
+    return JSON.stringify(v) ?? String(v);
+  } catch {
+    return String(v);
+  }
+}
