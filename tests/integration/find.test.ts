@@ -94,7 +94,7 @@ forEachDialect(test, 'unknown properties, operators, directions and populate pat
     () => em.find(Player, { nope: 1 } as never),
     () => em.find(Player, { number: { $between: [1, 2] } } as never),
     () => em.find(Player, {}, { orderBy: { number: 'sideways' as never } }),
-    () => em.find(Player, {}, { populate: ['team.nothing'] }),
+    () => em.find(Player, {}, { populate: ['team.nothing'] as never }),
   ]) {
     const err = await t.throwsAsync(run(), { instanceOf: UsageError });
     codes.push(err!.code);
