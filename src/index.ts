@@ -7,13 +7,23 @@ export type {
   EntityOptions, PropertyOptions, PrimaryKeyOptions, ManyToOneOptions, OneToManyOptions, OneToOneOptions,
   ManyToManyOptions, UniqueOptions, IndexOptions, EntityTarget,
 } from './decorators/options.js';
-export { Collection } from './entity/collection.js';
+export { Collection, type MatchingOptions } from './entity/collection.js';
 export { wrap, type WrappedEntity } from './entity/wrap.js';
 export type { Rel } from './entity/rel.js';
-export { EntityManager, type FilterQuery, type EntityData, type AssignOptions } from './unit-of-work/entity-manager.js';
-export type { FindOptions } from './query/entity-loader.js';
+export { EntityManager, type AssignOptions } from './unit-of-work/entity-manager.js';
+export type { FindOptions, PopulateWhere, PopulateOrderBy, CountsOption } from './query/entity-loader.js';
+export type { Loaded, Populated, LoadedCollection, UnloadedCollection, CollectionNotLoaded } from './entity/loaded.js';
+export type { Json, Primary, PrimaryKeyValue, EntityKeys, RelationKeys, CollectionKeys, ToOneKeys, ScalarKeys } from './entity/property-kinds.js';
+export type { EntityData, ColumnData } from './entity/entity-data.js';
+export type { PopulatePath, TypedFindOptions, TypedFindOneOptions } from './query/populate-path.js';
+export type {
+  FilterQuery, ObjectQuery, ItemQuery, OperatorMap, StringOperatorMap, ScalarQuery, EntityValue, RelationOperatorMap, ToOneQuery,
+  CollectionOperatorMap, CollectionQuery,
+} from './query/typed-criteria.js';
 export { DefaultNamingStrategy, type NamingStrategy } from './metadata/naming-strategy.js';
-export type { EntityMetadata, PropertyMetadata, ScalarType, ReferentialAction, Dialect } from './metadata/types.js';
+export type { EntityMetadata, PropertyMetadata, ScalarType, ReferentialAction, Dialect, LoadStrategy } from './metadata/types.js';
 export type { ConnectionConfig } from './drivers/connection-config.js';
 export type { QueryLogEntry, QueryLogger, Driver } from './drivers/driver.js';
 export * from './errors/index.js';
+export type { RecoveryReport, RecoveredFlush, RecoveredBranch } from './unit-of-work/prepared-recovery.js';
+export type { PreparableTransaction, PreparedTransactionSupport, FinishPreparedResult } from './drivers/driver.js';

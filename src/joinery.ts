@@ -9,6 +9,7 @@ import type { MetadataSnapshot } from './metadata/metadata-storage-types.js';
 import type { NamingStrategy } from './metadata/naming-strategy.js';
 import { SchemaGenerator } from './schema/schema-generator.js';
 import { EntityManager } from './unit-of-work/entity-manager.js';
+import { recoverPreparedTransactions, type RecoveryReport } from './unit-of-work/prepared-recovery.js';
 
 /** Options of {@link Joinery.init}: one connection inline, or several under `connections`. */
 export interface JoineryOptions extends Partial<ConnectionConfig> {
@@ -22,6 +23,15 @@ export interface JoineryOptions extends Partial<ConnectionConfig> {
   logger?: QueryLogger;
   /** Replaces every naming default (tables, columns, join tables). */
   namingStrategy?: NamingStrategy;
+  /**
+   * Make a flush (and `em.transactional`) that writes to two or more connections all-or-nothing:
+   * PostgreSQL `PREPARE TRANSACTION` / MySQL and MariaDB XA, with a commit decision recorded on one
+   * of the connections, and {@link Joinery.recoverPreparedTransactions} for what a crash leaves
+   * prepared. Writes to one connection are unaffected. PostgreSQL needs `max_prepared_transactions > 0`;
+   * SQLite takes part as the one connection that commits last. See docs-site/two-phase-commit.md.
+   * Default `false`: connections commit one after the other, in declaration order.
+   */
+  twoPhaseCommit?: boolean;
 }
 
 /**
@@ -41,10 +51,10 @@ export class Joinery {
   readonly metadata: MetadataSnapshot;
   readonly #drivers: Map<string, Driver>;
 
-  private constructor(metadata: MetadataSnapshot, drivers: Map<string, Driver>) {
+  private constructor(metadata: MetadataSnapshot, drivers: Map<string, Driver>, twoPhaseCommit: boolean) {
     this.metadata = metadata;
     this.#drivers = drivers;
-    this.em = new EntityManager({ metadata, drivers });
+    this.em = new EntityManager({ metadata, drivers, twoPhaseCommit });
     this.schema = new SchemaGenerator(metadata, drivers);
   }
 
@@ -60,7 +70,7 @@ export class Joinery {
       drivers.set(name, createDriver(name, config, { logger: options.logger, debug: options.debug }));
     }
     for (const meta of metadata.entities) installToJSON(meta.class);
-    return new Joinery(metadata, drivers);
+    return new Joinery(metadata, drivers, options.twoPhaseCommit ?? false);
   }
 
   /** The driver of a connection (advanced use: raw statements through the same pool and logger). */
@@ -68,6 +78,24 @@ export class Joinery {
     const d = this.#drivers.get(connection) ?? (connection === 'default' ? [...this.#drivers.values()][0] : undefined);
     if (!d) throw new MetadataError('UNKNOWN_CONNECTION', `No connection named '${connection}'. Known: ${[...this.#drivers.keys()].join(', ')}.`);
     return d;
+  }
+
+  /**
+   * Finishes the transactions that flushes with `twoPhaseCommit` left prepared when their process
+   * died (or lost its connection) between prepare and commit. Each such flush is committed on every
+   * connection if it had reached its commit point, and rolled back everywhere otherwise. Call it at
+   * start-up, before serving requests; it is safe while other processes flush (a flush caught
+   * between prepare and commit is rolled back and fails with `FLUSH_ABORTED_BY_RECOVERY`).
+   *
+   * @returns what was found and done, per flush and per connection; `errors` lists connections
+   *   that could not be searched (call again once they are reachable)
+   * @example
+   * const orm = await Joinery.init({ entities, connections, twoPhaseCommit: true });
+   * const report = await orm.recoverPreparedTransactions();
+   * for (const f of report.flushes) console.log(`flush ${f.flushId}: ${f.decision}`, f.branches);
+   */
+  recoverPreparedTransactions(): Promise<RecoveryReport> {
+    return recoverPreparedTransactions(this.#drivers);
   }
 
   /** Close every pool. */

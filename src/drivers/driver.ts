@@ -33,6 +33,57 @@ export interface DriverTransaction {
 }
 
 /**
+ * One branch of a transaction that spans databases: begun under a global id, it can be prepared
+ * (PostgreSQL `PREPARE TRANSACTION`, MySQL/MariaDB `XA PREPARE`), after which the database keeps it,
+ * locks and all, until it is committed or rolled back, even across a crash of this process. The
+ * branch holds one pooled connection from `begin` until it ends.
+ */
+export interface PreparableTransaction extends DriverTransaction {
+  /** The global transaction id, as `pg_prepared_xacts` / `XA RECOVER` show it. */
+  readonly xid: string;
+  /** `active` until prepared; `ended` once committed or rolled back (or its connection was lost). */
+  readonly state: 'active' | 'prepared' | 'ended';
+  /** Phase one. A failure leaves the branch rolled back (or `ended` with its connection dropped). */
+  prepare(): Promise<void>;
+  /** Phase two, after `prepare()`: COMMIT PREPARED / XA COMMIT. */
+  commit(): Promise<void>;
+  /** Rolls back, prepared or not. */
+  rollback(): Promise<void>;
+}
+
+/** What became of a prepared transaction that {@link PreparedTransactionSupport.finish} was asked to end. */
+export type FinishPreparedResult = 'done' | 'not-found';
+
+/**
+ * Prepared transactions on one connection, the building block of two-phase commit: pg and mysql
+ * drivers have it (`driver.preparedTransactions`), SQLite cannot prepare a transaction. Flushes use
+ * it through `Joinery.init({ twoPhaseCommit: true })`; this is for advanced use and tools.
+ *
+ * @example
+ * const driver = orm.getDriver('ledger');
+ * const trx = await driver.preparedTransactions!.begin('app_42');
+ * await driver.execute({ sql: 'insert into entries (ref) values (?)', params: ['r1'] }, trx);
+ * await trx.prepare();                                  // durable from here on, even across a crash
+ * await trx.commit();                                   // or trx.rollback()
+ * console.log(await driver.preparedTransactions!.list()); // ids still prepared
+ */
+export interface PreparedTransactionSupport {
+  /** Starts a branch under `xid` (letters, digits and `_`, at most 64 characters). */
+  begin(xid: string): Promise<PreparableTransaction>;
+  /**
+   * Global ids of the transactions left prepared: pg, those of this database; MySQL/MariaDB, every
+   * one on the server (XA RECOVER does not say which database a branch wrote to).
+   */
+  list(): Promise<string[]>;
+  /**
+   * COMMIT PREPARED / ROLLBACK PREPARED (XA COMMIT / XA ROLLBACK) from a pooled connection.
+   * `not-found` when no such transaction is prepared, or (MySQL/MariaDB) it is still attached to
+   * the session that prepared it.
+   */
+  finish(xid: string, outcome: 'commit' | 'rollback'): Promise<FinishPreparedResult>;
+}
+
+/**
  * The one contract between joinery and a database. The unit of work's executor, the loaders and the
  * schema generator talk to the database only through this.
  */
@@ -50,5 +101,7 @@ export interface Driver {
   execute(stmt: Statement, trx?: DriverTransaction): Promise<StatementResult>;
   /** Run `fn` in a transaction: COMMIT when it resolves, ROLLBACK when it throws (and rethrow). */
   transaction<T>(fn: (trx: DriverTransaction) => Promise<T>): Promise<T>;
+  /** Present when the database can prepare transactions (pg, mysql); used by `twoPhaseCommit`. */
+  readonly preparedTransactions?: PreparedTransactionSupport;
   close(): Promise<void>;
 }

@@ -1,8 +1,9 @@
 import type { Knex } from 'knex';
 import { UsageError } from '../errors/index.js';
 import type { Dialect } from '../metadata/types.js';
-import type { Driver, DriverTransaction, Statement, StatementResult } from './driver.js';
+import type { Driver, DriverTransaction, Statement, StatementResult, PreparedTransactionSupport } from './driver.js';
 import { mapDriverError } from './error-mapping.js';
+import { KnexBranch, KnexPreparedTransactions } from './prepared-branch.js';
 import { normalizeResult } from './result-normalizer.js';
 import { failedStatementOf } from './statement-hook-client.js';
 
@@ -37,6 +38,7 @@ export class KnexDriverTransaction implements DriverTransaction {
 export class KnexDriver implements Driver {
   readonly maxParams: number;
   readonly supportsReturning: boolean;
+  readonly preparedTransactions?: PreparedTransactionSupport;
 
   constructor(
     readonly dialect: Dialect,
@@ -47,15 +49,13 @@ export class KnexDriver implements Driver {
     // SQLite has RETURNING since 3.35 (better-sqlite3 12 ships 3.50+); MariaDB has it for INSERT and
     // DELETE only and MySQL not at all, so mysql relies on insertId.
     this.supportsReturning = dialect !== 'mysql';
+    if (dialect !== 'sqlite') this.preparedTransactions = new KnexPreparedTransactions(this);
   }
 
   async execute(stmt: Statement, trx?: DriverTransaction): Promise<StatementResult> {
-    const runner = trx ? this.knexOf(trx) : this.knex;
     let raw: unknown;
     try {
-      raw = stmt.params.length
-        ? await runner.raw(stmt.sql, stmt.params as Knex.RawBinding[])
-        : await runner.raw(literalQuestionMarks(stmt.sql, this.dialect));
+      raw = await this.#raw(stmt, trx);
     } catch (err) {
       throw mapDriverError(err, this.dialect, this.connectionName, stmt.sql);
     }
@@ -85,6 +85,18 @@ export class KnexDriver implements Driver {
     await this.knex.destroy();
   }
 
+  #raw(stmt: Statement, trx: DriverTransaction | undefined): Knex.Raw {
+    const build = (runner: Knex) =>
+      stmt.params.length ? runner.raw(stmt.sql, stmt.params as Knex.RawBinding[]) : runner.raw(literalQuestionMarks(stmt.sql, this.dialect));
+    if (!trx) return build(this.knex);
+    if (trx instanceof KnexBranch && trx.driver === this) {
+      // Once ended, the connection is back in the pool and may be someone else's.
+      if (trx.state === 'ended') throw completedError(this.connectionName);
+      return build(this.knex).connection(trx.connection);
+    }
+    return build(this.knexOf(trx));
+  }
+
   private knexOf(trx: DriverTransaction): Knex.Transaction {
     if (!(trx instanceof KnexDriverTransaction) || trx.driver !== this) {
       throw new UsageError(
@@ -93,13 +105,15 @@ export class KnexDriver implements Driver {
           'run each statement in a transaction of its own connection.',
       );
     }
-    if (trx.knex.isCompleted()) {
-      throw new UsageError(
-        'TRANSACTION_COMPLETED',
-        `The transaction on connection '${this.connectionName}' has already been committed or rolled back: ` +
-          'run the statement inside the transaction callback, before it returns.',
-      );
-    }
+    if (trx.knex.isCompleted()) throw completedError(this.connectionName);
     return trx.knex;
   }
+}
+
+function completedError(connection: string): UsageError {
+  return new UsageError(
+    'TRANSACTION_COMPLETED',
+    `The transaction on connection '${connection}' has already been committed or rolled back: ` +
+      'run the statement inside the transaction callback, before it returns.',
+  );
 }

@@ -10,3 +10,4 @@ export {
   OptimisticLockError,
 } from './driver-errors.js';
 export { UsageError } from './usage-error.js';
+export { TransactionError, type TransactionErrorCode, type TransactionOutcome } from './transaction-error.js';

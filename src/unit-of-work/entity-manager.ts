@@ -9,17 +9,16 @@ import { toDatabaseValue } from '../entity/value-conversion.js';
 import type { MetadataSnapshot } from '../metadata/metadata-storage-types.js';
 import type { EntityMetadata } from '../metadata/types.js';
 import { EntityLoader, type FindOptions } from '../query/entity-loader.js';
+import type { ColumnData, EntityData } from '../entity/entity-data.js';
+import type { Loaded } from '../entity/loaded.js';
+import type { PathsOf, PopulatePath, TypedFindOneOptions, TypedFindOptions } from '../query/populate-path.js';
+import type { FilterQuery } from '../query/typed-criteria.js';
 import { Executor } from './executor.js';
+import { runInTransactions } from './connection-transactions.js';
 import { UnitOfWork } from './unit-of-work.js';
 import { columnProperties } from './change-sets.js';
 
 type Ctor<T> = (abstract new (...args: any[]) => T) | (new (...args: any[]) => T);
-
-/** Criteria for `find` & co.: property conditions, `$and/$or/$not`, or a bare primary key. */
-export type FilterQuery<T> = { [K in keyof T]?: unknown } & { $and?: FilterQuery<T>[]; $or?: FilterQuery<T>[]; $not?: FilterQuery<T> } | number | string | bigint | unknown[] | T;
-
-/** Data for `em.create` / `em.assign`: properties of T; relations may be entities, references or keys. */
-export type EntityData<T> = { [K in keyof T]?: T[K] extends Collection<infer I> ? (I | unknown)[] | Collection<I> : T[K] | unknown };
 
 export interface AssignOptions<T> {
   /** Mass-assignment protection: only these keys are taken from the data. */
@@ -30,6 +29,8 @@ export interface AssignOptions<T> {
 export interface EntityManagerContext {
   readonly metadata: MetadataSnapshot;
   readonly drivers: ReadonlyMap<string, Driver>;
+  /** `Joinery.init({ twoPhaseCommit })`: how transactions over several connections end. */
+  readonly twoPhaseCommit?: boolean;
 }
 
 /**
@@ -54,7 +55,7 @@ export class EntityManager {
     this.#ctx = ctx;
     this.#transactions = transactions;
     this.#loader = new EntityLoader(ctx.drivers, () => this.#uow, (c) => this.#transactions?.get(c));
-    const executor = new Executor(ctx.drivers, () => this.#transactions);
+    const executor = new Executor(ctx.drivers, () => this.#transactions, { twoPhaseCommit: ctx.twoPhaseCommit ?? false });
     this.#uow = new UnitOfWork(ctx.metadata, executor, this.#loader);
   }
 
@@ -171,23 +172,16 @@ export class EntityManager {
    * await em.transactional(async (tem) => { tem.create(Log, { msg: 'x' }); });
    */
   async transactional<R>(fn: (em: EntityManager) => Promise<R>): Promise<R> {
-    const names = [...this.#ctx.drivers.keys()];
     const open = new Map<string, DriverTransaction>(this.#transactions ?? []);
-    const run = async (i: number): Promise<R> => {
-      if (i === names.length) {
-        const fork = new EntityManager(this.#ctx, open);
-        const result = await fn(fork);
-        await fork.flush();
-        return result;
-      }
-      const name = names[i]!;
-      if (open.has(name)) return run(i + 1);
-      return this.#ctx.drivers.get(name)!.transaction(async (trx) => {
-        open.set(name, trx);
-        return run(i + 1);
-      });
-    };
-    return run(0);
+    const names = [...this.#ctx.drivers.keys()].filter((c) => !open.has(c));
+    const settings = { twoPhaseCommit: this.#ctx.twoPhaseCommit ?? false };
+    return runInTransactions(this.#ctx.drivers, names, settings, async (opened) => {
+      for (const [name, trx] of opened) open.set(name, trx);
+      const fork = new EntityManager(this.#ctx, open);
+      const result = await fn(fork);
+      await fork.flush();
+      return result;
+    });
   }
 
   /** The managed object for a primary key, without a query (loaded on demand with `wrap(ref).init()`). */
@@ -201,12 +195,18 @@ export class EntityManager {
    *
    * @example
    * const posts = await em.find(Post, { author: user, title: { $like: 'Hello%' } }, { orderBy: { id: 'desc' }, limit: 10 });
+   * const users = await em.find(User, {}, { populate: ['posts.tags'] });
+   * users[0].posts.getItems()[0].tags.getItems();   // typed as loaded: Loaded<User, 'posts.tags'>
    */
-  find<T extends object>(entity: Ctor<T>, where: FilterQuery<T> = {}, options: FindOptions = {}): Promise<T[]> {
+  find<T extends object, P extends string = never>(entity: Ctor<T>, where?: FilterQuery<T>, options?: TypedFindOptions<T, P>): Promise<Loaded<T, PathsOf<P>>[]>;
+  // The signature above is the public one; this implementation signature hands the loader plain
+  // options. (`{} as FilterQuery<T>`: the distributive FilterQuery accepts no literal while T is generic.)
+  find<T extends object>(entity: Ctor<T>, where: FilterQuery<T> = {} as FilterQuery<T>, options: FindOptions = {}): Promise<T[]> {
     return this.#loader.find(this.#meta(entity), where, options) as Promise<T[]>;
   }
 
   /** The first match, or null. */
+  findOne<T extends object, P extends string = never>(entity: Ctor<T>, where: FilterQuery<T>, options?: TypedFindOneOptions<T, P>): Promise<Loaded<T, PathsOf<P>> | null>;
   async findOne<T extends object>(entity: Ctor<T>, where: FilterQuery<T>, options: Omit<FindOptions, 'limit'> = {}): Promise<T | null> {
     const meta = this.#meta(entity);
     const direct = this.#fromIdentityMap(meta, where, options);
@@ -216,6 +216,7 @@ export class EntityManager {
   }
 
   /** Like findOne, but throws NotFoundError when nothing matches. */
+  findOneOrFail<T extends object, P extends string = never>(entity: Ctor<T>, where: FilterQuery<T>, options?: TypedFindOneOptions<T, P>): Promise<Loaded<T, PathsOf<P>>>;
   async findOneOrFail<T extends object>(entity: Ctor<T>, where: FilterQuery<T>, options: Omit<FindOptions, 'limit'> = {}): Promise<T> {
     const found = await this.findOne(entity, where, options);
     if (!found) throw new NotFoundError(this.#meta(entity).name, where);
@@ -223,17 +224,26 @@ export class EntityManager {
   }
 
   /** Items of one page and the total count of matches (for pagination). */
-  async findAndCount<T extends object>(entity: Ctor<T>, where: FilterQuery<T> = {}, options: FindOptions = {}): Promise<[T[], number]> {
+  findAndCount<T extends object, P extends string = never>(entity: Ctor<T>, where?: FilterQuery<T>, options?: TypedFindOptions<T, P>): Promise<[Loaded<T, PathsOf<P>>[], number]>;
+  async findAndCount<T extends object>(entity: Ctor<T>, where: FilterQuery<T> = {} as FilterQuery<T>, options: FindOptions = {}): Promise<[T[], number]> {
     const [items, total] = await Promise.all([this.find(entity, where, options), this.count(entity, where)]);
     return [items, total];
   }
 
   /** Number of rows matching `where`. */
-  count<T extends object>(entity: Ctor<T>, where: FilterQuery<T> = {}): Promise<number> {
+  count<T extends object>(entity: Ctor<T>, where: FilterQuery<T> = {} as FilterQuery<T>): Promise<number> {
     return this.#loader.count(this.#meta(entity), where);
   }
 
-  /** Load relations of entities already in memory, without N+1: one query per path level. */
+  /**
+   * Load relations of entities already in memory, without N+1: one query per path level. The
+   * entities are loaded in place; the returned array is typed with the new paths.
+   *
+   * @example
+   * const users = await em.find(User, {});
+   * const withPosts = await em.populate(users, ['posts']);   // Loaded<User, 'posts'>[]
+   */
+  populate<T extends object, P extends string = never>(entities: T | readonly T[], paths: readonly PopulatePath<T, P>[]): Promise<Loaded<T, PathsOf<P>>[]>;
   async populate<T extends object>(entities: T | T[], paths: readonly string[]): Promise<T[]> {
     const list = Array.isArray(entities) ? entities : [entities];
     if (!list.length) return list;
@@ -260,7 +270,7 @@ export class EntityManager {
    * @example
    * await em.nativeUpdate(User, { active: false }, { deletedAt: new Date() });
    */
-  async nativeUpdate<T extends object>(entity: Ctor<T>, where: FilterQuery<T>, data: EntityData<T>): Promise<number> {
+  async nativeUpdate<T extends object>(entity: Ctor<T>, where: FilterQuery<T>, data: ColumnData<T>): Promise<number> {
     const meta = this.#meta(entity);
     const driver = this.#ctx.drivers.get(meta.connection)!;
     const set: { column: string; value: unknown }[] = [];
@@ -299,7 +309,8 @@ export class EntityManager {
 
   /** A findOne by bare primary key that the identity map can answer without a query. */
   #fromIdentityMap(meta: EntityMetadata, where: unknown, options: FindOptions): object | undefined {
-    if (options.populate?.length) return undefined;
+    // Populated relations and counts need the database, even for an entity already in memory.
+    if (options.populate?.length || options.counts !== undefined) return undefined;
     if (meta.primaryKeys.length !== 1 || meta.primaryKeys[0]!.kind !== 'scalar') return undefined;
     const pkName = meta.primaryKeys[0]!.name;
     let value: unknown;

@@ -7,6 +7,7 @@ import { chunk, deleteStatement, insertStatement, MAX_CASE_UPDATE_ROWS, rowsPerS
 import { SqlDialect } from '../query/sql-dialect.js';
 import { columnProperties, type ChangeSet, type ColumnProperty } from './change-sets.js';
 import type { CommitStep } from './commit-plan.js';
+import { runInTransactions, type TransactionSettings } from './connection-transactions.js';
 import type { LinkDiff } from './collection-diff.js';
 
 /** What a flush produced that memory must learn once every transaction has committed. */
@@ -35,32 +36,20 @@ export class Executor implements CommitExecutor {
   constructor(
     private readonly drivers: ReadonlyMap<string, Driver>,
     private readonly ambient: AmbientTransactions = () => undefined,
+    private readonly settings: TransactionSettings = { twoPhaseCommit: false },
   ) {}
 
   async execute(steps: readonly CommitStep[]): Promise<CommitResult> {
     const result: CommitResult = { generatedKeys: new Map(), versions: new Map() };
     const connections = [...new Set(steps.flatMap(connectionsOf))];
-    const outer = this.ambient();
-    const open = new Map<string, DriverTransaction>(outer ?? []);
+    const open = new Map<string, DriverTransaction>(this.ambient() ?? []);
     const toOpen = connections.filter((c) => !open.has(c));
-    // Nested callbacks: every connection's transaction stays open until all steps have run, then
-    // they commit innermost first; any failure rolls back all of them.
-    const run = async (i: number): Promise<void> => {
-      if (i === toOpen.length) {
-        for (const step of steps) await this.#step(step, open, result);
-        return;
-      }
-      const name = toOpen[i]!;
-      await this.#driver(name).transaction(async (trx) => {
-        open.set(name, trx);
-        try {
-          await run(i + 1);
-        } finally {
-          open.delete(name);
-        }
-      });
-    };
-    await run(0);
+    // Every transaction stays open until all steps have run; how they end (in declaration order,
+    // or by two-phase commit) is runInTransactions' business. Any failure rolls back all of them.
+    await runInTransactions(this.drivers, toOpen, this.settings, async (opened) => {
+      for (const [name, trx] of opened) open.set(name, trx);
+      for (const step of steps) await this.#step(step, open, result);
+    });
     return result;
   }
 
