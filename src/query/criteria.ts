@@ -258,10 +258,13 @@ export class CriteriaCompiler {
           }
           case '$not':
             return not(this.#toOne(meta, prop, v, alias));
+          case '$and':
+          case '$or':
+            return this.#relationGroup(meta, prop, op, v, (x) => this.#toOne(meta, prop, x, alias));
           default:
             throw new UsageError(
               'UNKNOWN_OPERATOR',
-              `Operator ${op} cannot apply to the relation ${meta.name}.${prop.name}. Use $eq, $ne, $in, $nin, $not, or nested criteria on ${target.name}'s properties.`,
+              `Operator ${op} cannot apply to the relation ${meta.name}.${prop.name}. Use $eq, $ne, $in, $nin, $not, $and, $or, or nested criteria on ${target.name}'s properties.`,
             );
         }
       }));
@@ -274,8 +277,46 @@ export class CriteriaCompiler {
     return cond(`${this.tuple(colSql)} IN ${q.sql}`, q.params, nullable);
   }
 
+  /** `$and` / `$or` over relation values: each element is itself a value, operators or nested criteria. */
+  #relationGroup(meta: EntityMetadata, prop: { name: string }, op: string, v: unknown, each: (x: unknown) => Cond): Cond {
+    if (!Array.isArray(v)) {
+      throw new UsageError('BAD_CRITERIA', `${op} on ${meta.name}.${prop.name} takes an array of conditions, got ${describe(v)}.`);
+    }
+    const parts = v.map((x) => paren(each(x)));
+    return op === '$and' ? and(parts) : or(parts);
+  }
+
   /** The inverse side of a 1:1: a row of the owner's table must (not) point here. */
   #inverseOne(meta: EntityMetadata, prop: OneToOneInverseProperty, value: unknown, alias: string): Cond {
+    if (isOperatorObject(value)) {
+      // Operators on the side without the FK: each becomes (NOT) IN a key subquery of the owner's table.
+      return and(definedEntries(value as object).map(([op, v]) => {
+        switch (op) {
+          case '$eq':
+            return this.#inverseOne(meta, prop, v, alias);
+          case '$ne':
+            return v === null ? this.#inverseOne(meta, prop, {}, alias) : not(this.#inverseOne(meta, prop, v, alias));
+          case '$in':
+          case '$nin': {
+            if (!Array.isArray(v)) {
+              throw new UsageError('BAD_CRITERIA', `${op} on ${meta.name}.${prop.name} takes an array of ${prop.target.name} entities or keys, got ${describe(v)}.`);
+            }
+            const any = or(v.map((x) => this.#inverseOne(meta, prop, x, alias)));
+            return op === '$in' ? any : not(any);
+          }
+          case '$not':
+            return not(this.#inverseOne(meta, prop, v, alias));
+          case '$and':
+          case '$or':
+            return this.#relationGroup(meta, prop, op, v, (x) => this.#inverseOne(meta, prop, x, alias));
+          default:
+            throw new UsageError(
+              'UNKNOWN_OPERATOR',
+              `Operator ${op} cannot apply to the relation ${meta.name}.${prop.name}. Use $eq, $ne, $in, $nin, $not, $and, $or, or nested criteria on ${prop.target.name}'s properties.`,
+            );
+        }
+      }));
+    }
     const owning = prop.target.propertiesByName[prop.mappedBy] as OneToOneOwnerProperty;
     this.sameConnection(prop.target.connection, `${prop.target.name} (table ${prop.target.tableName})`, prop);
     const sub = this.nextAlias();
