@@ -2,7 +2,7 @@ import { NotFoundError } from '../errors/not-found-error.js';
 import { UsageError } from '../errors/usage-error.js';
 import { ValidationError } from '../errors/validation-error.js';
 import { Collection, type CollectionHost, type MatchingOptions } from '../entity/collection.js';
-import { createState, getState, type EntityState } from '../entity/entity-state.js';
+import { createState, getLinkValues, getState, setLinkValues, type EntityState } from '../entity/entity-state.js';
 import { assignPrimaryKey, normalizePrimaryKey, primaryKeyValues } from '../entity/primary-key.js';
 import { installToOneAccessors, setToOneSilently, type ToOneProperty } from '../entity/to-one-accessors.js';
 import { snapshotValue } from '../entity/value-conversion.js';
@@ -604,7 +604,14 @@ export class UnitOfWork implements CollectionHost {
     }
     // Removed entities may never have been in a change set (e.g. new ones removed again).
     for (const e of this.#removed) if (getState(e)?.status !== 'removed') this.#removed.delete(e);
-    for (const diff of links) ((diff.owner as Record<string, unknown>)[diff.prop.name] as Collection<object>)._commit();
+    for (const diff of links) {
+      // What was written is what a later pivotOf() should read, without another query.
+      if (diff.prop.pivot.through) {
+        for (const [item, values] of diff.pivot) setLinkValues(diff.owner, diff.prop.name, item, { ...getLinkValues(diff.owner, diff.prop.name, item), ...values });
+        for (const [item, values] of diff.pivotUpdates) setLinkValues(diff.owner, diff.prop.name, item, { ...getLinkValues(diff.owner, diff.prop.name, item), ...values });
+      }
+      ((diff.owner as Record<string, unknown>)[diff.prop.name] as Collection<object>)._commit();
+    }
     for (const c of clears) ((c.owner as Record<string, unknown>)[c.prop.name] as Collection<object>)._commit();
     for (const entity of this.#managedEntities()) {
       for (const p of traitsOf(getState(entity)!.meta).collections) {

@@ -45,6 +45,7 @@ forEachDialect(test, 'attach writes pivot values; attaching again or updatePivot
   const car = em.create(Car, { model: 'T' });
   u.cars.attach(car, { since: 2020 });
   await em.flush();
+  t.like(u.cars.pivotOf(car), { since: 2020 }, 'pivotOf reads what the flush wrote, without a query');
   t.is((await orm.em.fork().findOneOrFail(UserCar, { user: u.id, car: car.id })).since, 2020);
   const upsert = db.dialect === 'mysql' ? 'ON DUPLICATE KEY UPDATE "since" = VALUES("since")' : 'ON CONFLICT ("user_id", "car_id") DO UPDATE SET "since" = excluded."since"';
   t.is(writes().at(-1), `INSERT INTO "user_cars" ("user_id", "car_id", "since") VALUES (?, ?, ?) ${upsert}`);
@@ -57,6 +58,7 @@ forEachDialect(test, 'attach writes pivot values; attaching again or updatePivot
 
   ref.cars.updatePivot(car.id, { since: 2022 });
   await em2.flush();
+  t.like(ref.cars.pivotOf(car.id), { since: 2022 });
   t.is(writes().at(-1), 'UPDATE "user_cars" SET "since" = ? WHERE ("user_id", "car_id") IN ((?, ?))');
   t.is((await orm.em.fork().findOneOrFail(UserCar, { user: u.id, car: car.id })).since, 2022);
   t.is(await orm.em.fork().count(UserCar), 1);
