@@ -5,7 +5,7 @@ import { DefaultNamingStrategy, type NamingStrategy } from './naming-strategy.js
 import { resolveScalarType } from './scalar-types.js';
 import { constraintName } from './constraint-names.js';
 import { buildSnapshot } from './metadata-storage.js';
-import { checkInsertCycles, checkNameCollisions } from './mapping-checks.js';
+import { checkInsertCycles, checkNameCollisions, checkRelationOptions } from './mapping-checks.js';
 import { assertNever, column, type Ctx, type EntityBuilder } from './discovery-context.js';
 import { resolvePrimaryKey, resolveToOnes } from './to-one.js';
 import { checkOwningSides, resolveInverseSides } from './inverse-sides.js';
@@ -60,6 +60,7 @@ export function discoverMetadata(classes: readonly Function[], options: Discover
   const entities = all as unknown as EntityMetadata[];
   checkNameCollisions(entities);
   checkInsertCycles(entities);
+  checkRelationOptions(entities);
   return buildSnapshot(entities);
 }
 

@@ -85,3 +85,19 @@ export function checkInsertCycles(entities: readonly EntityMetadata[]): void {
     );
   }
 }
+
+/** Option values that only have meaning as one of a few names: a typo must not silently mean the default. */
+export function checkRelationOptions(entities: readonly EntityMetadata[]): void {
+  for (const e of entities) {
+    for (const p of e.properties) {
+      if (p.kind === 'scalar' || p.strategy === undefined) continue;
+      if (p.strategy !== 'select-in' && p.strategy !== 'joined') {
+        throw new MetadataError(
+          'BAD_OPTION',
+          `${e.name}.${p.name} has strategy '${String(p.strategy)}'. Use 'select-in' (one query per relation level) or 'joined' (one statement).`,
+          { entity: e.name, property: p.name },
+        );
+      }
+    }
+  }
+}

@@ -328,3 +328,17 @@ test('BAD_OPTION: a version property that is not a number or date', (t) => {
   }
   expectMetadataError(t, [Doc], { code: 'BAD_OPTION', entity: 'Doc', property: 'rev', mentions: ["'integer'"] });
 });
+
+test('BAD_OPTION: an unknown populate strategy on a relation', (t) => {
+  @Entity()
+  class Shelf {
+    @PrimaryKey() id!: number;
+    @OneToMany(() => Book, (b) => b.shelf, { strategy: 'joinde' as never }) books = new Collection<Book>(this);
+  }
+  @Entity()
+  class Book {
+    @PrimaryKey() id!: number;
+    @ManyToOne(() => Shelf) shelf!: Rel<Shelf>;
+  }
+  expectMetadataError(t, [Shelf, Book], { code: 'BAD_OPTION', entity: 'Shelf', property: 'books', mentions: ["strategy 'joinde'", "'select-in'", "'joined'"] });
+});
