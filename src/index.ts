@@ -10,7 +10,7 @@ export type {
 export { Collection, type MatchingOptions } from './entity/collection.js';
 export { wrap, type WrappedEntity } from './entity/wrap.js';
 export type { Rel } from './entity/rel.js';
-export { EntityManager, type AssignOptions } from './unit-of-work/entity-manager.js';
+export { EntityManager, type AssignOptions, type PopulateOptions } from './unit-of-work/entity-manager.js';
 export type { FindOptions, PopulateWhere, PopulateOrderBy, CountsOption } from './query/entity-loader.js';
 export type { Loaded, Populated, LoadedCollection, UnloadedCollection, CollectionNotLoaded } from './entity/loaded.js';
 export type { Json, Primary, PrimaryKeyValue, EntityKeys, RelationKeys, CollectionKeys, ToOneKeys, ScalarKeys } from './entity/property-kinds.js';
@@ -22,7 +22,8 @@ export type {
 } from './query/typed-criteria.js';
 export { DefaultNamingStrategy, type NamingStrategy } from './metadata/naming-strategy.js';
 export type { EntityMetadata, PropertyMetadata, ScalarType, ReferentialAction, Dialect, LoadStrategy } from './metadata/types.js';
-export type { ConnectionConfig } from './drivers/connection-config.js';
+export type { ConnectionConfig, ReplicaConfig } from './drivers/connection-config.js';
+export type { ReadFrom, ReadOptions } from './unit-of-work/read-routing.js';
 export type { QueryLogEntry, QueryLogger, Driver } from './drivers/driver.js';
 export * from './errors/index.js';
 export type { RecoveryReport, RecoveredFlush, RecoveredBranch } from './unit-of-work/prepared-recovery.js';

@@ -13,7 +13,9 @@ import type { ColumnData, EntityData } from '../entity/entity-data.js';
 import type { Loaded } from '../entity/loaded.js';
 import type { PathsOf, PopulatePath, TypedFindOneOptions, TypedFindOptions } from '../query/populate-path.js';
 import type { FilterQuery } from '../query/typed-criteria.js';
-import { Executor } from './executor.js';
+import type { ReplicaSet } from '../drivers/replica-set.js';
+import { connectionsOf, Executor, type CommitExecutor } from './executor.js';
+import { ReadRouter, withReadFrom, type ReadOptions } from './read-routing.js';
 import { runInTransactions } from './connection-transactions.js';
 import { UnitOfWork } from './unit-of-work.js';
 import { columnProperties } from './change-sets.js';
@@ -25,12 +27,17 @@ export interface AssignOptions<T> {
   fields?: readonly (keyof T & string)[];
 }
 
+/** Options of `em.populate`: the per-path constraints, ordering and strategy `find` takes. */
+export type PopulateOptions = Pick<FindOptions, 'populateWhere' | 'populateOrderBy' | 'strategy'>;
+
 /** What every EntityManager of one Joinery shares. */
 export interface EntityManagerContext {
   readonly metadata: MetadataSnapshot;
   readonly drivers: ReadonlyMap<string, Driver>;
   /** `Joinery.init({ twoPhaseCommit })`: how transactions over several connections end. */
   readonly twoPhaseCommit?: boolean;
+  /** Read replicas of the connections that have some (`replicas` in the connection config). */
+  readonly replicas?: ReadonlyMap<string, ReplicaSet>;
 }
 
 /**
@@ -50,18 +57,46 @@ export class EntityManager {
   readonly #loader: EntityLoader;
   /** Open transactions (inside `transactional`), per connection. */
   #transactions?: Map<string, DriverTransaction>;
+  /** Which reads go to a replica; shared with the forks `transactional` makes, so their writes count. */
+  readonly #reads: ReadRouter;
 
-  constructor(ctx: EntityManagerContext, transactions?: Map<string, DriverTransaction>) {
+  constructor(ctx: EntityManagerContext, transactions?: Map<string, DriverTransaction>, reads?: ReadRouter) {
     this.#ctx = ctx;
     this.#transactions = transactions;
-    this.#loader = new EntityLoader(ctx.drivers, () => this.#uow, (c) => this.#transactions?.get(c));
+    this.#reads = reads ?? new ReadRouter(ctx.replicas ?? new Map());
+    this.#loader = new EntityLoader(ctx.drivers, () => this.#uow, (c) => this.#transactions?.get(c), (c) => this.#reads.reader(c));
     const executor = new Executor(ctx.drivers, () => this.#transactions, { twoPhaseCommit: ctx.twoPhaseCommit ?? false });
-    this.#uow = new UnitOfWork(ctx.metadata, executor, this.#loader);
+    // Marked before the statements run: after a failed (or partly committed) flush, reading the
+    // primary is still right, and a replica might show either state.
+    const tracked: CommitExecutor = {
+      execute: (steps) => {
+        this.#reads.wrote(steps.flatMap(connectionsOf));
+        return executor.execute(steps);
+      },
+    };
+    this.#uow = new UnitOfWork(ctx.metadata, tracked, this.#loader);
   }
 
-  /** A fresh EntityManager with an empty identity map (one per request or unit of work). */
+  /**
+   * A fresh EntityManager with an empty identity map (one per request or unit of work). Its reads
+   * go to read replicas again until it writes (see {@link EntityManager.usePrimary}).
+   */
   fork(): EntityManager {
     return new EntityManager(this.#ctx);
+  }
+
+  /**
+   * From now on, every read of this EntityManager goes to the primary of its connection, as after a
+   * write. For connections configured with `replicas`; a no-op otherwise. Per query:
+   * `{ readFrom: 'primary' }` on find, findOne, findAndCount and count.
+   *
+   * @example
+   * const em = orm.em.fork().usePrimary();   // e.g. right after another service wrote what we read
+   * const order = await em.findOneOrFail(Order, id);
+   */
+  usePrimary(): this {
+    this.#reads.usePrimary();
+    return this;
   }
 
   /** Metadata of an entity class (for tools and tests). */
@@ -177,7 +212,7 @@ export class EntityManager {
     const settings = { twoPhaseCommit: this.#ctx.twoPhaseCommit ?? false };
     return runInTransactions(this.#ctx.drivers, names, settings, async (opened) => {
       for (const [name, trx] of opened) open.set(name, trx);
-      const fork = new EntityManager(this.#ctx, open);
+      const fork = new EntityManager(this.#ctx, open, this.#reads);
       const result = await fn(fork);
       await fork.flush();
       return result;
@@ -202,7 +237,7 @@ export class EntityManager {
   // The signature above is the public one; this implementation signature hands the loader plain
   // options. (`{} as FilterQuery<T>`: the distributive FilterQuery accepts no literal while T is generic.)
   find<T extends object>(entity: Ctor<T>, where: FilterQuery<T> = {} as FilterQuery<T>, options: FindOptions = {}): Promise<T[]> {
-    return this.#loader.find(this.#meta(entity), where, options) as Promise<T[]>;
+    return withReadFrom(options.readFrom, () => this.#loader.find(this.#meta(entity), where, options)) as Promise<T[]>;
   }
 
   /** The first match, or null. */
@@ -211,7 +246,7 @@ export class EntityManager {
     const meta = this.#meta(entity);
     const direct = this.#fromIdentityMap(meta, where, options);
     if (direct !== undefined) return direct as T;
-    const [first] = await this.#loader.find(meta, where, { ...options, limit: 1 });
+    const [first] = await withReadFrom(options.readFrom, () => this.#loader.find(meta, where, { ...options, limit: 1 }));
     return (first as T) ?? null;
   }
 
@@ -226,13 +261,13 @@ export class EntityManager {
   /** Items of one page and the total count of matches (for pagination). */
   findAndCount<T extends object, P extends string = never>(entity: Ctor<T>, where?: FilterQuery<T>, options?: TypedFindOptions<T, P>): Promise<[Loaded<T, PathsOf<P>>[], number]>;
   async findAndCount<T extends object>(entity: Ctor<T>, where: FilterQuery<T> = {} as FilterQuery<T>, options: FindOptions = {}): Promise<[T[], number]> {
-    const [items, total] = await Promise.all([this.find(entity, where, options), this.count(entity, where)]);
+    const [items, total] = await Promise.all([this.find(entity, where, options), this.count(entity, where, options)]);
     return [items, total];
   }
 
   /** Number of rows matching `where`. */
-  count<T extends object>(entity: Ctor<T>, where: FilterQuery<T> = {} as FilterQuery<T>): Promise<number> {
-    return this.#loader.count(this.#meta(entity), where);
+  count<T extends object>(entity: Ctor<T>, where: FilterQuery<T> = {} as FilterQuery<T>, options: ReadOptions = {}): Promise<number> {
+    return withReadFrom(options.readFrom, () => this.#loader.count(this.#meta(entity), where));
   }
 
   /**
@@ -242,23 +277,31 @@ export class EntityManager {
    * @example
    * const users = await em.find(User, {});
    * const withPosts = await em.populate(users, ['posts']);   // Loaded<User, 'posts'>[]
+   * await em.populate(users, ['posts'], { populateWhere: { posts: { published: true } } });
    */
-  populate<T extends object, P extends string = never>(entities: T | readonly T[], paths: readonly PopulatePath<T, P>[]): Promise<Loaded<T, PathsOf<P>>[]>;
-  async populate<T extends object>(entities: T | T[], paths: readonly string[]): Promise<T[]> {
+  populate<T extends object, P extends string = never>(
+    entities: T | readonly T[],
+    paths: readonly PopulatePath<T, P>[],
+    options?: PopulateOptions,
+  ): Promise<Loaded<T, PathsOf<P>>[]>;
+  async populate<T extends object>(entities: T | T[], paths: readonly string[], options: PopulateOptions = {}): Promise<T[]> {
     const list = Array.isArray(entities) ? entities : [entities];
     if (!list.length) return list;
     const meta = getState(list[0]!)?.meta ?? this.#ctx.metadata.get((list[0] as { constructor: Function }).constructor);
-    await this.#loader.populate(meta, list, paths);
+    await this.#loader.populate(meta, list, paths, options);
     return list;
   }
 
-  /** Reload an entity's columns from the database, discarding unflushed changes to them. */
+  /**
+   * Reload an entity's columns from the database, discarding unflushed changes to them. Always
+   * reads the primary (a replica may not have the latest row yet, which is what refresh is for).
+   */
   async refresh<T extends object>(entity: T): Promise<T> {
     const state = getState(entity);
     if (!state) throw new UsageError('NOT_MANAGED', 'em.refresh() got an entity this EntityManager does not manage.');
     const key = primaryKeyValues(state.meta, entity);
     if (!key) throw new UsageError('NOT_PERSISTED', `em.refresh() got a new ${state.meta.name} that has no row yet. Flush it first.`);
-    const found = await this.#loader.loadByKeys(state.meta, [key], true);
+    const found = await withReadFrom('primary', () => this.#loader.loadByKeys(state.meta, [key], true));
     if (!found.length) throw new NotFoundError(state.meta.name, key, `${state.meta.name} ${key.join('/')} no longer exists in the database.`);
     await this.#uow.afterLoad(found);
     return entity;
@@ -289,6 +332,7 @@ export class EntityManager {
     }
     if (!set.length) return 0;
     const stmt = this.#loader.builder(meta.connection).update(meta, where, set);
+    this.#reads.wrote([meta.connection]);
     const res = await driver.execute(stmt, this.#transactions?.get(meta.connection));
     return res.affectedRows;
   }
@@ -298,6 +342,7 @@ export class EntityManager {
     const meta = this.#meta(entity);
     const driver = this.#ctx.drivers.get(meta.connection)!;
     const stmt = this.#loader.builder(meta.connection).delete(meta, where);
+    this.#reads.wrote([meta.connection]);
     const res = await driver.execute(stmt, this.#transactions?.get(meta.connection));
     return res.affectedRows;
   }

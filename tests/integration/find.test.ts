@@ -102,3 +102,15 @@ forEachDialect(test, 'unknown properties, operators, directions and populate pat
   t.deepEqual(codes, ['UNKNOWN_PROPERTY', 'UNKNOWN_OPERATOR', 'BAD_ORDER', 'UNKNOWN_POPULATE']);
   t.is(log.length, 0);
 });
+
+forEachDialect(test, 'em.populate takes populateWhere and populateOrderBy like find', async (t, db) => {
+  const { orm } = await setup(t, db);
+  const em = orm.em.fork();
+  const teams = await em.find(Team, {}, { orderBy: { id: 'asc' } });
+  const loaded = await em.populate(teams, ['players'], {
+    populateWhere: { players: { active: true } },
+    populateOrderBy: { players: { number: 'desc' } },
+  });
+  t.deepEqual(loaded[0]!.players.getItems().map((p) => p.name), ['Cid', 'Ann']);
+  t.deepEqual(loaded[1]!.players.getItems().map((p) => p.name), ['Eve']);
+});
