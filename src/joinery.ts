@@ -1,6 +1,7 @@
 import { createDriver } from './drivers/create-driver.js';
 import type { ConnectionConfig } from './drivers/connection-config.js';
 import type { Driver, QueryLogger } from './drivers/driver.js';
+import { createReplicaSet, type ReplicaSet } from './drivers/replica-set.js';
 import { MetadataError } from './errors/metadata-error.js';
 import { decoratedEntities } from './decorators/registry.js';
 import { serialize } from './entity/serialize.js';
@@ -50,11 +51,13 @@ export class Joinery {
   readonly schema: SchemaGenerator;
   readonly metadata: MetadataSnapshot;
   readonly #drivers: Map<string, Driver>;
+  readonly #replicas: Map<string, ReplicaSet>;
 
-  private constructor(metadata: MetadataSnapshot, drivers: Map<string, Driver>, twoPhaseCommit: boolean) {
+  private constructor(metadata: MetadataSnapshot, drivers: Map<string, Driver>, replicas: Map<string, ReplicaSet>, twoPhaseCommit: boolean) {
     this.metadata = metadata;
     this.#drivers = drivers;
-    this.em = new EntityManager({ metadata, drivers, twoPhaseCommit });
+    this.#replicas = replicas;
+    this.em = new EntityManager({ metadata, drivers, replicas, twoPhaseCommit });
     this.schema = new SchemaGenerator(metadata, drivers);
   }
 
@@ -66,11 +69,14 @@ export class Joinery {
       connections: Object.keys(configs),
     });
     const drivers = new Map<string, Driver>();
+    const replicas = new Map<string, ReplicaSet>();
     for (const [name, config] of Object.entries(configs)) {
-      drivers.set(name, createDriver(name, config, { logger: options.logger, debug: options.debug }));
+      const log = { logger: options.logger, debug: options.debug };
+      drivers.set(name, createDriver(name, config, log));
+      if (config.replicas?.length) replicas.set(name, createReplicaSet(name, config, log));
     }
     for (const meta of metadata.entities) installToJSON(meta.class);
-    return new Joinery(metadata, drivers, options.twoPhaseCommit ?? false);
+    return new Joinery(metadata, drivers, replicas, options.twoPhaseCommit ?? false);
   }
 
   /** The driver of a connection (advanced use: raw statements through the same pool and logger). */
@@ -98,9 +104,18 @@ export class Joinery {
     return recoverPreparedTransactions(this.#drivers);
   }
 
-  /** Close every pool. */
+  /**
+   * The drivers of a connection's read replicas, in `replicas` order, named `<connection>:replica<i>`
+   * (advanced use: statements on a chosen replica; empty when the connection has none).
+   */
+  getReplicaDrivers(connection = 'default'): readonly Driver[] {
+    this.getDriver(connection);
+    return this.#replicas.get(connection)?.drivers ?? [];
+  }
+
+  /** Close every pool (replicas' included). */
   async close(): Promise<void> {
-    await Promise.all([...this.#drivers.values()].map((d) => d.close()));
+    await Promise.all([...this.#drivers.values(), ...[...this.#replicas.values()].flatMap((r) => r.drivers)].map((d) => d.close()));
   }
 }
 
@@ -111,12 +126,32 @@ function connectionConfigs(options: JoineryOptions): Record<string, ConnectionCo
     }
     const names = Object.keys(options.connections);
     if (!names.length) throw new MetadataError('BAD_OPTION', 'Joinery.init got an empty `connections` object. Give at least { default: { client, connection } }.');
+    for (const [name, config] of Object.entries(options.connections)) checkReplicas(name, config);
     return options.connections;
   }
   if (!options.client) {
     throw new MetadataError('BAD_OPTION', "Joinery.init needs a database: { client: 'sqlite', connection: { filename: ':memory:' } } (or 'pg' / 'mysql'), or `connections`.");
   }
-  return { default: { client: options.client, connection: options.connection ?? {}, pool: options.pool } };
+  const config: ConnectionConfig = { client: options.client, connection: options.connection ?? {}, pool: options.pool, replicas: options.replicas };
+  checkReplicas('default', config);
+  return { default: config };
+}
+
+function checkReplicas(name: string, config: ConnectionConfig): void {
+  const { replicas } = config;
+  if (replicas === undefined) return;
+  const where = `Connection '${name}'`;
+  if (!Array.isArray(replicas)) {
+    throw new MetadataError('BAD_OPTION', `${where}: \`replicas\` must be an array such as [{ connection: 'postgres://app@replica1/app' }].`);
+  }
+  replicas.forEach((r, i) => {
+    if (!r || typeof r !== 'object' || r.connection === undefined || r.connection === null) {
+      throw new MetadataError('BAD_OPTION', `${where}: replicas[${i}] needs a \`connection\` (a URL or options), e.g. { connection: 'postgres://app@replica1/app' }.`);
+    }
+    if ('client' in r) {
+      throw new MetadataError('BAD_OPTION', `${where}: replicas[${i}] has a \`client\`; a replica always uses its primary's client ('${config.client}'). Remove it.`);
+    }
+  });
 }
 
 // JSON.stringify(entity) must give the same plain data as wrap(entity).toJSON(): relations nested

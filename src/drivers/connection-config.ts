@@ -19,6 +19,21 @@ export interface ConnectionConfig {
   client: Dialect;
   connection: string | ConnectionOptions;
   pool?: PoolConfig;
+  /**
+   * Read replicas of this database, each with a pool of its own and the same `client`. Reads outside
+   * a transaction go to them in turn; writes, DDL, transactions and reads after this EntityManager
+   * fork has written go to the primary (`connection`). See docs-site/read-replicas.md.
+   *
+   * @example
+   * { client: 'pg', connection: 'postgres://app@db-primary/app', replicas: [{ connection: 'postgres://app@db-replica1/app' }] }
+   */
+  replicas?: ReplicaConfig[];
+}
+
+/** One read replica of a connection: where to connect, and its pool size (default: the primary's). */
+export interface ReplicaConfig {
+  connection: string | ConnectionOptions;
+  pool?: PoolConfig;
 }
 
 /** Driver connection options; anything not listed is passed to the driver as is. */
