@@ -4,7 +4,8 @@ import { primaryKeyValues } from '../entity/primary-key.js';
 import { UsageError } from '../errors/usage-error.js';
 import type { ToOneOwning } from '../metadata/types.js';
 import { keyOf } from '../unit-of-work/identity-map.js';
-import { itemOrder, type LoaderContext, type Row } from './loader-context.js';
+import { resolveItemCriteria } from './cross-connection.js';
+import { itemOrder, keyTypes, type LoaderContext, type Row } from './loader-context.js';
 import type { SelectInLoader } from './select-in-loader.js';
 import type { OrderByInput } from './select-builder.js';
 
@@ -23,7 +24,20 @@ export async function matchCollection(ctx: LoaderContext, selectIn: SelectInLoad
   const fresh = new Set<object>();
   let rows: Row[];
   let entities: object[];
-  if (prop.kind === '1:m') {
+  const linkConnection = prop.kind === 'm:n' ? prop.pivot.connection : target.connection;
+  // Criteria reaching another connection become keys first (step queries there).
+  if (options.where !== undefined) options = { ...options, where: (await resolveItemCriteria(ctx, meta, prop, options.where, linkConnection)) as MatchingOptions['where'] };
+  if (prop.kind === 'm:n' && linkConnection !== target.connection) {
+    // Two steps: the owner's link rows on the join table's connection, then the items by key on theirs.
+    checkPaging(meta.name, prop.name, options);
+    const links = key ? await selectIn.crossLinks(meta, prop, [key], options.where) : { rows: [], targetKeys: [], itemKey: () => [] };
+    const byKey = ctx.inList(target.connection, 'e0', target.primaryKeyColumns, keyTypes(target), links.targetKeys);
+    const stmt = ctx.builder(target.connection).select(target, undefined, { orderBy, limit: options.limit, offset: options.offset }, byKey);
+    rows = links.targetKeys.length ? await ctx.run(target.connection, stmt) : [];
+    entities = rows.map((row) => ctx.hydrateRow(target, row, fresh));
+    const ownerKey = key ? keyOf(key) : '';
+    selectIn.groupCrossLinks(prop, links, entities, (k) => (k === ownerKey ? owner : undefined));
+  } else if (prop.kind === '1:m') {
     const fk = target.propertiesByName[prop.mappedBy] as unknown as ToOneOwning;
     const byOwner = ctx.inList(target.connection, 'e0', fk.joinColumns.map((c) => c.name), fk.joinColumns.map((c) => c.type), [key ?? fk.joinColumns.map(() => null)]);
     const stmt = ctx.builder(target.connection).select(target, options.where, { orderBy, limit: options.limit, offset: options.offset }, byOwner);

@@ -1,7 +1,7 @@
 import { UsageError } from '../errors/usage-error.js';
 import type { EntityMetadata, ManyToManyProperty, ManyToOneProperty, OneToManyProperty } from '../metadata/types.js';
 import type { CriteriaCompiler } from './criteria.js';
-import { and, cond, definedEntries, describe, isOperatorObject, isPlainCriteria, MATCH_ALL, MATCH_NONE, not, or, paren, type Cond } from './criteria-sql.js';
+import { and, cond, definedEntries, describe, isOperatorObject, isPlainCriteria, MATCH_ALL, MATCH_NONE, not, or, paren, type Cond, type Fragment } from './criteria-sql.js';
 
 // Conditions on collections. Each compiles to `<own key> [NOT] IN (SELECT <owner key> FROM <children
 // or link rows> ...)`: a key subquery, so a parent is never duplicated and `limit` counts parents.
@@ -38,6 +38,22 @@ type ItemFilter = { criteria: unknown } | { keys: readonly unknown[] };
  * Several operators in one object must all hold.
  */
 export function collectionCondition(c: CriteriaCompiler, meta: EntityMetadata, prop: CollectionProperty, value: unknown, alias: string): Cond {
+  return and(collectionKeyQueries(c, meta, prop, value).map((q) => cond(`${c.ownKey(meta, alias)} ${q.negate ? 'NOT IN' : 'IN'} ${q.query.sql}`, q.query.params, false)));
+}
+
+/** One owner-key subquery of a collection condition: the owners must (not, when `negate`) be among its rows. */
+export interface OwnerKeyQuery {
+  readonly negate: boolean;
+  /** `(SELECT <owner key> FROM ...)`, parenthesised. */
+  readonly query: Fragment;
+}
+
+/**
+ * The owner-key subqueries a collection condition is made of, ANDed. Exported so that a condition
+ * whose rows live on another connection can run them there as queries of their own (step
+ * resolution) and bind the keys they return.
+ */
+export function collectionKeyQueries(c: CriteriaCompiler, meta: EntityMetadata, prop: CollectionProperty, value: unknown): OwnerKeyQuery[] {
   const label = `${meta.name}.${prop.name}`;
   if (value === null) {
     throw new UsageError(
@@ -45,7 +61,7 @@ export function collectionCondition(c: CriteriaCompiler, meta: EntityMetadata, p
       `${label} is a collection and cannot be null. For ${meta.name} rows without ${prop.name}, write { ${prop.name}: { $count: 0 } } (or { $none: {} }).`,
     );
   }
-  if (!isPlainCriteria(value)) return membership(c, meta, prop, alias, '$some', { keys: Array.isArray(value) ? value : [value] });
+  if (!isPlainCriteria(value)) return [membership(c, meta, prop, '$some', { keys: Array.isArray(value) ? value : [value] })];
   const entries = definedEntries(value as object);
   const unknown = entries.map(([k]) => k).filter((k) => k.startsWith('$') && !(COLLECTION_OPERATORS as readonly string[]).includes(k) && !ITEM_OPERATORS.includes(k));
   if (unknown.length) {
@@ -56,7 +72,7 @@ export function collectionCondition(c: CriteriaCompiler, meta: EntityMetadata, p
     );
   }
   const ops = entries.filter(([k]) => (COLLECTION_OPERATORS as readonly string[]).includes(k));
-  if (!ops.length) return membership(c, meta, prop, alias, '$some', { criteria: value });
+  if (!ops.length) return [membership(c, meta, prop, '$some', { criteria: value })];
   if (ops.length !== entries.length) {
     const others = entries.filter(([k]) => !(COLLECTION_OPERATORS as readonly string[]).includes(k)).map(([k]) => k);
     throw new UsageError(
@@ -73,13 +89,13 @@ export function collectionCondition(c: CriteriaCompiler, meta: EntityMetadata, p
         `To filter by the items themselves, use { ${prop.name}: { ... } } or $some / $none / $every.`,
     );
   }
-  const parts: Cond[] = [];
+  const parts: OwnerKeyQuery[] = [];
   for (const [op, v] of ops) {
     if (op === '$where') continue;
-    if (op === '$count') parts.push(countCondition(c, meta, prop, alias, v, where));
-    else parts.push(membership(c, meta, prop, alias, op as Mode, isPlainCriteria(v) ? { criteria: v } : { keys: Array.isArray(v) ? v : [v] }));
+    if (op === '$count') parts.push(countCondition(c, meta, prop, v, where));
+    else parts.push(membership(c, meta, prop, op as Mode, isPlainCriteria(v) ? { criteria: v } : { keys: Array.isArray(v) ? v : [v] }));
   }
-  return and(parts);
+  return parts;
 }
 
 /** `$pivot: criteria` inside the criteria on a many-to-many's items: conditions on the link row. */
@@ -113,9 +129,8 @@ export function pivotCondition(c: CriteriaCompiler, meta: EntityMetadata, value:
 }
 
 /** `$some` / `$none` / `$every` (and "contains" for keys): which owners have such items. */
-function membership(c: CriteriaCompiler, meta: EntityMetadata, prop: CollectionProperty, alias: string, mode: Mode, filter: ItemFilter): Cond {
-  const q = linkSubquery(c, meta, prop, filter, mode === '$every');
-  return cond(`${c.ownKey(meta, alias)} ${mode === '$some' ? 'IN' : 'NOT IN'} ${q.sql}`, q.params, false);
+function membership(c: CriteriaCompiler, meta: EntityMetadata, prop: CollectionProperty, mode: Mode, filter: ItemFilter): OwnerKeyQuery {
+  return { negate: mode !== '$some', query: linkSubquery(c, meta, prop, filter, mode === '$every') };
 }
 
 /**
@@ -123,7 +138,7 @@ function membership(c: CriteriaCompiler, meta: EntityMetadata, prop: CollectionP
  * with no item are absent from a GROUP BY, so when 0 satisfies the condition the query asks for the
  * complement instead: every owner except those whose count fails it.
  */
-function countCondition(c: CriteriaCompiler, meta: EntityMetadata, prop: CollectionProperty, alias: string, value: unknown, where: unknown): Cond {
+function countCondition(c: CriteriaCompiler, meta: EntityMetadata, prop: CollectionProperty, value: unknown, where: unknown): OwnerKeyQuery {
   const label = `${meta.name}.${prop.name}`;
   const count = parseCount(label, value);
   const zeroMatches = count.test(0);
@@ -131,8 +146,7 @@ function countCondition(c: CriteriaCompiler, meta: EntityMetadata, prop: Collect
     throw new UsageError('BAD_CRITERIA', `$where on ${label} takes criteria on ${prop.target.name}, e.g. { $where: { ... } }, got ${describe(where)}.`);
   }
   const having = zeroMatches ? not(count.sql) : count.sql;
-  const q = linkSubquery(c, meta, prop, where === undefined ? undefined : { criteria: where }, false, having);
-  return cond(`${c.ownKey(meta, alias)} ${zeroMatches ? 'NOT IN' : 'IN'} ${q.sql}`, q.params, false);
+  return { negate: zeroMatches, query: linkSubquery(c, meta, prop, where === undefined ? undefined : { criteria: where }, false, having) };
 }
 
 /**

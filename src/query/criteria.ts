@@ -3,11 +3,12 @@ import { getState } from '../entity/entity-state.js';
 import { normalizePrimaryKey, primaryKeyValues } from '../entity/primary-key.js';
 import { toDatabaseValue } from '../entity/value-conversion.js';
 import type {
-  ColumnMetadata, EntityMetadata, ManyToOneProperty, OneToOneInverseProperty, OneToOneOwnerProperty, PropertyMetadata, RelationProperty,
+  ColumnMetadata, EntityMetadata, ManyToOneProperty, OneToOneInverseProperty, OneToOneOwnerProperty, PropertyMetadata, RelationProperty, ScalarType,
 } from '../metadata/types.js';
 import { collectionCondition, pivotCondition, type CollectionScope } from './criteria-collections.js';
 import { scalarCondition } from './criteria-scalars.js';
-import { and, cond, definedEntries, describe, isOperatorObject, isPlainCriteria, not, or, paren, type Cond, type Fragment } from './criteria-sql.js';
+import { and, cond, definedEntries, describe, isOperatorObject, isPlainCriteria, MATCH_NONE, not, or, paren, type Cond, type Fragment } from './criteria-sql.js';
+import { KeyList, ROW_KEYS } from './key-list.js';
 import type { SqlDialect } from './sql-dialect.js';
 
 export { isPlainCriteria, type Fragment } from './criteria-sql.js';
@@ -18,6 +19,13 @@ export interface CriteriaCompilerOptions {
    * modified (error 1093) unless it is a materialized derived table, so such subqueries are wrapped.
    */
   mutatedTable?: string;
+  /** The connection the statement runs on, when it is not that of the first entity compiled. */
+  connection?: string;
+  /**
+   * Only check the criteria (names, operators, values), letting relations reach other connections:
+   * the cross-connection pre-pass validates a whole `where` this way before its first step query.
+   */
+  anyConnection?: boolean;
 }
 
 /** One `SELECT <keys> FROM ...` used as the right side of `IN`. */
@@ -50,7 +58,9 @@ export class CriteriaCompiler {
   constructor(
     readonly d: SqlDialect,
     private readonly options: CriteriaCompilerOptions = {},
-  ) {}
+  ) {
+    this.#connection = options.connection;
+  }
 
   nextAlias(): string {
     return `e${this.#alias++}`;
@@ -85,7 +95,39 @@ export class CriteriaCompiler {
   /** @internal `where` for `meta` rows aliased `alias`; `scope` is set inside a collection's criteria. */
   condition(meta: EntityMetadata, where: unknown, alias: string, scope?: CollectionScope): Cond {
     if (!isPlainCriteria(where)) return this.#primaryKey(meta, where, alias);
-    return and(definedEntries(where as object).map(([key, value]) => this.#entry(meta, key, value, alias, scope)));
+    const parts = definedEntries(where as object).map(([key, value]) => this.#entry(meta, key, value, alias, scope));
+    const resolved = (where as { [ROW_KEYS]?: readonly KeyList[] })[ROW_KEYS];
+    if (resolved) parts.push(...resolved.map((list) => this.#rowKeys(meta, list, alias, scope)));
+    return and(parts);
+  }
+
+  /**
+   * Keys a step query found on another connection: this row's primary key is (not) one of them. For
+   * the items of a many-to-many the join table's columns stand in for the item's key, so the item's
+   * table (on another connection) is never joined.
+   */
+  #rowKeys(meta: EntityMetadata, list: KeyList, alias: string, scope: CollectionScope | undefined): Cond {
+    if (scope?.pivotAlias !== undefined && scope.collection.kind === 'm:n' && meta === scope.collection.target) {
+      const pivot = scope.collection.pivot;
+      const theirs = scope.collection.owner ? pivot.inverseJoinColumns : pivot.joinColumns;
+      return this.keyIn(theirs.map((c) => this.col(scope.pivotAlias!, c.name)), theirs.map((c) => c.type), list, false);
+    }
+    const cols = meta.primaryKeyColumns.map((c) => this.col(alias, c));
+    const types = meta.primaryKeys.flatMap((k) => (k.kind === 'scalar' ? [k.type] : k.joinColumns.map((c) => c.type)));
+    return this.keyIn(cols, types, list, false);
+  }
+
+  /** @internal `cols [NOT] IN (<keys>)`, one bound parameter per key value. */
+  keyIn(colSql: readonly string[], types: readonly ScalarType[], list: KeyList, nullable: boolean): Cond {
+    const params = list.keys.flatMap((k) => k.map((v, i) => toDatabaseValue(types[i]!, v, this.d.dialect)));
+    let c: Cond;
+    if (!list.keys.length) c = MATCH_NONE;
+    else if (colSql.length === 1) c = cond(`${colSql[0]} IN (${list.keys.map(() => '?').join(', ')})`, params, nullable);
+    else {
+      const one = `(${colSql.map((x) => `${x} = ?`).join(' AND ')})`;
+      c = cond(`(${list.keys.map(() => one).join(' OR ')})`, params, nullable);
+    }
+    return list.negate ? not(c) : c;
   }
 
   #entry(meta: EntityMetadata, key: string, value: unknown, alias: string, scope: CollectionScope | undefined): Cond {
@@ -159,11 +201,11 @@ export class CriteriaCompiler {
    * root: a subquery cannot reach it.
    */
   sameConnection(connection: string, what: string, via: RelationProperty): void {
-    if (this.#connection === undefined || connection === this.#connection) return;
+    if (this.options.anyConnection || this.#connection === undefined || connection === this.#connection) return;
     throw new UsageError(
       'CROSS_CONNECTION',
       `${via.entity}.${via.name} leads to ${what} on connection '${connection}', but the query runs on '${this.#connection}': one SQL statement cannot read both databases. ` +
-        `Compare the relation with primary keys or entities instead (for a to-one: { ${via.name}: id }), or query ${via.target.name} first and pass what you found.`,
+        `EntityManager queries resolve such criteria in steps; this statement was compiled without that pre-pass. Compare the relation with primary keys or entities instead (for a to-one: { ${via.name}: id }), or query ${via.target.name} first and pass what you found.`,
     );
   }
 
@@ -230,6 +272,7 @@ export class CriteriaCompiler {
     const target = prop.target;
     const colSql = cols.map((c) => this.col(alias, c.name));
     const nullable = cols.some((c) => c.nullable);
+    if (value instanceof KeyList) return this.keyIn(colSql, cols.map((c) => c.type), value, nullable);
     const eq = (v: unknown) => this.keyEquals(target, cols, colSql, v);
     if (value === null || !isPlainCriteria(value)) {
       if (Array.isArray(value) && cols.length === 1) return this.#toOne(meta, prop, { $in: value }, alias);
@@ -330,11 +373,23 @@ export class CriteriaCompiler {
   #primaryKey(meta: EntityMetadata, where: unknown, alias: string): Cond {
     const key = this.keyOfRelationValue(meta, where);
     const cols = meta.primaryKeyColumns;
-    const types = meta.primaryKeys.flatMap((k) => (k.kind === 'scalar' ? [k.type] : k.joinColumns.map((c) => c.type)));
+    const types = keyColumnTypes(meta);
     return cond(
       cols.map((c) => `${this.col(alias, c)} = ?`).join(' AND '),
       key.map((v, i) => toDatabaseValue(types[i]!, v, this.d.dialect)),
       false,
     );
   }
+}
+
+// A findOne by key compiles this per call: derive the key's column types once per entity type.
+const keyColumnTypesCache = new WeakMap<EntityMetadata, readonly ScalarType[]>();
+
+function keyColumnTypes(meta: EntityMetadata): readonly ScalarType[] {
+  let types = keyColumnTypesCache.get(meta);
+  if (!types) {
+    types = meta.primaryKeys.flatMap((k) => (k.kind === 'scalar' ? [k.type] : k.joinColumns.map((c) => c.type)));
+    keyColumnTypesCache.set(meta, types);
+  }
+  return types;
 }

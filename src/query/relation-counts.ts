@@ -5,6 +5,7 @@ import { UsageError } from '../errors/usage-error.js';
 import type { EntityMetadata, ManyToManyProperty, OneToManyProperty, ToOneOwning } from '../metadata/types.js';
 import { keyOf } from '../unit-of-work/identity-map.js';
 import { CriteriaCompiler, isPlainCriteria, type Fragment } from './criteria.js';
+import { resolveItemCriteria } from './cross-connection.js';
 import { keyedOwners, type LoaderContext } from './loader-context.js';
 
 /**
@@ -58,10 +59,7 @@ export function countSpecs(ctx: LoaderContext, meta: EntityMetadata, counts: Cou
     }
     if (where !== undefined) {
       if (!isPlainCriteria(where)) badCounts(meta, `counts.${name}.where must be criteria for ${prop.target.name}, got ${describe(where)}.`);
-      if (prop.kind === 'm:n' && prop.target.connection !== prop.pivot.connection) {
-        badCounts(meta, `counts.${name}: ${meta.name}.${prop.name} links to ${prop.target.name} on another connection, so its count cannot take a where. Drop the where, or count in a query of its own.`);
-      }
-      new CriteriaCompiler(ctx.dialect(prop.target.connection)).compileItems(meta, prop, where, 'e0', 'p');
+      new CriteriaCompiler(ctx.dialect(prop.target.connection), { anyConnection: true }).compileItems(meta, prop, where, 'e0', 'p');
     }
     out.push({ name, prop, where: where as Record<string, unknown> | undefined });
   }
@@ -77,7 +75,14 @@ export async function loadCounts(ctx: LoaderContext, meta: EntityMetadata, entit
   const keyed = keyedOwners(meta, entities);
   const byProp = new Map<CountSpec['prop'], CountSpec[]>();
   for (const s of specs) byProp.set(s.prop, [...(byProp.get(s.prop) ?? []), s]);
-  for (const [prop, list] of byProp) {
+  for (const [prop, unresolved] of byProp) {
+    // A where that reaches another connection (the items of a many-to-many whose join table is
+    // elsewhere, or a relation of the items) becomes keys first: the counted table is then all it reads.
+    const connection = prop.kind === 'm:n' ? prop.pivot.connection : prop.target.connection;
+    const list: CountSpec[] = [];
+    for (const s of unresolved) {
+      list.push(s.where ? { ...s, where: (await resolveItemCriteria(ctx, meta, prop, s.where, connection)) as Record<string, unknown> } : s);
+    }
     const found = new Map<string, number[]>();
     if (keyed.size) {
       const { connection, ownerColumns, build } = countQuery(ctx, meta, prop, list);
@@ -112,7 +117,8 @@ function countQuery(ctx: LoaderContext, owner: EntityMetadata, prop: CountSpec['
   const connection = prop.kind === 'm:n' ? prop.pivot.connection : target.connection;
   const d = ctx.dialect(connection);
   const q = (s: string) => d.quote(s);
-  const needsTarget = specs.some((s) => s.where);
+  // Across connections the where was resolved to item keys, matched on the join table's own columns.
+  const needsTarget = specs.some((s) => s.where) && target.connection === connection;
   if (prop.kind === '1:m') {
     const fk = target.propertiesByName[prop.mappedBy] as unknown as ToOneOwning;
     ownerColumns = fk.joinColumns;

@@ -135,9 +135,34 @@ export class SchemaGenerator {
     return groups
       .filter((g) => g.statements.length > 0)
       .map((g) => {
-        const body = g.statements.map((s) => `${s};`).join('\n');
+        const notes = crossConnectionNotes(this.metadata, g.connection);
+        const body = [...notes, ...g.statements.map((s) => `${s};`)].join('\n');
         return labelled ? `-- connection: ${g.connection}\n${body}` : body;
       })
       .join('\n\n');
   }
+}
+
+/**
+ * One comment per reference to a table on another database: its column exists but no FK constraint
+ * can, so the script says why one is missing (`-- no foreign key: photos.owner_id -> users, which
+ * lives on connection default`).
+ */
+function crossConnectionNotes(metadata: MetadataSnapshot, connection: string): string[] {
+  const notes: string[] = [];
+  for (const e of metadata.entities) {
+    for (const p of e.properties) {
+      if ((p.kind === 'm:1' || (p.kind === '1:1' && p.owner)) && e.connection === connection && p.target.connection !== connection) {
+        notes.push(`-- no foreign key: ${e.tableName}.${p.joinColumns.map((c) => c.name).join(', ')} -> ${p.target.tableName}, which lives on connection ${p.target.connection}`);
+      }
+      if (p.kind === 'm:n' && p.owner && !p.pivot.through && p.pivot.connection === connection) {
+        for (const [side, cols] of [[e, p.pivot.joinColumns], [p.target, p.pivot.inverseJoinColumns]] as const) {
+          if (side.connection !== connection) {
+            notes.push(`-- no foreign key: ${p.pivot.tableName}.${cols.map((c) => c.name).join(', ')} -> ${side.tableName}, which lives on connection ${side.connection}`);
+          }
+        }
+      }
+    }
+  }
+  return [...new Set(notes)];
 }
