@@ -21,6 +21,9 @@ interface ClientInternals {
 }
 type ClientClass = new (config: Knex.Config) => ClientInternals;
 
+/** The listener for connections without `logger` or `debug`: the client skips reporting for it. */
+export const ignoreStatements = (_s: SentStatement): void => {};
+
 /** The driver's own message and the statement, saved before knex rewrites `err.message`. */
 const failures = new WeakMap<object, { message: string; sql: string }>();
 
@@ -42,6 +45,15 @@ export function statementHookClient(
 
   class StatementHookClient extends Base {
     override async _query(connection: unknown, obj: QueryObject): Promise<unknown> {
+      if (onSent === ignoreStatements) {
+        // Nobody listens: no clock, no copy of the parameters, no report.
+        try {
+          return await super._query(connection, obj);
+        } catch (error) {
+          if (error instanceof Error) failures.set(error, { message: error.message, sql: obj.sql });
+          throw error;
+        }
+      }
       const started = performance.now();
       const report = (error?: unknown) =>
         onSent({ sql: obj.sql, params: [...(obj.bindings ?? [])], ms: performance.now() - started, ...(error ? { error } : {}) });

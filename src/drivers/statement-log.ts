@@ -1,5 +1,5 @@
 import type { QueryLogger } from './driver.js';
-import type { SentStatement } from './statement-hook-client.js';
+import { ignoreStatements, type SentStatement } from './statement-hook-client.js';
 
 /**
  * Builds the callback that turns each sent statement into one `logger` call and, with `debug`, one
@@ -10,7 +10,7 @@ export function statementReporter(
   opts: { logger?: QueryLogger; debug?: boolean },
 ): (s: SentStatement) => void {
   const { logger, debug } = opts;
-  if (!logger && !debug) return () => {};
+  if (!logger && !debug) return ignoreStatements;
   return (s) => {
     const ms = Math.round(s.ms * 1000) / 1000;
     if (debug) console.error(formatDebugLine(connection, s));

@@ -49,8 +49,21 @@ export function setState(entity: object, state: EntityState): void {
   states.set(entity, state);
 }
 
-export function createState(entity: object, meta: EntityMetadata, owner: unknown, status: EntityStatus, initialized: boolean): EntityState {
-  const state: EntityState = { meta, owner, status, initialized, relations: {}, accessors: false };
+// Types without to-one properties never write relation slots: their states share one empty record.
+const NO_RELATIONS: Record<string, unknown> = Object.freeze({}) as Record<string, unknown>;
+const hasToOne = new WeakMap<EntityMetadata, boolean>();
+
+function relationsFor(meta: EntityMetadata): Record<string, unknown> {
+  let has = hasToOne.get(meta);
+  if (has === undefined) hasToOne.set(meta, (has = meta.properties.some((p) => p.kind === 'm:1' || p.kind === '1:1')));
+  return has ? {} : NO_RELATIONS;
+}
+
+/** `withRelations`: whether the type has to-one properties, when the caller already knows. */
+export function createState(entity: object, meta: EntityMetadata, owner: unknown, status: EntityStatus, initialized: boolean, withRelations?: boolean): EntityState {
+  const relations = withRelations === undefined ? relationsFor(meta) : withRelations ? {} : NO_RELATIONS;
+  // Every field from the start, so all states share one shape.
+  const state: EntityState = { meta, owner, status, initialized, snapshot: undefined, relations, key: undefined, accessors: false };
   states.set(entity, state);
   return state;
 }

@@ -1,5 +1,5 @@
 import type { EntityMetadata, ManyToOneProperty, OneToOneProperty } from '../metadata/types.js';
-import type { EntityState } from './entity-state.js';
+import { getState, type EntityState } from './entity-state.js';
 
 export type ToOneProperty = ManyToOneProperty | OneToOneProperty;
 export type ToOneListener = (entity: object, prop: ToOneProperty, previous: unknown, next: unknown) => void;
@@ -36,4 +36,56 @@ export function installToOneAccessors(entity: object, meta: EntityMetadata, stat
 export function setToOneSilently(entity: object, state: EntityState, name: string, value: unknown): void {
   if (state.accessors) state.relations[name] = value;
   else (entity as Record<string, unknown>)[name] = value;
+}
+
+/** Who hears about to-one assignments on entities built from an accessor prototype: the state's owner. */
+export interface ToOneHost {
+  onToOneSet: ToOneListener;
+}
+
+const accessorProtos = new WeakMap<EntityMetadata, object>();
+
+/**
+ * The prototype for entities the unit of work builds itself (loaded rows and references, made with
+ * `Object.create`): the class prototype, plus one layer that defines the to-one accessors once per
+ * class instead of two closures per property per instance. The accessors read and write the
+ * relation slots of the entity's state (still in the WeakMap, never on the entity). Entities made
+ * with `new` cannot use it: their class fields would shadow it, so they get instance accessors.
+ * Types without to-one properties use the class prototype itself.
+ */
+export function accessorPrototype(meta: EntityMetadata): object {
+  let proto = accessorProtos.get(meta);
+  if (proto) return proto;
+  const toOne = meta.properties.filter((p): p is ToOneProperty => p.kind === 'm:1' || p.kind === '1:1');
+  proto = toOne.length ? Object.create(meta.class.prototype as object) as object : (meta.class.prototype as object);
+  for (const prop of toOne) {
+    const name = prop.name;
+    Object.defineProperty(proto, name, {
+      configurable: true,
+      enumerable: true,
+      get(this: object) {
+        return getState(this)?.relations[name];
+      },
+      set(this: object, next: unknown) {
+        const state = getState(this);
+        if (!state) {
+          // Not managed (cannot happen for objects the unit of work built, but stay a plain field then).
+          Object.defineProperty(this, name, { value: next, writable: true, enumerable: true, configurable: true });
+          return;
+        }
+        const previous = state.relations[name];
+        if (previous === next) return;
+        state.relations[name] = next;
+        (state.owner as ToOneHost).onToOneSet(this, prop, previous, next);
+      },
+    });
+  }
+  accessorProtos.set(meta, proto);
+  return proto;
+}
+
+/** Whether `entity` was built on `meta`'s accessor prototype (its to-one accessors need no install). */
+export function usesAccessorPrototype(entity: object, meta: EntityMetadata): boolean {
+  const proto = accessorProtos.get(meta);
+  return proto !== undefined && Object.getPrototypeOf(entity) === proto;
 }

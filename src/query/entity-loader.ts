@@ -4,9 +4,11 @@ import { getState } from '../entity/entity-state.js';
 import { primaryKeyValues } from '../entity/primary-key.js';
 import { toDatabaseValue } from '../entity/value-conversion.js';
 import type { EntityMetadata, LoadStrategy, RelationProperty } from '../metadata/types.js';
+import type { ReadOptions } from '../unit-of-work/read-routing.js';
 import type { UnitOfWork } from '../unit-of-work/unit-of-work.js';
 import { matchCollection } from './collection-matching.js';
 import { CriteriaCompiler } from './criteria.js';
+import { resolveCrossConnection, resolveItemCriteria } from './cross-connection.js';
 import { runUnit } from './joined-loader.js';
 import { keyTypes, LoaderContext, type Row } from './loader-context.js';
 import { buildPopulateTree, type PopulateNode, type PopulateTree } from './populate-tree.js';
@@ -36,7 +38,7 @@ export type PopulateWhere = Readonly<Record<string, unknown>>;
 export type PopulateOrderBy = Readonly<Record<string, unknown>>;
 
 /** Options of `em.find` and its siblings. */
-export interface FindOptions extends SelectOptions {
+export interface FindOptions extends SelectOptions, ReadOptions {
   /** Relation paths to load with the result (`'posts.comments'`, `'*'` for every relation of a level). */
   populate?: readonly string[];
   /** Criteria for the items of populated collections (see {@link PopulateWhere}). */
@@ -66,8 +68,9 @@ export class EntityLoader {
     drivers: ReadonlyMap<string, Driver>,
     uow: () => UnitOfWork,
     transaction: (connection: string) => DriverTransaction | undefined,
+    replica?: (connection: string) => Driver | undefined,
   ) {
-    this.#ctx = new LoaderContext(drivers, uow, transaction);
+    this.#ctx = new LoaderContext(drivers, uow, transaction, replica);
     this.#selectIn = new SelectInLoader(this.#ctx);
   }
 
@@ -83,7 +86,10 @@ export class EntityLoader {
     // Everything the options can get wrong is checked before the first statement.
     const tree = this.#tree(meta, options.populate ?? [], true, options);
     const counts = countSpecs(this.#ctx, meta, options.counts);
-    const stmt = this.builder(meta.connection).select(meta, where, options);
+    // Criteria that reach another connection are resolved to keys first, in steps.
+    const resolved = await this.resolveWhere(meta, where);
+    await this.#resolveTreeWhere(meta, tree);
+    const stmt = this.builder(meta.connection).select(meta, resolved, options);
     const fresh = new Set<object>();
     const joined = [...tree.values()].filter((n) => n.strategy === 'joined');
     const source = { meta, statements: [stmt], passThrough: [], orderBy: options.orderBy };
@@ -96,13 +102,14 @@ export class EntityLoader {
   }
 
   async count(meta: EntityMetadata, where: unknown): Promise<number> {
-    const rows = await this.run(meta.connection, this.builder(meta.connection).count(meta, where));
+    const rows = await this.run(meta.connection, this.builder(meta.connection).count(meta, await this.resolveWhere(meta, where)));
     return Number(rows[0]?.count ?? 0);
   }
 
   /** `em.populate(entities, paths)`: load relations of entities already in memory. */
   async populate(meta: EntityMetadata, entities: readonly object[], paths: readonly string[], options: Pick<FindOptions, 'populateWhere' | 'populateOrderBy' | 'strategy'> = {}): Promise<void> {
     const tree = this.#tree(meta, paths, false, options);
+    await this.#resolveTreeWhere(meta, tree);
     const fresh = new Set<object>();
     await this.#populateLevel(meta, entities, tree, new Map(), fresh);
     await this.#ctx.afterLoad(fresh);
@@ -115,8 +122,28 @@ export class EntityLoader {
       where: options.populateWhere,
       orderBy: options.populateOrderBy,
       strategy: options.strategy,
-      checkWhere: (owner, prop, w) => void new CriteriaCompiler(this.#ctx.dialect(prop.target.connection)).compileItems(owner, prop, w, 'e0', 'p'),
+      checkWhere: (owner, prop, w) => void new CriteriaCompiler(this.#ctx.dialect(prop.target.connection), { anyConnection: true }).compileItems(owner, prop, w, 'e0', 'p'),
     });
+  }
+
+  /**
+   * `where` for a statement on `meta`'s connection, its cross-connection parts resolved to keys by
+   * step queries on the other connections (see `cross-connection.ts`); the same object when none.
+   */
+  resolveWhere(meta: EntityMetadata, where: unknown): Promise<unknown> {
+    return resolveCrossConnection(this.#ctx, meta, where);
+  }
+
+  /** `populateWhere` of every node, resolved for the statement that reads its items (child table or join table). */
+  async #resolveTreeWhere(meta: EntityMetadata, tree: PopulateTree): Promise<void> {
+    for (const node of tree.values()) {
+      const prop = node.prop;
+      if (node.where !== undefined && (prop.kind === '1:m' || prop.kind === 'm:n')) {
+        const connection = prop.kind === 'm:n' ? prop.pivot.connection : prop.target.connection;
+        node.where = (await resolveItemCriteria(this.#ctx, meta, prop, node.where, connection)) as Record<string, unknown>;
+      }
+      await this.#resolveTreeWhere(prop.target, node.children);
+    }
   }
 
   /**

@@ -1,6 +1,5 @@
 import type { Statement } from '../drivers/driver.js';
 import { getState } from '../entity/entity-state.js';
-import { rowToValues } from '../entity/hydrator.js';
 import { setToOneSilently } from '../entity/to-one-accessors.js';
 import type { ColumnMetadata, EntityMetadata, ManyToManyProperty, ToOneOwning } from '../metadata/types.js';
 import { CriteriaCompiler } from './criteria.js';
@@ -37,6 +36,8 @@ interface Plan {
   readonly alias: string;
   /** Column name → key of its value in a result row. */
   readonly columns: readonly (readonly [string, string])[];
+  /** Whether `columns` map to other keys in the row (joined statements alias every column). */
+  readonly aliased: boolean;
   readonly pkKeys: readonly string[];
   readonly pivotAlias?: string;
   readonly pivotColumns?: readonly ColumnMetadata[];
@@ -60,7 +61,7 @@ export async function runUnit(ctx: LoaderContext, source: RootSource, joined: re
     const byName = new Map(columns);
     const pivotColumns = node?.prop.kind === 'm:n' ? pivotExtraColumns(node.prop) : undefined;
     const p: Plan = {
-      node, meta: m, alias, columns, pivotAlias, children: [], seen: new Map(),
+      node, meta: m, alias, columns, aliased: wrapped, pivotAlias, children: [], seen: new Map(),
       pkKeys: m.primaryKeyColumns.map((c) => byName.get(c)!),
       pivotColumns: pivotColumns?.length ? pivotColumns : undefined,
     };
@@ -200,13 +201,19 @@ function readEntity(ctx: LoaderContext, p: Plan, row: Row, fresh: Set<object>): 
   for (const k of p.pkKeys) {
     const v = row[k];
     if (v === null || v === undefined) return undefined;
-    raw += `${String(v)}\u0001`;
+    if (p.aliased) raw += `${String(v)}\u0001`;
   }
+  // Without joins a row is one entity: the identity map already answers for repeats.
+  if (!p.aliased) return ctx.hydrateRow(p.meta, row, fresh);
   let entity = p.seen.get(raw);
   if (!entity) {
-    const values: Row = {};
-    for (const [name, key] of p.columns) values[name] = row[key];
-    entity = ctx.hydrate(p.meta, rowToValues(p.meta, values), fresh);
+    // Unaliased columns (no joins) are the row itself: no copy.
+    let values = row;
+    if (p.aliased) {
+      values = {};
+      for (const [name, key] of p.columns) values[name] = row[key];
+    }
+    entity = ctx.hydrateRow(p.meta, values, fresh);
     p.seen.set(raw, entity);
   }
   return entity;

@@ -1,7 +1,6 @@
 import type { Driver, DriverTransaction, Statement } from '../drivers/driver.js';
 import { Collection } from '../entity/collection.js';
 import { getState } from '../entity/entity-state.js';
-import { rowToValues } from '../entity/hydrator.js';
 import { primaryKeyValues } from '../entity/primary-key.js';
 import { toDatabaseValue } from '../entity/value-conversion.js';
 import type { EntityMetadata, OrderBy, RelationProperty, ScalarType } from '../metadata/types.js';
@@ -9,8 +8,8 @@ import { keyOf } from '../unit-of-work/identity-map.js';
 import type { UnitOfWork } from '../unit-of-work/unit-of-work.js';
 import { chunk, rowsPerStatement } from './dml.js';
 import type { Fragment } from './criteria.js';
-import { SelectBuilder } from './select-builder.js';
-import { SqlDialect } from './sql-dialect.js';
+import { selectBuilderFor, type SelectBuilder } from './select-builder.js';
+import { sqlDialect, type SqlDialect } from './sql-dialect.js';
 
 export type Row = Record<string, unknown>;
 
@@ -19,12 +18,12 @@ export type Row = Record<string, unknown>;
  * the unit of work, and hydration that tells freshly loaded entities apart (they get `onLoad`).
  */
 export class LoaderContext {
-  readonly #builders = new Map<string, SelectBuilder>();
-
   constructor(
     private readonly drivers: ReadonlyMap<string, Driver>,
     readonly uow: () => UnitOfWork,
     private readonly transaction: (connection: string) => DriverTransaction | undefined,
+    /** Read routing: a replica's driver for a read outside a transaction, `undefined` for the primary. */
+    private readonly replica: (connection: string) => Driver | undefined = () => undefined,
   ) {}
 
   driver(connection: string): Driver {
@@ -34,19 +33,18 @@ export class LoaderContext {
   }
 
   dialect(connection: string): SqlDialect {
-    return new SqlDialect(this.driver(connection).dialect);
+    return sqlDialect(this.driver(connection).dialect);
   }
 
   builder(connection: string): SelectBuilder {
-    let b = this.#builders.get(connection);
-    if (!b) this.#builders.set(connection, (b = new SelectBuilder(this.driver(connection))));
-    return b;
+    return selectBuilderFor(this.driver(connection));
   }
 
+  /** Runs a read: in the open transaction if there is one (the primary), else where routing says. */
   run(connection: string, stmt: Statement): Promise<Row[]> {
-    return this.driver(connection)
-      .execute(stmt, this.transaction(connection))
-      .then((r) => r.rows);
+    const trx = this.transaction(connection);
+    const driver = (trx ? undefined : this.replica(connection)) ?? this.driver(connection);
+    return driver.execute(stmt, trx).then((r) => r.rows);
   }
 
   /**
@@ -69,8 +67,9 @@ export class LoaderContext {
     if (withHooks.length) await this.uow().afterLoad(withHooks);
   }
 
+  /** `hydrate` for a row keyed by column name, through the entity type's compiled hydrator. */
   hydrateRow(meta: EntityMetadata, row: Row, fresh: Set<object>, refresh = false): object {
-    return this.hydrate(meta, rowToValues(meta, row), fresh, refresh);
+    return this.uow().hydrateRow(meta, row, fresh, refresh);
   }
 
   /** `keys` (each `width` values) in chunks that keep `reserved` other parameters under the database's limit. */
@@ -78,11 +77,19 @@ export class LoaderContext {
     return chunk(keys, rowsPerStatement(width, this.driver(connection).maxParams - reserved - 10));
   }
 
-  /** `(cols) IN (...)` over `alias`, the keys bound as the columns' types. */
+  /**
+   * `(cols) IN (...)` over `alias`, the keys bound as the columns' types. On PostgreSQL a single
+   * column is `col = ANY(?)` with one array parameter: no placeholder list to build, bind and parse.
+   */
   inList(connection: string, alias: string, columns: readonly string[], types: readonly ScalarType[], keys: readonly unknown[][]): Fragment {
     const dialect = this.driver(connection).dialect;
+    if (dialect === 'pg' && columns.length === 1) {
+      const d = sqlDialect(dialect);
+      const type = types[0]!;
+      return { sql: `${d.quote(alias)}.${d.quote(columns[0]!)} = ANY(?)`, params: [keys.map((k) => toDatabaseValue(type, k[0], dialect))] };
+    }
     return {
-      sql: new SqlDialect(dialect).inList(columns, keys.length, alias),
+      sql: sqlDialect(dialect).inList(columns, keys.length, alias),
       params: keys.flatMap((k) => k.map((v, i) => toDatabaseValue(types[i]!, v, dialect))),
     };
   }

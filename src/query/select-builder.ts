@@ -1,6 +1,6 @@
 import type { Driver, Statement } from '../drivers/driver.js';
 import { UsageError } from '../errors/usage-error.js';
-import type { EntityMetadata } from '../metadata/types.js';
+import type { Dialect, EntityMetadata } from '../metadata/types.js';
 import { CriteriaCompiler, type Fragment } from './criteria.js';
 import { resolveOrderBy, type OrderByInput } from './order-by.js';
 import { SqlDialect } from './sql-dialect.js';
@@ -44,6 +44,27 @@ export class SelectBuilder {
     const order = resolveOrderBy(meta, options.orderBy, this.d, ROOT);
     const limit = options.limit === undefined ? undefined : checkCount('limit', meta, options.limit);
     const offset = options.offset === undefined ? undefined : checkCount('offset', meta, options.offset);
+    if (!order.joins.length && offset === undefined) {
+      // The common shapes, written out as knex would write them (knex costs more than the query on a PK lookup).
+      let sql = this.#selectFrom(meta);
+      const params: unknown[] = [];
+      const where: string[] = [];
+      if (cond.sql !== MATCH_ALL) {
+        where.push(cond.sql);
+        params.push(...cond.params);
+      }
+      if (extra) {
+        where.push(extra.sql);
+        params.push(...extra.params);
+      }
+      if (where.length) sql += ` where ${where.join(' and ')}`;
+      if (order.terms.length) sql += ` order by ${order.terms.join(', ')}`;
+      if (limit !== undefined) {
+        sql += ' limit ?';
+        params.push(limit);
+      }
+      return { sql, params };
+    }
     const qb = this.driver.knex
       .queryBuilder()
       .select(meta.columns.map((c) => `${ROOT}.${c.name}`))
@@ -56,6 +77,18 @@ export class SelectBuilder {
     if (offset !== undefined) qb.offset(offset);
     const { sql, bindings } = qb.toSQL();
     return { sql, params: bindings as unknown[] };
+  }
+
+  /** `select <every column of meta> from <table> as e0`, quoted the way knex quotes, built once per type. */
+  #selectFrom(meta: EntityMetadata): string {
+    const cache = selectFromCache[this.driver.dialect];
+    let sql = cache.get(meta);
+    if (sql === undefined) {
+      const q = knexQuote(this.driver.dialect);
+      sql = `select ${meta.columns.map((c) => `${q(ROOT)}.${q(c.name)}`).join(', ')} from ${q(meta.tableName)} as ${q(ROOT)}`;
+      cache.set(meta, sql);
+    }
+    return sql;
   }
 
   /** `SELECT COUNT(*) AS count FROM table e0 WHERE ...`. */
@@ -89,6 +122,23 @@ export class SelectBuilder {
     const compiler = new CriteriaCompiler(this.d, { mutatedTable: meta.tableName });
     return compiler.compile(meta, where, meta.tableName);
   }
+}
+
+const builders = new WeakMap<Driver, SelectBuilder>();
+
+/** The SelectBuilder of a driver, shared by every fork (it keeps no per-request state). */
+export function selectBuilderFor(driver: Driver): SelectBuilder {
+  let b = builders.get(driver);
+  if (!b) builders.set(driver, (b = new SelectBuilder(driver)));
+  return b;
+}
+
+// Module-wide, not per builder: every fork has builders of its own.
+const selectFromCache: Record<Dialect, WeakMap<EntityMetadata, string>> = { pg: new WeakMap(), mysql: new WeakMap(), sqlite: new WeakMap() };
+
+/** Identifier quoting as knex does it for each client (SQLite takes backticks too). */
+function knexQuote(dialect: Dialect): (s: string) => string {
+  return dialect === 'pg' ? (s) => `"${s.replace(/"/g, '""')}"` : (s) => `\`${s.replace(/`/g, '``')}\``;
 }
 
 function checkCount(what: string, meta: EntityMetadata, n: number): number {

@@ -85,16 +85,17 @@ export class SelectInLoader {
     const order = itemOrder(prop.target, node.orderBy ?? prop.orderBy);
     const by = { columns: fk.joinColumns.map((c) => c.name), types: fk.joinColumns.map((c) => c.type), keys };
     const unit = await this.#byColumns(prop.target, by, { where: node.where, orderBy: order }, joinedChildren(node), fresh);
-    const groups = new Map<string, Set<object>>();
+    // By parent object, not by key string: the identity map makes each item's parent the owner itself.
+    const groups = new Map<object, Set<object>>();
     for (const { entity } of unit.rows) {
       const parent = (entity as Record<string, unknown>)[prop.mappedBy];
       if (!parent || typeof parent !== 'object') continue;
-      const key = keyOf(primaryKeyValues(meta, parent) ?? []);
-      let items = groups.get(key);
-      if (!items) groups.set(key, (items = new Set()));
+      let items = groups.get(parent);
+      if (!items) groups.set(parent, (items = new Set()));
       items.add(entity);
     }
-    for (const [key, { owner }] of keyed) collectionOf(owner, prop)._hydrate(groups.get(key) ?? []);
+    const byKey = ownerKeyFallback(meta, groups, keyed);
+    for (const [key, { owner }] of keyed) collectionOf(owner, prop)._hydrate(groups.get(owner) ?? byKey?.get(key) ?? []);
     return { entities: uniqueEntities(unit), loaded: unit.loaded };
   }
 
@@ -103,6 +104,13 @@ export class SelectInLoader {
     const keyed = keyedOwners(meta, owners);
     const keys = [...keyed.values()].map((k) => k.key);
     const query = { where: node.where, orderBy: itemOrder(prop.target, node.orderBy ?? prop.orderBy) };
+    if (prop.pivot.connection !== prop.target.connection) {
+      const links = await this.crossLinks(meta, prop, keys, query.where);
+      const unit = await this.#byColumns(prop.target, { columns: prop.target.primaryKeyColumns, types: keyTypes(prop.target), keys: links.targetKeys }, { orderBy: query.orderBy }, joinedChildren(node), fresh);
+      const groups = this.groupCrossLinks(prop, links, unit.rows.map((r) => r.entity), (ownerKey) => keyed.get(ownerKey)?.owner);
+      for (const [key, { owner }] of keyed) collectionOf(owner, prop)._hydrate(groups.get(key) ?? []);
+      return { entities: uniqueEntities(unit), loaded: unit.loaded };
+    }
     const reserved = node.where ? new CriteriaCompiler(this.ctx.dialect(prop.target.connection)).compileItems(meta, prop, node.where, 'e0', 'p').params.length : 0;
     const statements = this.ctx
       .chunks(prop.target.connection, keys, mine.length, reserved)
@@ -149,6 +157,69 @@ export class SelectInLoader {
     return { sql, params: bindings as unknown[] };
   }
 
+  /**
+   * The link rows of a many-to-many whose join table and items live on different connections, read
+   * on the join table's connection for the owners with `keys` (chunked): step one of two, the items
+   * are read by key on their own connection next. `where` has been resolved for the join table
+   * (criteria on the items turned into item keys), so it reads nothing else.
+   */
+  async crossLinks(owner: EntityMetadata, prop: ManyToManyProperty, keys: readonly unknown[][], where: unknown): Promise<CrossLinks> {
+    const pivot = prop.pivot;
+    const conn = pivot.connection;
+    const mine = prop.owner ? pivot.joinColumns : pivot.inverseJoinColumns;
+    const theirs = prop.owner ? pivot.inverseJoinColumns : pivot.joinColumns;
+    const extras = pivotExtraColumns(prop);
+    const d = this.ctx.dialect(conn);
+    const q = (x: string) => d.quote(x);
+    let cond = { sql: '1 = 1', params: [] as unknown[] };
+    if (where !== undefined) {
+      const compiler = new CriteriaCompiler(d, { connection: conn });
+      compiler.nextAlias(); // e0 would be the item; only the link row `p` is read
+      cond = compiler.compileItems(owner, prop, where, 'e0', 'p');
+    }
+    const select = [
+      ...mine.map((c, i) => `${q('p')}.${q(c.name)} AS ${q(`__owner${i}`)}`),
+      ...theirs.map((c, i) => `${q('p')}.${q(c.name)} AS ${q(`__item${i}`)}`),
+      ...extras.map((c, i) => `${q('p')}.${q(c.name)} AS ${q(`__pv${i}`)}`),
+    ].join(', ');
+    const links: Row[] = [];
+    for (const part of this.ctx.chunks(conn, keys, mine.length, cond.params.length)) {
+      const inList = this.ctx.inList(conn, 'p', mine.map((c) => c.name), mine.map((c) => c.type), part);
+      const sql = `SELECT ${select} FROM ${q(pivot.tableName)} ${q('p')} WHERE ${inList.sql}${cond.sql === '1 = 1' ? '' : ` AND (${cond.sql})`}`;
+      links.push(...(await this.ctx.run(conn, { sql, params: [...inList.params, ...cond.params] })));
+    }
+    const itemKey = (row: Row) => theirs.map((c, i) => fromDatabaseValue(c.type, row[`__item${i}`]));
+    const targetKeys = new Map<string, unknown[]>();
+    for (const row of links) {
+      const k = itemKey(row);
+      targetKeys.set(keyOf(k), k);
+    }
+    return { rows: links, targetKeys: [...targetKeys.values()], itemKey };
+  }
+
+  /** Step two's items (in their order) grouped by owner key through the link rows of step one. */
+  groupCrossLinks(prop: ManyToManyProperty, links: CrossLinks, items: readonly object[], ownerOf: (key: string) => object | undefined): Map<string, Set<object>> {
+    const byItem = new Map<string, Row[]>();
+    for (const row of links.rows) {
+      const k = keyOf(links.itemKey(row));
+      byItem.set(k, [...(byItem.get(k) ?? []), row]);
+    }
+    const mine = prop.owner ? prop.pivot.joinColumns : prop.pivot.inverseJoinColumns;
+    const extras = pivotExtraColumns(prop);
+    const groups = new Map<string, Set<object>>();
+    for (const entity of items) {
+      for (const row of byItem.get(keyOf(primaryKeyValues(prop.target, entity) ?? [])) ?? []) {
+        const ownerKey = keyOf(mine.map((c, i) => fromDatabaseValue(c.type, row[`__owner${i}`])));
+        let set = groups.get(ownerKey);
+        if (!set) groups.set(ownerKey, (set = new Set()));
+        set.add(entity);
+        const owner = extras.length ? ownerOf(ownerKey) : undefined;
+        if (owner) storeLinkValues(prop, owner, entity, readPivotValues(this.ctx.uow(), prop, extras, row, (i) => `__pv${i}`));
+      }
+    }
+    return groups;
+  }
+
   /** Groups many-to-many rows by owner key and records each link's through-entity values. */
   readLinks(prop: ManyToManyProperty, rows: readonly { entity: object; row: Row }[], ownerOf: (key: string) => object | undefined): Map<string, Set<object>> {
     const mine = prop.owner ? prop.pivot.joinColumns : prop.pivot.inverseJoinColumns;
@@ -189,9 +260,28 @@ export class SelectInLoader {
   }
 }
 
+/** Link rows read on a join table's connection, and the distinct keys of the items they name. */
+export interface CrossLinks {
+  readonly rows: readonly Row[];
+  readonly targetKeys: unknown[][];
+  readonly itemKey: (row: Row) => unknown[];
+}
+
 function manyToManyPassThrough(prop: ManyToManyProperty): string[] {
   const mine = prop.owner ? prop.pivot.joinColumns : prop.pivot.inverseJoinColumns;
   return [...mine.map((_, i) => `__owner${i}`), ...pivotExtraColumns(prop).map((_, i) => `__pv${i}`)];
+}
+
+/** Groups whose parent is not one of the owner objects (an owner from elsewhere), by key; undefined when none. */
+function ownerKeyFallback(meta: EntityMetadata, groups: Map<object, Set<object>>, keyed: Map<string, { owner: object }>): Map<string, Set<object>> | undefined {
+  let owners: Set<object> | undefined;
+  let byKey: Map<string, Set<object>> | undefined;
+  for (const [parent, items] of groups) {
+    owners ??= new Set([...keyed.values()].map((k) => k.owner));
+    if (owners.has(parent)) continue;
+    (byKey ??= new Map()).set(keyOf(primaryKeyValues(meta, parent) ?? []), items);
+  }
+  return byKey;
 }
 
 function uniqueEntities(unit: UnitResult): object[] {

@@ -49,6 +49,15 @@ export class SqlDialect {
   }
 }
 
+const dialects = new Map<Dialect, SqlDialect>();
+
+/** The (stateless) SqlDialect of `dialect`, shared: loaders ask for one per statement. */
+export function sqlDialect(dialect: Dialect): SqlDialect {
+  let d = dialects.get(dialect);
+  if (!d) dialects.set(dialect, (d = new SqlDialect(dialect)));
+  return d;
+}
+
 export function placeholders(n: number): string {
   if (n <= 0) return '';
   return '?' + ', ?'.repeat(n - 1);

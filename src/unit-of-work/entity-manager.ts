@@ -331,7 +331,10 @@ export class EntityManager {
       }
     }
     if (!set.length) return 0;
-    const stmt = this.#loader.builder(meta.connection).update(meta, where, set);
+    // Criteria through relations on another connection become keys first (step queries there).
+    // A write picks its rows from the primaries: a replica's keys may be stale.
+    const resolved = await withReadFrom('primary', () => this.#loader.resolveWhere(meta, where));
+    const stmt = this.#loader.builder(meta.connection).update(meta, resolved, set);
     this.#reads.wrote([meta.connection]);
     const res = await driver.execute(stmt, this.#transactions?.get(meta.connection));
     return res.affectedRows;
@@ -341,7 +344,8 @@ export class EntityManager {
   async nativeDelete<T extends object>(entity: Ctor<T>, where: FilterQuery<T>): Promise<number> {
     const meta = this.#meta(entity);
     const driver = this.#ctx.drivers.get(meta.connection)!;
-    const stmt = this.#loader.builder(meta.connection).delete(meta, where);
+    const resolved = await withReadFrom('primary', () => this.#loader.resolveWhere(meta, where));
+    const stmt = this.#loader.builder(meta.connection).delete(meta, resolved);
     this.#reads.wrote([meta.connection]);
     const res = await driver.execute(stmt, this.#transactions?.get(meta.connection));
     return res.affectedRows;

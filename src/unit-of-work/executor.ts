@@ -422,7 +422,8 @@ function keyColumnsOf(meta: EntityMetadata): readonly TypedColumn[] {
   return cols;
 }
 
-function connectionsOf(step: CommitStep): string[] {
+/** Connections a commit step writes to. */
+export function connectionsOf(step: CommitStep): string[] {
   switch (step.kind) {
     case 'link-delete':
     case 'link-insert':

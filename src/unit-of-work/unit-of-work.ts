@@ -4,7 +4,10 @@ import { ValidationError } from '../errors/validation-error.js';
 import { Collection, type CollectionHost, type MatchingOptions } from '../entity/collection.js';
 import { createState, getLinkValues, getState, setLinkValues, type EntityState } from '../entity/entity-state.js';
 import { assignPrimaryKey, normalizePrimaryKey, primaryKeyValues } from '../entity/primary-key.js';
-import { installToOneAccessors, setToOneSilently, type ToOneProperty } from '../entity/to-one-accessors.js';
+import { rowHydrator, rowToValues, type ReferenceResolver } from '../entity/hydrator.js';
+import {
+  accessorPrototype, installToOneAccessors, setToOneSilently, usesAccessorPrototype, type ToOneHost, type ToOneListener, type ToOneProperty,
+} from '../entity/to-one-accessors.js';
 import { snapshotValue } from '../entity/value-conversion.js';
 import type { MetadataSnapshot } from '../metadata/metadata-storage-types.js';
 import type {
@@ -31,7 +34,7 @@ export interface EntityLoader {
  * The identity map and change tracking of one EntityManager, and the flush. Entities are plain
  * objects; what is known about them lives in a WeakMap (entity/entity-state.ts).
  */
-export class UnitOfWork implements CollectionHost {
+export class UnitOfWork implements CollectionHost, ToOneHost {
   readonly identityMap = new IdentityMap();
   /** New entities (no key yet or not yet inserted), in persist order. */
   readonly #new = new Set<object>();
@@ -68,9 +71,15 @@ export class UnitOfWork implements CollectionHost {
         `This ${meta.name} is managed by another EntityManager. Load it in this one (em.findOne) or use em.getReference(${meta.name}, id).`,
       );
     }
-    if (!state || state.owner !== this) state = createState(entity, meta, this, status, initialized);
+    if (!state || state.owner !== this) {
+      const previous = state;
+      state = createState(entity, meta, this, status, initialized);
+      // Accessors on the prototype read the state: carry the to-one values over from the old one.
+      if (previous && usesAccessorPrototype(entity, meta)) Object.assign(state.relations, previous.relations);
+    }
     state.status = status;
-    installToOneAccessors(entity, meta, state, (e, p, prev, next) => this.#onToOneSet(e, p, prev, next));
+    if (usesAccessorPrototype(entity, meta)) state.accessors = true;
+    else installToOneAccessors(entity, meta, state, this.#toOneListener);
     this.#attachCollections(entity, meta, status === 'new');
     if (status === 'new') this.#new.add(entity);
     const pk = primaryKeyValues(meta, entity);
@@ -104,7 +113,7 @@ export class UnitOfWork implements CollectionHost {
     const key = keyOf(values);
     const found = this.identityMap.get(meta, key);
     if (found) return found;
-    const entity = Object.create(meta.class.prototype) as object;
+    const entity = Object.create(accessorPrototype(meta)) as object;
     this.#setKeyProperties(meta, entity, values);
     const state = this.manage(entity, meta, 'managed', false);
     state.snapshot = undefined;
@@ -198,7 +207,7 @@ export class UnitOfWork implements CollectionHost {
     let state = entity ? getState(entity)! : undefined;
     if (entity && state && state.initialized && !refresh) return entity;
     if (!entity) {
-      entity = Object.create(meta.class.prototype) as object;
+      entity = Object.create(accessorPrototype(meta)) as object;
       state = this.manage(entity, meta, 'managed', true);
       if (!state.key) {
         state.key = key;
@@ -229,6 +238,65 @@ export class UnitOfWork implements CollectionHost {
     state.initialized = true;
     state.status = 'managed';
     return entity;
+  }
+
+  /**
+   * `hydrate` for a row straight from the database (keyed by column name), through the compiled
+   * hydrator of `meta`. Adds the entity to `fresh` when this call initialised it (or refreshed it).
+   */
+  hydrateRow(meta: EntityMetadata, row: Record<string, unknown>, fresh: Set<object> | undefined, refresh = false): object {
+    const h = rowHydrator(meta);
+    const key = h.key(row);
+    if (key === undefined) {
+      const entity = this.hydrate(meta, rowToValues(meta, row), refresh);
+      fresh?.add(entity);
+      return entity;
+    }
+    let entity = this.identityMap.get(meta, key);
+    let state: EntityState;
+    if (entity) {
+      const known = getState(entity);
+      if (!known || known.owner !== this) {
+        // Not ours to update in place: the general path reports or re-manages it.
+        const e = this.hydrate(meta, rowToValues(meta, row), refresh);
+        fresh?.add(e);
+        return e;
+      }
+      state = known;
+      if (state.initialized && !refresh) return entity;
+      if (!state.initialized) this.#attachCollections(entity, meta, false);
+    } else {
+      entity = Object.create(h.proto) as object;
+      state = createState(entity, meta, this, 'managed', true, h.toOne);
+      state.accessors = true;
+      if (h.collections) this.#attachCollections(entity, meta, false);
+      state.key = key;
+      this.identityMap.set(meta, key, entity);
+    }
+    state.snapshot = h.write(entity, row, state.relations, this.#references);
+    state.initialized = true;
+    state.status = 'managed';
+    fresh?.add(entity);
+    return entity;
+  }
+
+  /** To-one values of hydrated rows: the managed target for a key, without a key array on a hit. */
+  readonly #references: ReferenceResolver = {
+    one: (target, value) => {
+      if (target.primaryKeyColumns.length === 1) {
+        const found = this.identityMap.get(target, String(value));
+        if (found) return found;
+      }
+      return this.getReference(target, [value]);
+    },
+    many: (target, values) => this.getReference(target, values),
+  };
+
+  readonly #toOneListener: ToOneListener = (e, p, prev, next) => this.#onToOneSet(e, p, prev, next);
+
+  /** Called by the to-one accessors of entities on an accessor prototype (see entity/to-one-accessors.ts). */
+  onToOneSet(entity: object, prop: ToOneProperty, previous: unknown, next: unknown): void {
+    this.#onToOneSet(entity, prop, previous, next);
   }
 
   /** Runs `onLoad` hooks of freshly hydrated entities. */
