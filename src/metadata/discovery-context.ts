@@ -3,7 +3,7 @@ import { getRawMetadata } from '../decorators/registry.js';
 import type { RawClassMetadata, RawProperty } from '../decorators/raw-metadata.js';
 import type { EntityTarget, InverseSide } from '../decorators/options.js';
 import type { NamingStrategy } from './naming-strategy.js';
-import type { CascadeKind, ColumnMetadata, EntityMetadata, PropertyMetadata } from './types.js';
+import type { CascadeKind, ColumnMetadata, EntityMetadata, LoadStrategy, PropertyMetadata } from './types.js';
 
 // Shared by the discovery passes (discovery.ts, to-one.ts, inverse-sides.ts, many-to-many.ts), kept
 // apart so that those modules do not import each other in a cycle.
@@ -78,6 +78,24 @@ export function cascadeOf(value: CascadeKind[] | boolean | undefined): ReadonlyS
   if (value === true) return new Set<CascadeKind>(['persist', 'remove']);
   if (value === false) return new Set<CascadeKind>();
   return new Set<CascadeKind>(value ?? ['persist']);
+}
+
+/** The fields every relation kind shares, from its decorator's options. */
+export function relationBase(
+  b: { name: string },
+  name: string,
+  target: unknown,
+  o: { cascade?: CascadeKind[] | boolean; eager?: boolean; strategy?: LoadStrategy; hidden?: boolean },
+): { name: string; entity: string; target: EntityMetadata; cascade: ReadonlySet<CascadeKind>; eager: boolean; strategy?: LoadStrategy; hidden: boolean } {
+  return {
+    name,
+    entity: b.name,
+    target: target as EntityMetadata,
+    cascade: cascadeOf(o.cascade),
+    eager: o.eager ?? false,
+    strategy: o.strategy,
+    hidden: o.hidden ?? false,
+  };
 }
 
 export function column(partial: Partial<ColumnMetadata> & Pick<ColumnMetadata, 'name' | 'type' | 'property'>): ColumnMetadata {

@@ -1,7 +1,7 @@
 import { MetadataError } from '../errors/metadata-error.js';
 import { DECORATOR_OF } from '../decorators/raw-metadata.js';
 import {
-  cascadeOf, inverseName, lowerFirst, resolveTarget, type Ctx, type EntityBuilder, type Mutable, type RawOf,
+  inverseName, lowerFirst, relationBase, resolveTarget, type Ctx, type EntityBuilder, type Mutable, type RawOf,
 } from './discovery-context.js';
 import type { EntityMetadata, ManyToOneProperty, OneToOneOwnerProperty } from './types.js';
 
@@ -51,14 +51,8 @@ function resolveOneToMany(ctx: Ctx, b: EntityBuilder, r: RawOf<'1:m'>): void {
   owningProp.inversedBy = r.name;
   b.properties.push({
     kind: '1:m',
-    name: r.name,
-    entity: b.name,
-    target: target as unknown as EntityMetadata,
+    ...relationBase(b, r.name, target, r.options),
     mappedBy,
-    cascade: cascadeOf(r.options.cascade),
-    eager: r.options.eager ?? false,
-    strategy: r.options.strategy,
-    hidden: r.options.hidden ?? false,
     orphanRemoval: r.options.orphanRemoval ?? false,
     orderBy: r.options.orderBy,
   });
@@ -111,14 +105,8 @@ function resolveInverseOneToOne(ctx: Ctx, b: EntityBuilder, r: RawOf<'1:1'>): vo
   b.properties.push({
     kind: '1:1',
     owner: false,
-    name: r.name,
-    entity: b.name,
-    target: target as unknown as EntityMetadata,
+    ...relationBase(b, r.name, target, r.options),
     mappedBy,
-    cascade: cascadeOf(r.options.cascade),
-    eager: r.options.eager ?? false,
-    strategy: r.options.strategy,
-    hidden: r.options.hidden ?? false,
     orphanRemoval: r.options.orphanRemoval ?? false,
   });
 }

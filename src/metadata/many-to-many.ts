@@ -1,7 +1,7 @@
 import { MetadataError } from '../errors/metadata-error.js';
 import { DECORATOR_OF } from '../decorators/raw-metadata.js';
 import {
-  cascadeOf, inverseName, keyColumns, resolveTarget, tryTargetClass, type Ctx, type EntityBuilder, type Mutable, type RawOf,
+  inverseName, keyColumns, relationBase, resolveTarget, tryTargetClass, type Ctx, type EntityBuilder, type Mutable, type RawOf,
 } from './discovery-context.js';
 import type { ColumnMetadata, EntityMetadata, ManyToManyProperty, ManyToOneProperty, PivotMetadata } from './types.js';
 
@@ -90,13 +90,7 @@ function resolveOne(ctx: Ctx, b: EntityBuilder, r: RawManyToMany): void {
   const inv = inverseName(r.inverse);
   const common = {
     kind: 'm:n' as const,
-    name: r.name,
-    entity: b.name,
-    target: target as unknown as EntityMetadata,
-    cascade: cascadeOf(r.options.cascade),
-    eager: r.options.eager ?? false,
-    strategy: r.options.strategy,
-    hidden: r.options.hidden ?? false,
+    ...relationBase(b, r.name, target, r.options),
     orderBy: r.options.orderBy,
   };
   if (owner) {

@@ -2,7 +2,7 @@ import { MetadataError } from '../errors/metadata-error.js';
 import type { ToOneOptions } from '../decorators/options.js';
 import type { RawProperty } from '../decorators/raw-metadata.js';
 import {
-  cascadeOf, column, inverseName, keyColumns, resolveTarget, type Ctx, type EntityBuilder, type RawOf,
+  column, inverseName, keyColumns, relationBase, resolveTarget, type Ctx, type EntityBuilder, type RawOf,
 } from './discovery-context.js';
 import { throughKeyRelations } from './many-to-many.js';
 import type { ManyToOneProperty, OneToOneOwnerProperty, PropertyMetadata, ReferentialAction, ScalarProperty } from './types.js';
@@ -163,13 +163,7 @@ export function resolveToOne(ctx: Ctx, b: EntityBuilder, r: RawToOne, primaryKey
     }),
   );
   const base = {
-    name: r.name,
-    entity: b.name,
-    target: target as unknown as ManyToOneProperty['target'],
-    cascade: cascadeOf(o.cascade),
-    eager: o.eager ?? false,
-    strategy: o.strategy,
-    hidden: o.hidden ?? false,
+    ...relationBase(b, r.name, target, o),
     joinColumns,
     referencedColumns: targetCols.map((c) => c.name),
     nullable,
