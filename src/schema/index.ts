@@ -1,4 +1,4 @@
-export { SchemaGenerator, type ConnectionStatements } from './schema-generator.js';
+export { SchemaGenerator, type ConnectionStatements, type SchemaOptions } from './schema-generator.js';
 export {
   getColumnType,
   getCastType,

@@ -33,6 +33,11 @@ interface ConnectionPlan {
  * await schema.update();   // after changing entities: add/alter/drop columns, keys, indexes, FKs
  * await schema.drop();
  */
+/** Limits a schema operation to one connection (`orm.schema.create({ connection: 'media' })`). */
+export interface SchemaOptions {
+  connection?: string;
+}
+
 export class SchemaGenerator {
   constructor(
     private readonly metadata: MetadataSnapshot,
@@ -40,45 +45,45 @@ export class SchemaGenerator {
   ) {}
 
   /** CREATE TABLE / INDEX / FK statements per connection, without touching any database. */
-  getCreateStatements(): ConnectionStatements[] {
-    return this.createPlans().map((p) => ({ connection: p.connection, statements: planStatements(p.plan) }));
+  getCreateStatements(options: SchemaOptions = {}): ConnectionStatements[] {
+    return this.createPlans(options).map((p) => ({ connection: p.connection, statements: planStatements(p.plan) }));
   }
 
   /** The create statements as one script (a `-- connection: name` line heads each connection's part when there are several). */
-  getCreateSQL(): string {
-    return this.format(this.getCreateStatements());
+  getCreateSQL(options: SchemaOptions = {}): string {
+    return this.format(this.getCreateStatements(options));
   }
 
   /** Creates every table, with keys, uniques, indexes and FKs; in one transaction on pg and sqlite. */
-  async create(): Promise<void> {
-    await this.run(this.createPlans());
+  async create(options: SchemaOptions = {}): Promise<void> {
+    await this.run(this.createPlans(options));
   }
 
   /** DROP statements per connection (IF EXISTS, so missing tables are fine). */
-  getDropStatements(): ConnectionStatements[] {
-    return this.dropPlans().map((p) => ({ connection: p.connection, statements: planStatements(p.plan) }));
+  getDropStatements(options: SchemaOptions = {}): ConnectionStatements[] {
+    return this.dropPlans(options).map((p) => ({ connection: p.connection, statements: planStatements(p.plan) }));
   }
 
-  getDropSQL(): string {
-    return this.format(this.getDropStatements());
+  getDropSQL(options: SchemaOptions = {}): string {
+    return this.format(this.getDropStatements(options));
   }
 
   /** Drops every table the metadata knows, whatever FKs point at them. */
-  async drop(): Promise<void> {
-    await this.run(this.dropPlans());
+  async drop(options: SchemaOptions = {}): Promise<void> {
+    await this.run(this.dropPlans(options));
   }
 
   /**
    * What `update()` would run: reads the live schema and diffs it with the metadata. Connections with
    * nothing to change are left out.
    */
-  async getUpdateStatements(): Promise<ConnectionStatements[]> {
-    const plans = await this.updatePlans();
+  async getUpdateStatements(options: SchemaOptions = {}): Promise<ConnectionStatements[]> {
+    const plans = await this.updatePlans(options);
     return plans.map((p) => ({ connection: p.connection, statements: planStatements(p.plan) }));
   }
 
-  async getUpdateSQL(): Promise<string> {
-    return this.format(await this.getUpdateStatements());
+  async getUpdateSQL(options: SchemaOptions = {}): Promise<string> {
+    return this.format(await this.getUpdateStatements(options));
   }
 
   /**
@@ -86,24 +91,24 @@ export class SchemaGenerator {
    * and adds or drops keys, uniques, indexes and FKs. Every connection is read and planned before
    * anything runs.
    */
-  async update(): Promise<void> {
-    await this.run(await this.updatePlans());
+  async update(options: SchemaOptions = {}): Promise<void> {
+    await this.run(await this.updatePlans(options));
   }
 
-  private createPlans(): ConnectionPlan[] {
-    return this.eachConnection((connection, driver, tables, ddl) => ({
+  private createPlans(options: SchemaOptions): ConnectionPlan[] {
+    return this.eachConnection(options, (connection, driver, tables, ddl) => ({
       connection,
       driver,
       plan: { before: [], statements: buildCreateStatements(tables, ddl), after: [] },
     }));
   }
 
-  private dropPlans(): ConnectionPlan[] {
-    return this.eachConnection((connection, driver, tables, ddl) => ({ connection, driver, plan: buildDropPlan(tables, ddl) }));
+  private dropPlans(options: SchemaOptions): ConnectionPlan[] {
+    return this.eachConnection(options, (connection, driver, tables, ddl) => ({ connection, driver, plan: buildDropPlan(tables, ddl) }));
   }
 
-  private async updatePlans(): Promise<ConnectionPlan[]> {
-    const pending = this.eachConnection(async (connection, driver, tables, ddl) => {
+  private async updatePlans(options: SchemaOptions): Promise<ConnectionPlan[]> {
+    const pending = this.eachConnection(options, async (connection, driver, tables, ddl) => {
       const live = await introspectTables(driver, tables.map((t) => t.name));
       const plan = buildUpdatePlan(diffSchema(tables, live, driver.dialect), live, ddl);
       return { connection, driver, plan };
@@ -111,8 +116,16 @@ export class SchemaGenerator {
     return (await Promise.all(pending)).filter((p) => p.plan.statements.length > 0);
   }
 
-  private eachConnection<T>(fn: (connection: string, driver: Driver, tables: TableSchema[], ddl: DdlBuilder) => T): T[] {
-    return connectionsOf(this.metadata).map((connection) => {
+  private eachConnection<T>(options: SchemaOptions, fn: (connection: string, driver: Driver, tables: TableSchema[], ddl: DdlBuilder) => T): T[] {
+    const all = connectionsOf(this.metadata);
+    if (options.connection !== undefined && !this.drivers.has(options.connection)) {
+      throw new UsageError(
+        'UNKNOWN_CONNECTION',
+        `orm.schema got connection '${options.connection}', which is not configured (known: ${[...this.drivers.keys()].join(', ')}).`,
+      );
+    }
+    const chosen = options.connection === undefined ? all : all.filter((c) => c === options.connection);
+    return chosen.map((connection) => {
       const driver = this.drivers.get(connection);
       if (!driver) {
         throw new UsageError(

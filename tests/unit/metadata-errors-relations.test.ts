@@ -458,3 +458,36 @@ test('BAD_THROUGH: `through` on the inverse side of a @ManyToMany', (t) => {
   }
   expectMetadataError(t, [User, Car, UserCar], { code: 'BAD_THROUGH', entity: 'Car', property: 'owners', mentions: ['User.cars'] });
 });
+
+test('NO_OWNER across connections: the message explains the join table goes on the owner side', (t) => {
+  @Entity()
+  class Shopper {
+    @PrimaryKey() id!: number;
+    @ManyToMany(() => Product, (p) => p.wishedBy) wishlist = new Collection<Product>(this);
+  }
+  @Entity({ connection: 'shop' })
+  class Product {
+    @PrimaryKey() id!: number;
+    @ManyToMany(() => Shopper, (s) => s.wishlist) wishedBy = new Collection<Shopper>(this);
+  }
+  const err = t.throws(() => discoverMetadata([Shopper, Product], { connections: ['default', 'shop'] }), { instanceOf: MetadataError });
+  t.is(err!.code, 'NO_OWNER');
+  t.regex(err!.message, /Shopper\.wishlist and Product\.wishedBy/);
+  t.regex(err!.message, /different connections \(default, shop\)/);
+  t.regex(err!.message, /owner's connection/);
+});
+
+test('BOTH_SIDES_OWNER across connections', (t) => {
+  @Entity()
+  class Shopper {
+    @PrimaryKey() id!: number;
+    @ManyToMany(() => Product, (p) => p.wishedBy, { owner: true }) wishlist = new Collection<Product>(this);
+  }
+  @Entity({ connection: 'shop' })
+  class Product {
+    @PrimaryKey() id!: number;
+    @ManyToMany(() => Shopper, (s) => s.wishlist, { owner: true }) wishedBy = new Collection<Shopper>(this);
+  }
+  const err = t.throws(() => discoverMetadata([Shopper, Product], { connections: ['default', 'shop'] }), { instanceOf: MetadataError });
+  t.is(err!.code, 'BOTH_SIDES_OWNER');
+});
