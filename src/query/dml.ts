@@ -42,7 +42,7 @@ export function insertStatement(
     sql = `INSERT INTO ${d.quote(table)} (${d.quote(key)}) VALUES ${rows.map(() => empty).join(', ')}`;
   } else {
     const tuple = `(${placeholders(columns.length)})`;
-    sql = `INSERT INTO ${d.quote(table)} (${columns.map((c) => d.quote(c)).join(', ')}) VALUES ${rows.map(() => tuple).join(', ')}`;
+    sql = `INSERT INTO ${d.quote(table)} (${columns.map((c) => d.quote(c)).join(', ')}) VALUES ${rows.length ? tuple + `, ${tuple}`.repeat(rows.length - 1) : ''}`;
     for (const r of rows) for (const v of r) params.push(v);
   }
   if (options.upsert) {
@@ -166,8 +166,12 @@ function updateFromValues(
   // Only the first row's placeholders need a type: PostgreSQL resolves each VALUES column from it.
   const first = `(${columns.map((c) => (pg ? d.typedParam(c.type) : '?')).join(', ')})`;
   const rest = `(${placeholders(columns.length)})`;
-  const tuples = rows.map((_, i) => (i === 0 ? first : rest)).join(', ');
-  for (const r of rows) params.push(...r.key, ...r.values, ...(version ? [r.version] : []));
+  const tuples = rows.length ? first + `, ${rest}`.repeat(rows.length - 1) : '';
+  for (const r of rows) {
+    for (const v of r.key) params.push(v);
+    for (const v of r.values) params.push(v);
+    if (version) params.push(r.version);
+  }
   const match = keyColumns.map((c, i) => `${target}.${d.quote(c.name)} = ${ref(i)}`);
   if (version) match.push(`${target}.${d.quote(version.name)} = ${ref(columns.length - 1)}`);
   const alias = pg ? ` AS ${d.quote('v')}(${names.map((n) => d.quote(n)).join(', ')})` : ` AS ${d.quote('v')}`;

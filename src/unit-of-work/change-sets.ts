@@ -1,5 +1,5 @@
 import type { EntityMetadata, ManyToOneProperty, OneToOneOwnerProperty, ScalarProperty } from '../metadata/types.js';
-import { sameValue } from '../entity/value-conversion.js';
+import { sameValue, snapshotValue } from '../entity/value-conversion.js';
 
 /** The properties written to the entity's own table: scalars and FK-holding to-ones. */
 export type ColumnProperty = ScalarProperty | ManyToOneProperty | OneToOneOwnerProperty;
@@ -16,6 +16,31 @@ export function columnProperties(meta: EntityMetadata): readonly ColumnProperty[
     columnPropertiesCache.set(meta, props);
   }
   return props;
+}
+
+/** Builds the snapshot of an entity's column properties (what `snapshotValue` keeps of each). */
+export type SnapshotBuilder = (entity: Record<string, unknown>) => Record<string, unknown>;
+
+const snapshotBuilders = new WeakMap<EntityMetadata, SnapshotBuilder>();
+
+/**
+ * The snapshot of all column properties of `meta`'s entities, compiled once per type into one
+ * object literal (one shape for every snapshot, no per-property calls for plain values): scalars
+ * as `snapshotValue` keeps them, to-ones as the related entity or null.
+ */
+export function snapshotBuilder(meta: EntityMetadata): SnapshotBuilder {
+  let build = snapshotBuilders.get(meta);
+  if (build) return build;
+  const fields = columnProperties(meta).map((p) => {
+    const v = `e[${JSON.stringify(p.name)}]`;
+    let expr: string;
+    if (p.kind !== 'scalar' || !(p.type === 'json' || p.type === 'datetime')) expr = `${v} ?? null`;
+    else expr = `sv(${JSON.stringify(p.type)}, ${v})`;
+    return `${JSON.stringify(p.name)}: ${expr}`;
+  });
+  build = new Function('sv', `return function snapshot(e) {\n  return { ${fields.join(', ')} };\n};`)(snapshotValue) as SnapshotBuilder;
+  snapshotBuilders.set(meta, build);
+  return build;
 }
 
 /** One row to write: an INSERT with every value, an UPDATE with the changed ones, or a DELETE. */
@@ -49,43 +74,59 @@ export interface EntityView {
 export function computeChangeSets(views: Iterable<EntityView>): ChangeSet[] {
   const out: ChangeSet[] = [];
   for (const v of views) {
-    switch (v.status) {
-      case 'new':
-        out.push({ type: 'insert', meta: v.meta, entity: v.entity, payload: insertPayload(v) });
-        break;
-      case 'managed': {
-        const payload = updatePayload(v);
-        if (payload) out.push({ type: 'update', meta: v.meta, entity: v.entity, payload });
-        break;
-      }
-      case 'removed':
-        if (v.snapshot || !v.initialized) out.push({ type: 'delete', meta: v.meta, entity: v.entity, payload: {} });
-        break;
-    }
+    const cs = changeSetOf(v.meta, v.entity, v.status, v.initialized, v.snapshot);
+    if (cs) out.push(cs);
   }
   return out;
 }
 
-function insertPayload(v: EntityView): Record<string, unknown> {
-  const record = v.entity as Record<string, unknown>;
+/** The change set of one entity (see {@link computeChangeSets}), or undefined when it has none. */
+export function changeSetOf(
+  meta: EntityMetadata,
+  entity: object,
+  status: EntityView['status'],
+  initialized: boolean,
+  snapshot: Readonly<Record<string, unknown>> | undefined,
+): ChangeSet | undefined {
+  switch (status) {
+    case 'new':
+      return { type: 'insert', meta, entity, payload: insertPayload(meta, entity) };
+    case 'managed': {
+      const payload = updatePayload(meta, entity, initialized, snapshot);
+      return payload ? { type: 'update', meta, entity, payload } : undefined;
+    }
+    case 'removed':
+      return snapshot || !initialized ? { type: 'delete', meta, entity, payload: EMPTY } : undefined;
+  }
+}
+
+const EMPTY: Readonly<Record<string, unknown>> = Object.freeze({});
+
+function insertPayload(meta: EntityMetadata, entity: object): Record<string, unknown> {
+  const record = entity as Record<string, unknown>;
   const payload: Record<string, unknown> = {};
-  for (const p of columnProperties(v.meta)) {
+  for (const p of columnProperties(meta)) {
     const value = record[p.name];
     if (value !== undefined) payload[p.name] = value;
   }
   return payload;
 }
 
-function updatePayload(v: EntityView): Record<string, unknown> | undefined {
-  const record = v.entity as Record<string, unknown>;
-  const snap = v.snapshot ?? {};
+function updatePayload(
+  meta: EntityMetadata,
+  entity: object,
+  initialized: boolean,
+  snapshot: Readonly<Record<string, unknown>> | undefined,
+): Record<string, unknown> | undefined {
+  const record = entity as Record<string, unknown>;
+  const snap = snapshot ?? {};
   let payload: Record<string, unknown> | undefined;
-  for (const p of columnProperties(v.meta)) {
+  for (const p of columnProperties(meta)) {
     if (p.kind === 'scalar' ? p.primary : p.primary) continue;
     const value = record[p.name];
     if (value === undefined) continue;
     const before = snap[p.name];
-    if (!v.initialized && !(p.name in snap)) {
+    if (!initialized && !(p.name in snap)) {
       (payload ??= {})[p.name] = value;
       continue;
     }

@@ -35,9 +35,23 @@ export type CommitStep =
  * 5. deletes in reverse dependency order, so no row is deleted while another still points at it.
  */
 export function planCommit(changeSets: readonly ChangeSet[], links: readonly LinkDiff[], clears: readonly ChildClear[]): CommitStep[] {
-  const inserts = groupBy(changeSets.filter((c) => c.type === 'insert'));
-  const updates = groupBy(changeSets.filter((c) => c.type === 'update'));
-  const deletes = groupBy(changeSets.filter((c) => c.type === 'delete'));
+  const inserts = new Map<EntityMetadata, ChangeSet[]>();
+  const updates = new Map<EntityMetadata, ChangeSet[]>();
+  const deletes = new Map<EntityMetadata, ChangeSet[]>();
+  // One pass, grouping by type; runs of one type (the usual order) skip the map lookup.
+  let last: ChangeSet[] | undefined;
+  let lastMeta: EntityMetadata | undefined;
+  let lastType: ChangeSet['type'] | undefined;
+  for (const c of changeSets) {
+    if (c.meta !== lastMeta || c.type !== lastType) {
+      const groups = c.type === 'insert' ? inserts : c.type === 'update' ? updates : deletes;
+      lastMeta = c.meta;
+      lastType = c.type;
+      last = groups.get(c.meta);
+      if (!last) groups.set(c.meta, (last = []));
+    }
+    last!.push(c);
+  }
   const steps: CommitStep[] = [];
 
   const { order, deferred } = orderInserts(inserts);
@@ -62,16 +76,6 @@ export function planCommit(changeSets: readonly ChangeSet[], links: readonly Lin
   return steps;
 }
 
-function groupBy(sets: readonly ChangeSet[]): Map<EntityMetadata, ChangeSet[]> {
-  const m = new Map<EntityMetadata, ChangeSet[]>();
-  for (const c of sets) {
-    let list = m.get(c.meta);
-    if (!list) m.set(c.meta, (list = []));
-    list.push(c);
-  }
-  return m;
-}
-
 function toOnes(meta: EntityMetadata): ToOne[] {
   return columnProperties(meta).filter((p): p is ToOne => p.kind !== 'scalar');
 }
@@ -86,9 +90,18 @@ function usedEdges(groups: Map<EntityMetadata, ChangeSet[]>, members: Set<object
   return edges;
 }
 
-function orderInserts(groups: Map<EntityMetadata, ChangeSet[]>): { order: EntityMetadata[]; deferred: Map<EntityMetadata, Set<string>> } {
+/** Entities of all `groups`, or an empty set when no type has a to-one into the groups (nothing would look). */
+function membersOf(groups: Map<EntityMetadata, ChangeSet[]>): Set<object> {
   const members = new Set<object>();
+  let needed = false;
+  for (const meta of groups.keys()) if (toOnes(meta).some((p) => groups.has(p.target))) needed = true;
+  if (!needed) return members;
   for (const sets of groups.values()) for (const c of sets) members.add(c.entity);
+  return members;
+}
+
+function orderInserts(groups: Map<EntityMetadata, ChangeSet[]>): { order: EntityMetadata[]; deferred: Map<EntityMetadata, Set<string>> } {
+  const members = membersOf(groups);
   const edges = usedEdges(groups, members);
   const deferred = new Map<EntityMetadata, Set<string>>();
   const types = [...groups.keys()];
@@ -141,8 +154,7 @@ function orderInserts(groups: Map<EntityMetadata, ChangeSet[]>): { order: Entity
 
 function orderDeletes(groups: Map<EntityMetadata, ChangeSet[]>): CommitStep[] {
   if (!groups.size) return [];
-  const members = new Set<object>();
-  for (const sets of groups.values()) for (const c of sets) members.add(c.entity);
+  const members = membersOf(groups);
   const steps: CommitStep[] = [];
   const edges = usedEdgesForDelete(groups, members);
   const types = [...groups.keys()];

@@ -104,7 +104,14 @@ export class Executor implements CommitExecutor {
     return key.map((v, i) => toDatabaseValue(p.joinColumns[i]!.type, v, dialect));
   }
 
-  #keyOf(meta: EntityMetadata, entity: object, result: CommitResult): unknown[] {
+  #keyOf(meta: EntityMetadata, entity: object, result: CommitResult, known?: Dialect): unknown[] {
+    const single = singleKeyOf(meta);
+    if (single) {
+      // One scalar key (the common case): no key array to build and convert in two steps.
+      const generated = result.generatedKeys.size ? result.generatedKeys.get(entity) : undefined;
+      const v = generated ? generated[0] : (entity as Record<string, unknown>)[single.name];
+      if (v !== undefined && v !== null) return [toDatabaseValue(single.type, v, known ?? this.#driver(meta.connection).dialect)];
+    }
     const key = primaryKeyValues(meta, entity, result.generatedKeys);
     if (!key) throw new Error(`joinery: ${meta.name} has no primary key value at flush`);
     const dialect = this.#driver(meta.connection).dialect;
@@ -117,10 +124,38 @@ export class Executor implements CommitExecutor {
     const driver = this.#driver(meta.connection);
     const d = this.#dialect(meta.connection);
     const props = columnProperties(meta);
+    const dialect = driver.dialect;
     // Rows that leave different columns undefined (so the database default applies) cannot share
     // one VALUES list; group them by the columns they set.
     const groups = new Map<string, { columns: string[]; rows: unknown[][]; entities: object[] }>();
+    // A type of scalar columns only: a row's group is the bit set of the columns it sets, and its
+    // values go straight into the row (insert payloads hold no undefined values).
+    const scalars = scalarColumnsOf(meta);
+    const byMask = scalars ? new Map<number, { columns: string[]; rows: unknown[][]; entities: object[] }>() : undefined;
     for (const cs of sets) {
+      const payload = cs.payload;
+      if (scalars) {
+        const row: unknown[] = [];
+        let mask = 0;
+        for (let i = 0; i < scalars.length; i++) {
+          const p = scalars[i]!;
+          const v = payload[p.name];
+          if (v === undefined) continue;
+          mask |= 1 << i;
+          row.push(toDatabaseValue(p.type, v, dialect));
+        }
+        let g = byMask!.get(mask);
+        if (!g) {
+          const columns = scalars.filter((_, i) => mask & (1 << i)).map((p) => p.column.name);
+          const sig = columns.join('\u0000');
+          g = groups.get(sig);
+          if (!g) groups.set(sig, (g = { columns, rows: [], entities: [] }));
+          byMask!.set(mask, g);
+        }
+        g.rows.push(row);
+        g.entities.push(cs.entity);
+        continue;
+      }
       const columns: string[] = [];
       const row: unknown[] = [];
       for (const p of props) {
@@ -184,11 +219,28 @@ export class Executor implements CommitExecutor {
       const perRow = keyCols.length * (g.columns.length + 1) + g.columns.length + (version ? 1 : 0);
       const size = Math.min(rowsPerStatement(perRow, driver.maxParams), MAX_UPDATE_ROWS[driver.dialect]);
       for (const part of chunk(g.sets, size)) {
-        const rows: UpdateRow[] = part.map((cs) => ({
-          key: this.#keyOf(meta, cs.entity, result),
-          values: g.props.flatMap((p) => this.#columnValues(p, cs.payload[p.name], meta.connection, result)),
-          version: version ? toDatabaseValue(version.type, (cs.entity as Record<string, unknown>)[version.name], driver.dialect) : undefined,
-        }));
+        const dialect = driver.dialect;
+        const props = g.props;
+        const scalarsOnly = props.every((p) => p.kind === 'scalar');
+        const rows: UpdateRow[] = new Array(part.length);
+        for (let r = 0; r < part.length; r++) {
+          const cs = part[r]!;
+          let values: unknown[];
+          if (scalarsOnly) {
+            values = new Array(props.length);
+            for (let i = 0; i < props.length; i++) {
+              const p = props[i] as Extract<ColumnProperty, { kind: 'scalar' }>;
+              values[i] = toDatabaseValue(p.type, cs.payload[p.name], dialect);
+            }
+          } else {
+            values = props.flatMap((p) => this.#columnValues(p, cs.payload[p.name], meta.connection, result));
+          }
+          rows[r] = {
+            key: this.#keyOf(meta, cs.entity, result, dialect),
+            values,
+            version: version ? toDatabaseValue(version.type, (cs.entity as Record<string, unknown>)[version.name], dialect) : undefined,
+          };
+        }
         // One timestamp per statement, written and remembered alike, so the next check matches.
         const now = new Date();
         const nextVersion = version?.type === 'datetime' ? toDatabaseValue('datetime', now, driver.dialect) : undefined;
@@ -352,7 +404,9 @@ export class Executor implements CommitExecutor {
   async #delete(meta: EntityMetadata, sets: readonly ChangeSet[], open: Map<string, DriverTransaction>, result: CommitResult): Promise<void> {
     const driver = this.#driver(meta.connection);
     const d = this.#dialect(meta.connection);
-    const keys = sets.map((cs) => this.#keyOf(meta, cs.entity, result));
+    const dialect = driver.dialect;
+    const keys = new Array<unknown[]>(sets.length);
+    for (let i = 0; i < sets.length; i++) keys[i] = this.#keyOf(meta, sets[i]!.entity, result, dialect);
     for (const part of chunk(keys, rowsPerStatement(meta.primaryKeyColumns.length, driver.maxParams))) {
       await this.#run(meta.connection, deleteStatement(d, meta.tableName, meta.primaryKeyColumns, part), open);
     }
@@ -409,6 +463,32 @@ function byPivot(diffs: readonly LinkDiff[]): Map<PivotMetadata, LinkDiff[]> {
 // more than a few smaller ones (measured with benchmarks/: W1 insert, W3 update).
 const MAX_INSERT_ROWS: Record<Dialect, number> = { pg: 1000, sqlite: 1000, mysql: 5000 };
 const MAX_UPDATE_ROWS: Record<Dialect, number> = { pg: 5000, sqlite: 5000, mysql: MAX_CASE_UPDATE_ROWS };
+
+const singleKeyCache = new WeakMap<EntityMetadata, { name: string; type: ScalarType } | null>();
+
+/** The key property when the primary key is one scalar column. */
+function singleKeyOf(meta: EntityMetadata): { name: string; type: ScalarType } | undefined {
+  let k = singleKeyCache.get(meta);
+  if (k === undefined) {
+    const only = meta.primaryKeys.length === 1 ? meta.primaryKeys[0]! : undefined;
+    k = only && only.kind === 'scalar' ? { name: only.name, type: only.type } : null;
+    singleKeyCache.set(meta, k);
+  }
+  return k ?? undefined;
+}
+
+const scalarColumnsCache = new WeakMap<EntityMetadata, readonly Extract<ColumnProperty, { kind: 'scalar' }>[] | null>();
+
+/** The column properties of `meta` when all are scalars (at most 30, one bit each), else undefined. */
+function scalarColumnsOf(meta: EntityMetadata): readonly Extract<ColumnProperty, { kind: 'scalar' }>[] | undefined {
+  let cols = scalarColumnsCache.get(meta);
+  if (cols === undefined) {
+    const props = columnProperties(meta);
+    cols = props.length <= 30 && props.every((p) => p.kind === 'scalar') ? (props as readonly Extract<ColumnProperty, { kind: 'scalar' }>[]) : null;
+    scalarColumnsCache.set(meta, cols);
+  }
+  return cols ?? undefined;
+}
 
 const keyColumnsCache = new WeakMap<EntityMetadata, readonly TypedColumn[]>();
 

@@ -13,12 +13,12 @@ import type { MetadataSnapshot } from '../metadata/metadata-storage-types.js';
 import type {
   EntityMetadata, HookName, ManyToManyProperty, OneToManyProperty, PropertyMetadata, ScalarProperty,
 } from '../metadata/types.js';
-import { columnProperties, computeChangeSets, type ChangeSet, type EntityView } from './change-sets.js';
+import { changeSetOf, columnProperties, computeChangeSets, snapshotBuilder, type ChangeSet, type EntityView, type SnapshotBuilder } from './change-sets.js';
 import { diffLinks, type ChildClear, type LinkDiff } from './collection-diff.js';
 import { planCommit } from './commit-plan.js';
 import type { CommitExecutor, CommitResult } from './executor.js';
 import { IdentityMap, keyOf } from './identity-map.js';
-import { traitsOf } from './type-traits.js';
+import { flushTraitsOf, traitsOf, type FlushTraits } from './type-traits.js';
 import { validateChangeSets, validateLinks } from './validation.js';
 
 /** Loads what collections and references need; implemented by the EntityManager's query side. */
@@ -38,10 +38,16 @@ export class UnitOfWork implements CollectionHost, ToOneHost {
   readonly identityMap = new IdentityMap();
   /** New entities (no key yet or not yet inserted), in persist order. */
   readonly #new = new Set<object>();
+  /** Counts changes to `#new`, so a flush can tell that nobody touched it while it ran. */
+  #newEdits = 0;
   readonly #removed = new Set<object>();
   /** Owning sides of a 1:1 unlinked from an orphanRemoval inverse side: removed at flush if still unlinked. */
   readonly #oneToOneOrphans = new Set<object>();
   #flushing = false;
+  /** Every entity type this unit of work has managed (a superset of those it manages now). */
+  readonly #types = new Set<EntityMetadata>();
+  /** Union of the traits of `#types`, recomputed when a type joins. */
+  #traits: FlushTraits | undefined;
   /** Collections whose load was requested in this tick: loaded together in one query per relation. */
   #pendingLoads: { collection: Collection<object>; resolve: () => void; reject: (e: unknown) => void }[] = [];
 
@@ -78,16 +84,31 @@ export class UnitOfWork implements CollectionHost, ToOneHost {
       if (previous && usesAccessorPrototype(entity, meta)) Object.assign(state.relations, previous.relations);
     }
     state.status = status;
+    this.#noteType(meta);
     if (usesAccessorPrototype(entity, meta)) state.accessors = true;
     else installToOneAccessors(entity, meta, state, this.#toOneListener);
     this.#attachCollections(entity, meta, status === 'new');
-    if (status === 'new') this.#new.add(entity);
+    if (status === 'new') {
+      this.#new.add(entity);
+      this.#newEdits++;
+    }
     const pk = primaryKeyValues(meta, entity);
     if (pk && status !== 'new') {
       state.key = keyOf(pk);
       this.identityMap.set(meta, state.key, entity);
     }
     return state;
+  }
+
+  #noteType(meta: EntityMetadata): void {
+    if (this.#types.has(meta)) return;
+    this.#types.add(meta);
+    this.#traits = undefined;
+  }
+
+  /** What the passes of a flush have to do for the types managed so far. */
+  #flushTraits(): FlushTraits {
+    return (this.#traits ??= flushTraitsOf(this.#types));
   }
 
   #attachCollections(entity: object, meta: EntityMetadata, complete: boolean): void {
@@ -140,7 +161,10 @@ export class UnitOfWork implements CollectionHost, ToOneHost {
       if (state.status === 'removed') {
         state.status = state.snapshot || !state.initialized ? 'managed' : 'new';
         this.#removed.delete(entity);
-        if (state.status === 'new') this.#new.add(entity);
+        if (state.status === 'new') {
+          this.#new.add(entity);
+          this.#newEdits++;
+        }
       }
       return;
     }
@@ -167,6 +191,7 @@ export class UnitOfWork implements CollectionHost, ToOneHost {
     }
     if (state.status === 'new') {
       this.#new.delete(entity);
+      this.#newEdits++;
       state.status = 'detached';
       return;
     }
@@ -180,6 +205,7 @@ export class UnitOfWork implements CollectionHost, ToOneHost {
     for (const e of this.#new) this.#detach(e);
     this.identityMap.clear();
     this.#new.clear();
+    this.#newEdits++;
     this.#removed.clear();
   }
 
@@ -269,6 +295,7 @@ export class UnitOfWork implements CollectionHost, ToOneHost {
       entity = Object.create(h.proto) as object;
       state = createState(entity, meta, this, 'managed', true, h.toOne);
       state.accessors = true;
+      this.#noteType(meta);
       if (h.collections) this.#attachCollections(entity, meta, false);
       state.key = key;
       this.identityMap.set(meta, key, entity);
@@ -453,24 +480,59 @@ export class UnitOfWork implements CollectionHost, ToOneHost {
   }
 
   async #flush(): Promise<void> {
+    // Each pass below walks the managed entities; a pass that no managed type needs (no
+    // relations, no hooks, ...) is skipped as a whole.
     // 1. Cascade persist: new objects reachable from managed ones join the unit of work.
-    this.#cascadePersist();
+    if (this.#flushTraits().relations) this.#cascadePersist();
     // 2. Cascade remove and orphan removal: removed parents take their dependents along.
     await this.#cascadeRemove();
     // 3. Before-hooks and generated values run before validation, so what they set is checked and written.
-    await this.#runBeforeHooks();
+    if (this.#flushTraits().beforeWork) await this.#runBeforeHooks();
     // 4. What to write (pure), and its validation before any SQL.
-    const changeSets = computeChangeSets(this.#views());
-    const { links, clears } = this.#collectionChanges();
-    const failures = [...validateChangeSets(changeSets), ...validateLinks(links)];
+    const { changeSets, states, allNew } = this.#changeSets();
+    const { links, clears } = this.#flushTraits().collections ? this.#collectionChanges() : { links: [], clears: [] };
+    const failures = validateChangeSets(changeSets);
+    if (links.length) failures.push(...validateLinks(links));
     if (failures.length) throw new ValidationError(failures);
     if (!changeSets.length && !links.length && !clears.length) return;
     // 5. Order it (pure), then run it; memory is untouched until every transaction has committed.
     const steps = planCommit(changeSets, links, clears);
     const result = await this.executor.execute(steps);
     // 6. Commit to memory: keys, identity map, snapshots, queues.
-    this.#applyResult(changeSets, links, clears, result);
-    await this.#runAfterHooks(changeSets);
+    this.#applyResult(changeSets, states, allNew, links, clears, result);
+    if (this.#flushTraits().afterHooks) await this.#runAfterHooks(changeSets);
+  }
+
+  /**
+   * The change sets of this flush (new entities first, then the identity map), with the state of
+   * each one's entity at the same index: read once here, reused when the result is applied.
+   */
+  #changeSets(): { changeSets: ChangeSet[]; states: EntityState[]; allNew: number | undefined } {
+    const changeSets: ChangeSet[] = [];
+    const states: EntityState[] = [];
+    let inserts = 0;
+    for (const entity of this.#new) {
+      const state = getState(entity)!;
+      const cs = changeSetOf(state.meta, entity, state.status === 'detached' ? 'managed' : state.status, state.initialized, state.snapshot);
+      if (cs) {
+        changeSets.push(cs);
+        states.push(state);
+        if (cs.type === 'insert') inserts++;
+      }
+    }
+    // Every new entity is inserted: unless `#new` changes meanwhile, it is emptied as a whole.
+    const allNew = inserts === this.#new.size ? this.#newEdits : undefined;
+    for (const entity of this.identityMap.values()) {
+      const state = getState(entity)!;
+      const status = state.status;
+      if (status !== 'managed' && status !== 'removed') continue;
+      const cs = changeSetOf(state.meta, entity, status, state.initialized, state.snapshot);
+      if (cs) {
+        changeSets.push(cs);
+        states.push(state);
+      }
+    }
+    return { changeSets, states, allNew };
   }
 
   #managedEntities(): object[] {
@@ -515,6 +577,8 @@ export class UnitOfWork implements CollectionHost, ToOneHost {
    * so dependents deeper down (and their hooks) are handled as well.
    */
   async #cascadeRemove(): Promise<void> {
+    // Nothing cascades and no 1:1 orphan waits: the passes below would find nothing to take.
+    if (!this.#oneToOneOrphans.size && !this.#flushTraits().cascadeRemove) return;
     let frontier: object[] = [...this.#removed];
     const take = (child: object, into: object[]) => {
       const cs = getState(child);
@@ -593,14 +657,6 @@ export class UnitOfWork implements CollectionHost, ToOneHost {
     };
   }
 
-  *#views(): Iterable<EntityView> {
-    for (const entity of this.#new) yield this.#view(entity, getState(entity)!);
-    for (const entity of this.identityMap.values()) {
-      const state = getState(entity)!;
-      if (state.status === 'managed' || state.status === 'removed') yield this.#view(entity, state);
-    }
-  }
-
   #collectionChanges(): { links: LinkDiff[]; clears: ChildClear[] } {
     const links: LinkDiff[] = [];
     const clears: ChildClear[] = [];
@@ -626,37 +682,42 @@ export class UnitOfWork implements CollectionHost, ToOneHost {
     return { links, clears };
   }
 
-  #applyResult(changeSets: ChangeSet[], links: LinkDiff[], clears: ChildClear[], result: CommitResult): void {
-    for (const cs of changeSets) {
-      const state = getState(cs.entity)!;
+  /** `allNew`: the `#newEdits` at which every entity of `#new` had an insert among `changeSets`. */
+  #applyResult(changeSets: ChangeSet[], states: EntityState[], allNew: number | undefined, links: LinkDiff[], clears: ChildClear[], result: CommitResult): void {
+    const clearNew = allNew === this.#newEdits;
+    const unlink = this.#flushTraits().unlinkOnDelete;
+    const generatedKeys = result.generatedKeys;
+    const versions = result.versions.size ? result.versions : undefined;
+    let snapshotMeta: EntityMetadata | undefined;
+    let snapshot: SnapshotBuilder | undefined;
+    for (let i = 0; i < changeSets.length; i++) {
+      const cs = changeSets[i]!;
+      const state = states[i]!;
       const record = cs.entity as Record<string, unknown>;
       if (cs.type === 'delete') {
         if (state.key) this.identityMap.delete(cs.meta, state.key);
         this.#removed.delete(cs.entity);
         state.status = 'detached';
         state.snapshot = undefined;
-        this.#unlinkRemoved(cs.entity, state);
+        if (unlink) this.#unlinkRemoved(cs.entity, state);
         continue;
       }
       if (cs.type === 'insert') {
-        const generated = result.generatedKeys.get(cs.entity);
+        const generated = generatedKeys.get(cs.entity);
         if (generated) assignPrimaryKey(cs.meta, cs.entity, generated);
-        this.#new.delete(cs.entity);
+        if (!clearNew) this.#new.delete(cs.entity);
         state.status = 'managed';
         state.initialized = true;
-        const pk = primaryKeyValues(cs.meta, cs.entity)!;
-        state.key = keyOf(pk);
+        const keys = cs.meta.primaryKeys;
+        // One generated scalar key is the whole key (what keyOf(primaryKeyValues()) gives).
+        state.key = generated && generated.length === 1 && keys.length === 1 && keys[0]!.kind === 'scalar' ? String(generated[0]) : keyOf(primaryKeyValues(cs.meta, cs.entity)!);
         this.identityMap.set(cs.meta, state.key, cs.entity);
       }
-      const version = result.versions.get(cs.entity);
+      const version = versions?.get(cs.entity);
       if (version !== undefined && cs.meta.versionProperty) record[cs.meta.versionProperty.name] = version;
       if (cs.type === 'insert') {
-        const snapshot: Record<string, unknown> = {};
-        for (const p of columnProperties(cs.meta)) {
-          const v = record[p.name];
-          snapshot[p.name] = p.kind === 'scalar' ? snapshotValue(p.type, v) : (v ?? null);
-        }
-        state.snapshot = snapshot;
+        if (cs.meta !== snapshotMeta) snapshot = snapshotBuilder((snapshotMeta = cs.meta));
+        state.snapshot = snapshot!(record);
       } else {
         // An update changes only what its payload names (and the version): patch the snapshot.
         const snapshot = (state.snapshot ??= {});
@@ -670,8 +731,13 @@ export class UnitOfWork implements CollectionHost, ToOneHost {
         if (vp) snapshot[vp.name] = snapshotValue(vp.type, record[vp.name]);
       }
     }
+    if (clearNew) {
+      this.#new.clear();
+      this.#newEdits++;
+    }
     // Removed entities may never have been in a change set (e.g. new ones removed again).
     for (const e of this.#removed) if (getState(e)?.status !== 'removed') this.#removed.delete(e);
+    if (!this.#flushTraits().collections) return;
     for (const diff of links) {
       // What was written is what a later pivotOf() should read, without another query.
       if (diff.prop.pivot.through) {
