@@ -1,11 +1,11 @@
 export { Joinery, type JoineryOptions } from './joinery.js';
 export { Entity, Unique, Index } from './decorators/entity.js';
 export { PrimaryKey, Property } from './decorators/property.js';
-export { ManyToOne, OneToMany, OneToOne, ManyToMany } from './decorators/relations.js';
+export { ManyToOne, OneToMany, OneToOne, ManyToMany, ManyThrough } from './decorators/relations.js';
 export { BeforeCreate, AfterCreate, BeforeUpdate, AfterUpdate, BeforeDelete, AfterDelete, OnLoad } from './decorators/hooks.js';
 export type {
   EntityOptions, PropertyOptions, PrimaryKeyOptions, ManyToOneOptions, OneToManyOptions, OneToOneOptions,
-  ManyToManyOptions, UniqueOptions, IndexOptions, EntityTarget,
+  ManyToManyOptions, ManyThroughOptions, UniqueOptions, IndexOptions, EntityTarget,
 } from './decorators/options.js';
 export { Collection, type MatchingOptions } from './entity/collection.js';
 export { wrap, type WrappedEntity } from './entity/wrap.js';

@@ -97,6 +97,16 @@ export interface OneToManyOptions extends RelationOptionsBase {
   orderBy?: OrderBy;
 }
 
+/** Options of `@ManyThrough`: it is read-only, so only how it is read and shown. */
+export interface ManyThroughOptions {
+  /** Order of the items (then the primary key). */
+  orderBy?: OrderBy;
+  /** Populate it with every `find` of the owner. */
+  eager?: boolean;
+  /** Leave it out of `toObject()` / `toJSON()`. */
+  hidden?: boolean;
+}
+
 export interface ManyToManyOptions extends RelationOptionsBase {
   /** This side owns the join table. One side of a bidirectional M:N must say so. */
   owner?: boolean;

@@ -1,6 +1,6 @@
 import type { HookName } from '../metadata/types.js';
 import type {
-  EntityOptions, EntityTarget, IndexOptions, InverseSide, ManyToManyOptions, ManyToOneOptions,
+  EntityOptions, EntityTarget, IndexOptions, InverseSide, ManyThroughOptions, ManyToManyOptions, ManyToOneOptions,
   OneToManyOptions, OneToOneOptions, PrimaryKeyOptions, PropertyOptions, UniqueOptions,
 } from './options.js';
 
@@ -11,7 +11,8 @@ export type RawProperty =
   | { kind: 'm:1'; name: string; target: EntityTarget; options: ManyToOneOptions }
   | { kind: '1:1'; name: string; target: EntityTarget; inverse?: InverseSide; options: OneToOneOptions }
   | { kind: '1:m'; name: string; target: EntityTarget; inverse: InverseSide; options: OneToManyOptions }
-  | { kind: 'm:n'; name: string; target: EntityTarget; inverse?: InverseSide; options: ManyToManyOptions };
+  | { kind: 'm:n'; name: string; target: EntityTarget; inverse?: InverseSide; options: ManyToManyOptions }
+  | { kind: 'through'; name: string; target: EntityTarget; path: string; options: ManyThroughOptions };
 
 /** The decorator that records each kind, for messages. */
 export const DECORATOR_OF: Readonly<Record<RawProperty['kind'], string>> = {
@@ -21,6 +22,7 @@ export const DECORATOR_OF: Readonly<Record<RawProperty['kind'], string>> = {
   '1:1': 'OneToOne',
   '1:m': 'OneToMany',
   'm:n': 'ManyToMany',
+  through: 'ManyThrough',
 };
 
 /** Everything the decorators recorded about one class (its own members only; parents are merged at discovery). */

@@ -1,5 +1,5 @@
 import type {
-  EntityTarget, InverseSide, ManyToManyOptions, ManyToOneOptions, OneToManyOptions, OneToOneOptions,
+  EntityTarget, InverseSide, ManyThroughOptions, ManyToManyOptions, ManyToOneOptions, OneToManyOptions, OneToOneOptions,
 } from './options.js';
 import { memberSite } from './decorator-context.js';
 import { addProperty } from './registry.js';
@@ -71,5 +71,23 @@ export function ManyToMany<T>(
   return (...args: unknown[]) => {
     const site = memberSite('ManyToMany', args);
     addProperty(site.raw, { kind: 'm:n', name: site.name, target, inverse, options: { ...opts } });
+  };
+}
+
+/**
+ * A read-only has-many-through collection: the `target` entities reached from this one along
+ * `path`, a dot-separated chain of at least two relations of any kind (Lucid's `manyThrough`).
+ * It is loaded and populated like any collection (one query per level, no duplicates per owner)
+ * and usable in criteria (`$some`, `$none`, `$every`), but never written: change the relations
+ * along the path instead.
+ *
+ * @example
+ * @OneToMany(() => User, u => u.country) users = new Collection<User>(this);
+ * @ManyThrough(() => Post, 'users.posts') posts = new Collection<Post>(this);   // country → users → posts
+ */
+export function ManyThrough<T>(target: EntityTarget<T>, path: string, options: ManyThroughOptions = {}): MemberDecorator {
+  return (...args: unknown[]) => {
+    const site = memberSite('ManyThrough', args);
+    addProperty(site.raw, { kind: 'through', name: site.name, target, path, options: { ...options } });
   };
 }

@@ -1,5 +1,6 @@
 import { UsageError } from '../errors/usage-error.js';
-import type { ManyToManyProperty, OneToManyProperty } from '../metadata/types.js';
+import type { ManyThroughProperty, ManyToManyProperty, OneToManyProperty } from '../metadata/types.js';
+import { getRawMetadata } from '../decorators/registry.js';
 import { getLinkValues, getState } from './entity-state.js';
 
 /**
@@ -66,6 +67,8 @@ export class Collection<T extends object> implements Iterable<T> {
   /** Items given before the owner was managed, resolved when it is attached. */
   #pending: unknown[] = [];
   #property?: OneToManyProperty | ManyToManyProperty;
+  /** Set instead of `#property` for a read-only has-many-through (`@ManyThrough`). */
+  #through?: ManyThroughProperty;
   #host?: CollectionHost;
 
   /** @param owner the entity that holds the collection (pass `this`). */
@@ -89,13 +92,21 @@ export class Collection<T extends object> implements Iterable<T> {
     if (pending.length) this.add(...(pending as T[]));
   }
 
+  /** @internal Bind a has-many-through collection (read-only) to its property and manager. */
+  _attachThrough(property: ManyThroughProperty, host: CollectionHost, initialized: boolean): void {
+    this.#through = property;
+    this.#host = host;
+    this.#initialized = initialized;
+  }
+
   /** @internal */
-  get _property(): OneToManyProperty | ManyToManyProperty | undefined {
-    return this.#property;
+  get _property(): OneToManyProperty | ManyToManyProperty | ManyThroughProperty | undefined {
+    return this.#property ?? this.#through;
   }
 
   /** Queue items to be linked. Items: entities, references or bare primary keys. */
   add(...items: (T | unknown)[]): void {
+    this.#writable('add()');
     for (const raw of items) {
       const item = this.#resolve(raw);
       if (item === undefined) continue;
@@ -116,6 +127,7 @@ export class Collection<T extends object> implements Iterable<T> {
    * user.cars.attach(car, { since: 2020 });          // INSERT INTO user_cars (user_id, car_id, since) ...
    */
   attach(item: T | unknown, pivot: Record<string, unknown>): void {
+    this.#writable('attach()');
     const resolved = this.#resolve(item);
     if (resolved === undefined) return;
     this.#checkPivot(pivot);
@@ -130,6 +142,7 @@ export class Collection<T extends object> implements Iterable<T> {
    * user.cars.updatePivot(car, { since: 2021 });     // UPDATE user_cars SET since = ? WHERE ...
    */
   updatePivot(item: T | unknown, pivot: Record<string, unknown>): void {
+    this.#writable('updatePivot()');
     const resolved = this.#resolve(item);
     if (resolved === undefined) return;
     this.#checkPivot(pivot);
@@ -187,6 +200,7 @@ export class Collection<T extends object> implements Iterable<T> {
 
   /** Queue items to be unlinked (1:N: the child's FK is set to NULL, or the child removed with `orphanRemoval`). */
   remove(...items: (T | unknown)[]): void {
+    this.#writable('remove()');
     for (const raw of items) {
       const item = this.#resolve(raw);
       if (item === undefined) continue;
@@ -201,6 +215,7 @@ export class Collection<T extends object> implements Iterable<T> {
 
   /** Replace the whole content. On a collection that is not loaded, every existing link is dropped at flush. */
   set(items: Iterable<T | unknown>): void {
+    this.#writable('set()');
     const next = [...items].map((i) => this.#resolve(i)).filter((i): i is T => i !== undefined);
     if (!this.#initialized) {
       for (const item of [...this.#added]) this.remove(item);
@@ -217,11 +232,13 @@ export class Collection<T extends object> implements Iterable<T> {
 
   /** Unlink everything (without loading the collection). */
   removeAll(): void {
+    this.#writable('removeAll()');
     this.set([]);
   }
 
   /** Whether the item is in the collection. Needs the collection loaded unless the item was just added. */
   contains(item: T | unknown): boolean {
+    this.#bind();
     const resolved = this.#resolve(item);
     if (resolved === undefined) return false;
     if (this.#initialized) return this.#members.has(resolved);
@@ -232,6 +249,7 @@ export class Collection<T extends object> implements Iterable<T> {
 
   /** Number of items; the collection must be loaded (see `loadCount()` otherwise). */
   count(): number {
+    this.#bind();
     if (!this.#initialized) throw this.#notLoaded('count()');
     return this.#items.length;
   }
@@ -242,16 +260,19 @@ export class Collection<T extends object> implements Iterable<T> {
 
   /** The items. Throws a clear error when the collection has not been loaded. */
   getItems(): T[] {
+    this.#bind();
     if (!this.#initialized) throw this.#notLoaded('getItems()');
     return [...this.#items];
   }
 
   isInitialized(): boolean {
+    this.#bind();
     return this.#initialized;
   }
 
   /** Load the items from the database (queued changes are kept and applied on top). */
   async init(): Promise<Collection<T>> {
+    this.#bind();
     if (this.#initialized) return this;
     if (!this.#host) throw new UsageError('USAGE', `${this.#label()} cannot be loaded: its owner is not managed by an EntityManager.`);
     await this.#host.loadCollection(this as unknown as Collection<object>);
@@ -266,6 +287,7 @@ export class Collection<T extends object> implements Iterable<T> {
 
   /** Count the items with a COUNT query (or in memory when loaded). */
   async loadCount(): Promise<number> {
+    this.#bind();
     if (this.#initialized) return this.#items.length;
     if (!this.#host) throw new UsageError('USAGE', `${this.#label()} cannot be counted: its owner is not managed by an EntityManager.`);
     return this.#host.countCollection(this as unknown as Collection<object>);
@@ -280,7 +302,8 @@ export class Collection<T extends object> implements Iterable<T> {
    * const recent = await user.posts.matching({ where: { published: true }, orderBy: { id: 'desc' }, limit: 10 });
    */
   async matching(options: MatchingOptions = {}): Promise<T[]> {
-    if (!this.#host || !this.#property) throw new UsageError('USAGE', `${this.#label()} cannot be queried: its owner is not managed by an EntityManager.`);
+    this.#bind();
+    if (!this.#host || !this._property) throw new UsageError('USAGE', `${this.#label()} cannot be queried: its owner is not managed by an EntityManager.`);
     return (await this.#host.matchCollection(this as unknown as Collection<object>, options)) as T[];
   }
 
@@ -312,6 +335,7 @@ export class Collection<T extends object> implements Iterable<T> {
 
   /** Serialises as its items when loaded (see `wrap(e).toObject()` for the full rules). */
   toJSON(): unknown {
+    this.#bind();
     return this.#initialized ? this.#items : undefined;
   }
 
@@ -392,20 +416,59 @@ export class Collection<T extends object> implements Iterable<T> {
     return this.#host!.resolveItem(this.#property, raw) as T;
   }
 
+  /**
+   * A has-many-through of an entity built with `new` (its class field) is bound once the owner is
+   * in the database: before that nothing can reach it, so it stays the empty collection it was built as.
+   */
+  #bind(): void {
+    if (this.#property || this.#through) return;
+    const state = getState(this.owner);
+    if (!state || state.status === 'new') return;
+    const record = this.owner as Record<string, unknown>;
+    for (const p of state.meta.properties) {
+      if (p.kind === 'through' && record[p.name] === this) this._attachThrough(p, state.owner as CollectionHost, false);
+    }
+  }
+
+  /** Writes go to the relations a has-many-through follows, never to it. */
+  #writable(method: string): void {
+    if (this.#property) return;
+    const name = this.#through?.name ?? throughPropertyName(this.owner, this);
+    if (name === undefined) return;
+    const owner = getState(this.owner)?.meta.name ?? this.owner.constructor?.name ?? 'Entity';
+    const path = this.#through ? this.#through.hops.map((h) => h.name).join('.') : 'its path';
+    throw new UsageError(
+      'READ_ONLY_RELATION',
+      `${owner}.${name} is a has-many-through (@ManyThrough along '${path}') and is read-only, so ${method} cannot change it. ` +
+        `Change the relations along the path instead (the first one is ${owner}.${path.split('.')[0]}).`,
+    );
+  }
+
   #label(): string {
     const state = getState(this.owner);
-    return `${state?.meta.name ?? this.owner.constructor?.name ?? 'Entity'}.${this.#property?.name ?? 'collection'}`;
+    return `${state?.meta.name ?? this.owner.constructor?.name ?? 'Entity'}.${this._property?.name ?? 'collection'}`;
   }
 
   #notLoaded(what: string): UsageError {
     const owner = getState(this.owner)?.meta.name ?? this.owner.constructor?.name ?? 'Entity';
-    const prop = this.#property?.name ?? 'collection';
+    const prop = this._property?.name ?? 'collection';
     return new UsageError(
       'COLLECTION_NOT_LOADED',
       `${owner}.${prop} is not loaded, so ${what} cannot answer. Populate it (em.find(${owner}, where, { populate: ['${prop}'] })) ` +
         `or call await ${lowerFirst(owner)}.${prop}.init() first.`,
     );
   }
+}
+
+/** The `@ManyThrough` property of `owner` that holds `collection`, read from the decorators (the owner may not be managed yet). */
+function throughPropertyName(owner: object, collection: Collection<object>): string | undefined {
+  const record = owner as Record<string, unknown>;
+  for (let c: Function | null = owner.constructor; c && c !== Object && c !== Function.prototype; c = Object.getPrototypeOf(c)) {
+    for (const raw of getRawMetadata(c)?.properties.values() ?? []) {
+      if (raw.kind === 'through' && record[raw.name] === collection) return raw.name;
+    }
+  }
+  return undefined;
 }
 
 function lowerFirst(s: string): string {

@@ -32,6 +32,7 @@ export function serialize(entity: object, path: Set<object> = new Set()): Record
         out[p.name] = relatedValue(value, path);
         break;
       case '1:m':
+      case 'through':
         if (value instanceof Collection && value.isInitialized()) out[p.name] = value.getItems().map((item) => relatedValue(item, path));
         break;
       case 'm:n':

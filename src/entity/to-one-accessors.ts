@@ -1,4 +1,5 @@
-import type { EntityMetadata, ManyToOneProperty, OneToOneProperty } from '../metadata/types.js';
+import type { EntityMetadata, ManyThroughProperty, ManyToOneProperty, OneToOneProperty } from '../metadata/types.js';
+import { Collection, type CollectionHost } from './collection.js';
 import { getState, type EntityState } from './entity-state.js';
 
 export type ToOneProperty = ManyToOneProperty | OneToOneProperty;
@@ -57,7 +58,27 @@ export function accessorPrototype(meta: EntityMetadata): object {
   let proto = accessorProtos.get(meta);
   if (proto) return proto;
   const toOne = meta.properties.filter((p): p is ToOneProperty => p.kind === 'm:1' || p.kind === '1:1');
-  proto = toOne.length ? Object.create(meta.class.prototype as object) as object : (meta.class.prototype as object);
+  const through = meta.properties.filter((p): p is ManyThroughProperty => p.kind === 'through');
+  proto = toOne.length || through.length ? Object.create(meta.class.prototype as object) as object : (meta.class.prototype as object);
+  // No constructor runs for these entities, so a has-many-through (which the unit of work does not
+  // manage) gets its collection here, bound and not loaded, on first read.
+  for (const prop of through) {
+    const own = (entity: object, value: unknown) => Object.defineProperty(entity, prop.name, { value, writable: true, enumerable: true, configurable: true });
+    Object.defineProperty(proto, prop.name, {
+      configurable: true,
+      enumerable: true,
+      get(this: object) {
+        const coll = new Collection<object>(this);
+        const state = getState(this);
+        if (state) coll._attachThrough(prop, state.owner as CollectionHost, false);
+        own(this, coll);
+        return coll;
+      },
+      set(this: object, next: unknown) {
+        own(this, next);
+      },
+    });
+  }
   for (const prop of toOne) {
     const name = prop.name;
     Object.defineProperty(proto, name, {

@@ -10,6 +10,7 @@ import { assertNever, column, type Ctx, type EntityBuilder } from './discovery-c
 import { resolvePrimaryKey, resolveToOnes } from './to-one.js';
 import { checkOwningSides, resolveInverseSides } from './inverse-sides.js';
 import { resolveManyToMany } from './many-to-many.js';
+import { resolveManyThrough } from './many-through.js';
 import type { MetadataSnapshot } from './metadata-storage-types.js';
 import type { ColumnMetadata, EntityMetadata, ForeignKeyMetadata, HookName, ScalarProperty } from './types.js';
 
@@ -56,6 +57,7 @@ export function discoverMetadata(classes: readonly Function[], options: Discover
   for (const b of all) resolveInverseSides(ctx, b);
   for (const b of all) checkOwningSides(b);
   for (const b of all) resolveManyToMany(ctx, b);
+  for (const b of all) resolveManyThrough(ctx, b);
   for (const b of all) finishTable(b);
   const entities = all as unknown as EntityMetadata[];
   checkNameCollisions(entities);
@@ -241,6 +243,7 @@ function finishTable(b: EntityBuilder): void {
         break;
       case '1:m':
       case 'm:n':
+      case 'through':
         break;
       default:
         assertNever(p);

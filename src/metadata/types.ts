@@ -165,11 +165,25 @@ export interface ManyToManyProperty extends RelationBase {
   readonly orderBy?: OrderBy;
 }
 
-export type RelationProperty =
+/** The relations that are mapped by columns (FK or join table): everything but has-many-through. */
+export type DirectRelationProperty =
   | ManyToOneProperty
   | OneToOneProperty
   | OneToManyProperty
   | ManyToManyProperty;
+
+/**
+ * A read-only collection reached through a path of direct relations (`country.users.posts`).
+ * It has no column or table of its own: it is read by joining along `hops`, and never written.
+ */
+export interface ManyThroughProperty extends RelationBase {
+  readonly kind: 'through';
+  /** The relations walked from this entity to the target, in order (at least two, all on one connection). */
+  readonly hops: readonly DirectRelationProperty[];
+  readonly orderBy?: OrderBy;
+}
+
+export type RelationProperty = DirectRelationProperty | ManyThroughProperty;
 
 export type PropertyMetadata = ScalarProperty | RelationProperty;
 export type PropertyKind = PropertyMetadata['kind'];

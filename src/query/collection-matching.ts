@@ -5,6 +5,7 @@ import { UsageError } from '../errors/usage-error.js';
 import type { ToOneOwning } from '../metadata/types.js';
 import { keyOf } from '../unit-of-work/identity-map.js';
 import { resolveItemCriteria } from './cross-connection.js';
+import { matchThrough } from './many-through.js';
 import { itemOrder, keyTypes, type LoaderContext, type Row } from './loader-context.js';
 import type { SelectInLoader } from './select-in-loader.js';
 import type { OrderByInput } from './select-builder.js';
@@ -18,6 +19,10 @@ export async function matchCollection(ctx: LoaderContext, selectIn: SelectInLoad
   const owner = collection.owner;
   const meta = getState(owner)!.meta;
   const key = primaryKeyValues(meta, owner);
+  if (prop.kind === 'through') {
+    checkPaging(meta.name, prop.name, options);
+    return matchThrough(ctx, meta, prop, key, options);
+  }
   const target = prop.target;
   const orderBy = (options.orderBy as OrderByInput | undefined) ?? itemOrder(target, prop.orderBy);
   // A new owner has no rows yet; the statement is still built so mistakes in the options surface.

@@ -2,6 +2,7 @@ import { UsageError } from '../errors/usage-error.js';
 import { getState } from '../entity/entity-state.js';
 import { normalizePrimaryKey, primaryKeyValues } from '../entity/primary-key.js';
 import { toDatabaseValue } from '../entity/value-conversion.js';
+import { throughCriteria } from './many-through-criteria.js';
 import type {
   ColumnMetadata, EntityMetadata, ManyToOneProperty, OneToOneInverseProperty, OneToOneOwnerProperty, PropertyMetadata, RelationProperty, ScalarType,
 } from '../metadata/types.js';
@@ -86,6 +87,12 @@ export class CriteriaCompiler {
    * c.compileItems(userMeta, userMeta.propertiesByName.cars, { $pivot: { since: { $gte: 2020 } } }, 'e0', 'p');
    */
   compileItems(owner: EntityMetadata, prop: PropertyMetadata, where: unknown, itemAlias: string, pivotAlias?: string): Fragment {
+    if (prop.kind === 'through') {
+      // Its items are read on their own (no link row to scope `$pivot` to).
+      this.#connection ??= prop.target.connection;
+      const c = this.condition(prop.target, where, itemAlias);
+      return { sql: c.sql, params: c.params };
+    }
     if (prop.kind !== '1:m' && prop.kind !== 'm:n') throw new Error(`joinery: ${owner.name}.${prop.name} is not a collection`);
     this.#connection ??= prop.target.connection;
     const c = this.condition(prop.target, where, itemAlias, { owner, collection: prop, pivotAlias: prop.kind === 'm:n' ? pivotAlias : undefined });
@@ -172,6 +179,8 @@ export class CriteriaCompiler {
       case '1:m':
       case 'm:n':
         return collectionCondition(this, meta, prop, value, alias);
+      case 'through':
+        return this.condition(meta, throughCriteria(meta, prop, value), alias);
     }
   }
 

@@ -114,6 +114,9 @@ class Steps {
       case '1:m':
       case 'm:n':
         return this.#collection(meta, prop, value, connection);
+      case 'through':
+        // Its whole path is on the owner's connection (checked at discovery): one statement reads it.
+        return value;
     }
   }
 

@@ -10,6 +10,7 @@ import { matchCollection } from './collection-matching.js';
 import { CriteriaCompiler } from './criteria.js';
 import { resolveCrossConnection, resolveItemCriteria } from './cross-connection.js';
 import { runUnit } from './joined-loader.js';
+import { countThrough } from './many-through.js';
 import { keyTypes, LoaderContext, type Row } from './loader-context.js';
 import { buildPopulateTree, type PopulateNode, type PopulateTree } from './populate-tree.js';
 import { countSpecs, loadCounts, type CountsOption } from './relation-counts.js';
@@ -223,6 +224,8 @@ export class EntityLoader {
     const key = primaryKeyValues(meta, owner);
     if (!key) return collection._ops().added.size;
     if (prop.kind === '1:m') return this.count(prop.target, { [prop.mappedBy]: owner });
+    // Distinct items reachable along the path: the criteria rewrite counts each item once.
+    if (prop.kind === 'through') return countThrough(this.#ctx, meta, prop, key);
     const pivot = prop.pivot;
     const mine = prop.owner ? pivot.joinColumns : pivot.inverseJoinColumns;
     const driver = this.#ctx.driver(pivot.connection);

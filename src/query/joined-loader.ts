@@ -172,6 +172,8 @@ function joinedStatement(d: SqlDialect, chunk: Statement, source: RootSource, ro
           joins.push(`LEFT JOIN ${q(prop.target.tableName)} ${q(p.alias)} ON ${on.join(' AND ')}${condition(d, parent.meta, node, p.alias, pa, params)}`);
           break;
         }
+        case 'through':
+          throw new Error(`joinery: ${prop.entity}.${prop.name} is a has-many-through and is never joined`);
       }
       addColumns(p);
       if (prop.kind === '1:m' || prop.kind === 'm:n') {
@@ -234,6 +236,9 @@ function attach(node: PopulateNode, byParent: Map<object, Set<object>>): void {
       break;
     case 'm:1':
       // The parent's FK already points at the same object (identity map); hydrating it was enough.
+      break;
+    case 'through':
+      // Never joined (see populate-tree.ts): it is read on its own, select-in.
       break;
   }
 }

@@ -72,7 +72,7 @@ export function resolveOrderBy(meta: EntityMetadata, orderBy: OrderByInput | und
       if (!prop) {
         throw new UsageError('UNKNOWN_PROPERTY', `orderBy names ${label}, which does not exist. Known properties: ${current.properties.map((x) => x.name).join(', ')}.`);
       }
-      if (prop.kind === '1:m' || prop.kind === 'm:n') {
+      if (prop.kind === '1:m' || prop.kind === 'm:n' || prop.kind === 'through') {
         throw new UsageError(
           'BAD_ORDER',
           `orderBy cannot sort ${current.name} by the collection ${label}: a ${current.name} has many ${prop.target.name}. Sort by a scalar or a to-one relation's property, or order the collection itself with the relation's orderBy option.`,

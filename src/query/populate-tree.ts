@@ -1,5 +1,5 @@
 import { UsageError } from '../errors/usage-error.js';
-import type { EntityMetadata, LoadStrategy, ManyToManyProperty, OneToManyProperty, OrderBy, RelationProperty } from '../metadata/types.js';
+import type { EntityMetadata, LoadStrategy, ManyThroughProperty, ManyToManyProperty, OneToManyProperty, OrderBy, RelationProperty } from '../metadata/types.js';
 import { isPlainCriteria } from './criteria.js';
 import { orderColumns } from './select-builder.js';
 
@@ -27,7 +27,7 @@ export interface PopulateSpec {
   /** Query-level strategy; wins over each relation's own `strategy` option. */
   readonly strategy?: LoadStrategy;
   /** Throws the criteria compiler's UsageError for bad criteria on the items of `prop`, before any SQL. */
-  readonly checkWhere: (owner: EntityMetadata, prop: OneToManyProperty | ManyToManyProperty, where: Record<string, unknown>) => void;
+  readonly checkWhere: (owner: EntityMetadata, prop: OneToManyProperty | ManyToManyProperty | ManyThroughProperty, where: Record<string, unknown>) => void;
 }
 
 const STRATEGIES: readonly LoadStrategy[] = ['select-in', 'joined'];
@@ -100,7 +100,8 @@ function addEager(meta: EntityMetadata, level: PopulateTree, seen: Set<EntityMet
 function newNode(parent: EntityMetadata, prop: RelationProperty, requested: LoadStrategy | undefined): PopulateNode {
   const wanted = requested ?? prop.strategy ?? 'select-in';
   // One statement cannot span two databases: such relations are loaded select-in whatever was asked.
-  const reachable = prop.target.connection === parent.connection && (prop.kind !== 'm:n' || prop.pivot.connection === parent.connection);
+  // A has-many-through is always read on its own (a join along its path would multiply the parent's rows).
+  const reachable = prop.kind !== 'through' && prop.target.connection === parent.connection && (prop.kind !== 'm:n' || prop.pivot.connection === parent.connection);
   return { prop, children: new Map(), strategy: wanted === 'joined' && reachable ? 'joined' : 'select-in' };
 }
 
@@ -111,7 +112,7 @@ function constrainedNode(meta: EntityMetadata, level: PopulateTree, name: string
   if (!prop) {
     throw new UsageError(code, `${path} names ${meta.name}.${name}, which does not exist. Relations of ${meta.name}: ${relationNames(meta)}.`);
   }
-  if (prop.kind !== '1:m' && prop.kind !== 'm:n') {
+  if (prop.kind !== '1:m' && prop.kind !== 'm:n' && prop.kind !== 'through') {
     throw new UsageError(
       code,
       `${path} names ${meta.name}.${name}, which is ${prop.kind === 'scalar' ? 'not a relation' : 'a to-one relation'}: ${option} constrains the items of populated collections. ` +
@@ -155,14 +156,14 @@ function applyWhereToNode(owner: EntityMetadata, node: PopulateNode, where: unkn
   for (const [key, value] of Object.entries(where as Record<string, unknown>)) {
     if (value === undefined) continue;
     const p = target.propertiesByName[key];
-    if ((p?.kind === '1:m' || p?.kind === 'm:n') && node.children.has(key)) {
+    if ((p?.kind === '1:m' || p?.kind === 'm:n' || p?.kind === 'through') && node.children.has(key)) {
       applyWhereToNode(target, node.children.get(key)!, value, `${path}.${key}`, check);
     } else {
       own[key] = value;
     }
   }
   if (Object.keys(own).length) {
-    check(owner, node.prop as OneToManyProperty | ManyToManyProperty, own);
+    check(owner, node.prop as OneToManyProperty | ManyToManyProperty | ManyThroughProperty, own);
     node.where = node.where ? { $and: [node.where, own] } : own;
   }
 }

@@ -8,6 +8,7 @@ import { keyOf } from '../unit-of-work/identity-map.js';
 import { CriteriaCompiler } from './criteria.js';
 import { runUnit, type RootSource, type UnitResult } from './joined-loader.js';
 import { collectionOf, itemOrder, keyedOwners, keyTypes, type LoaderContext, type Row } from './loader-context.js';
+import { loadThrough, throughCollectionOf } from './many-through.js';
 import { pivotExtraColumns, readPivotValues, storeLinkValues } from './pivot-values.js';
 import { joinedChildren, type PopulateNode } from './populate-tree.js';
 import { orderColumns, type OrderByInput } from './select-builder.js';
@@ -45,6 +46,11 @@ export class SelectInLoader {
         return this.#oneToMany(meta, node, prop, owners, fresh);
       case 'm:n':
         return this.#manyToMany(meta, node, prop, owners, fresh);
+      case 'through': {
+        const level = await loadThrough(this.ctx, meta, prop, node, owners, fresh);
+        for (const [key, { owner }] of keyedOwners(meta, owners)) throughCollectionOf(this.ctx, owner, prop)._hydrate(level.groups.get(key) ?? []);
+        return { entities: level.entities, loaded: level.loaded };
+      }
     }
   }
 

@@ -169,6 +169,11 @@ export class EntityManager {
           else throw new UsageError('BAD_ASSIGN', `${meta.name}.${key} is a collection; assign an array of entities or primary keys, got ${typeof value}.`);
           break;
         }
+        case 'through':
+          throw new UsageError(
+            'READ_ONLY_RELATION',
+            `${meta.name}.${key} is a has-many-through (along '${prop.hops.map((h) => h.name).join('.')}') and is read-only: em.${how} cannot set it. Change the relations along the path instead.`,
+          );
       }
     }
     if (unknown.length) throw new ValidationError(unknown, 'UNKNOWN_PROPERTY');
