@@ -19,6 +19,7 @@ import { planCommit } from './commit-plan.js';
 import type { CommitExecutor, CommitResult } from './executor.js';
 import { IdentityMap, keyOf } from './identity-map.js';
 import { flushTraitsOf, traitsOf, type FlushTraits } from './type-traits.js';
+import { propagateCollectionChange, resolveRelationItem, syncToOne } from './relation-sync.js';
 import { validateChangeSets, validateLinks } from './validation.js';
 
 /** Loads what collections and references need; implemented by the EntityManager's query side. */
@@ -337,82 +338,16 @@ export class UnitOfWork implements CollectionHost, ToOneHost {
   // ---------------------------------------------------------------- relations in memory
 
   resolveItem(prop: OneToManyProperty | ManyToManyProperty | ToOneProperty, item: unknown): object {
-    if (item !== null && typeof item === 'object' && !(item instanceof Date) && !Array.isArray(item)) {
-      const state = getState(item);
-      if (state && state.owner !== this && state.status !== 'detached') {
-        throw new UsageError(
-          'FOREIGN_ENTITY',
-          `${prop.entity}.${prop.name} was given a ${state.meta.name} that another EntityManager manages. ` +
-            `Use the one from this EntityManager (em.getReference(${state.meta.name}, id) or a query).`,
-        );
-      }
-      if (state || item instanceof (prop.target.class as new () => object)) return item;
-    }
-    return this.getReference(prop.target, item);
+    return resolveRelationItem(this, prop, item);
   }
 
   propagate(owner: object, prop: OneToManyProperty | ManyToManyProperty, item: object, op: 'add' | 'remove'): void {
-    if (prop.kind === '1:m') {
-      const state = getState(item);
-      const value = op === 'add' ? owner : null;
-      if (state && state.owner === this && state.accessors) {
-        const current = state.relations[prop.mappedBy];
-        if (op === 'remove' && current !== owner) return;
-        (item as Record<string, unknown>)[prop.mappedBy] = value;
-      } else {
-        (item as Record<string, unknown>)[prop.mappedBy] = value;
-      }
-      return;
-    }
-    const inverseName = prop.owner ? prop.inversedBy : prop.mappedBy;
-    if (!inverseName) return;
-    const other = (item as Record<string, unknown>)[inverseName];
-    if (!(other instanceof Collection)) return;
-    if (prop.owner) {
-      // The owner's queue is what gets written; the inverse side only mirrors it in memory.
-      if (op === 'add') other._addLocal(owner);
-      else other._removeLocal(owner);
-    } else {
-      other._queue(owner, op);
-    }
+    propagateCollectionChange(this, owner, prop, item, op);
   }
 
   #onToOneSet(entity: object, prop: ToOneProperty, previous: unknown, next: unknown): void {
-    const state = getState(entity)!;
-    if (next !== null && next !== undefined && (typeof next !== 'object' || next instanceof Date)) {
-      // A bare primary key: store the reference instead, so the identity map stays the single truth.
-      const ref = this.getReference(prop.target, next);
-      state.relations[prop.name] = ref;
-      next = ref;
-    }
-    if (prop.kind === 'm:1') {
-      if (!prop.inversedBy) return;
-      const prevColl = previous && typeof previous === 'object' ? (previous as Record<string, unknown>)[prop.inversedBy] : undefined;
-      if (prevColl instanceof Collection) prevColl._removeLocal(entity);
-      const nextColl = next && typeof next === 'object' ? (next as Record<string, unknown>)[prop.inversedBy] : undefined;
-      if (nextColl instanceof Collection) nextColl._addLocal(entity);
-      return;
-    }
-    const inverse = prop.owner ? prop.inversedBy : prop.mappedBy;
-    if (!prop.owner && prop.orphanRemoval && previous && typeof previous === 'object' && previous !== next) {
-      this.#oneToOneOrphans.add(previous);
-    }
-    if (!inverse) return;
-    if (previous && typeof previous === 'object') {
-      const ps = getState(previous);
-      if (ps?.accessors && ps.relations[inverse] === entity) setToOneSilently(previous, ps, inverse, prop.owner ? undefined : null);
-      else if (!ps?.accessors && (previous as Record<string, unknown>)[inverse] === entity) (previous as Record<string, unknown>)[inverse] = prop.owner ? undefined : null;
-    }
-    if (next && typeof next === 'object') {
-      const ns = getState(next);
-      if (prop.owner) {
-        if (ns?.accessors) setToOneSilently(next, ns, inverse, entity);
-        else (next as Record<string, unknown>)[inverse] = entity;
-      } else {
-        // Assigning the inverse side writes the owning side, which holds the FK.
-        (next as Record<string, unknown>)[inverse] = entity;
-      }
-    }
+    const orphan = syncToOne(this, entity, prop, previous, next);
+    if (orphan) this.#oneToOneOrphans.add(orphan);
   }
 
   // ---------------------------------------------------------------- loading
