@@ -1,11 +1,11 @@
 // Collection criteria beyond $some/$none/$every: count conditions ($count, $where) and conditions
 // on the link rows of a many-to-many with a through entity ($pivot). Exact SQL and params per dialect.
-import test, { type ExecutionContext } from 'ava';
+import test from 'ava';
 import { Collection, Entity, ManyToMany, ManyToOne, OneToMany, PrimaryKey, Property, UsageError, type Rel } from '../../src/index.js';
 import { discoverMetadata } from '../../src/metadata/discovery.js';
-import type { Dialect } from '../../src/metadata/types.js';
-import { CriteriaCompiler, type Fragment } from '../../src/query/criteria.js';
+import { CriteriaCompiler } from '../../src/query/criteria.js';
 import { SqlDialect } from '../../src/query/sql-dialect.js';
+import { criteriaAsserts } from '../support/criteria-asserts.js';
 
 @Entity()
 class User {
@@ -60,27 +60,10 @@ class Leg {
 }
 
 const meta = discoverMetadata([User, Post, Tag, Car, UserCar, Flight, Leg]);
+const { compile, same, rejects } = criteriaAsserts(meta);
 
-function compile(entity: Function, where: unknown, dialect: Dialect = 'sqlite'): Fragment {
-  const compiler = new CriteriaCompiler(new SqlDialect(dialect));
-  compiler.nextAlias();
-  return compiler.compile(meta.get(entity), where, 'e0');
-}
 
-/** The same SQL on every dialect, with MySQL's quoting. */
-function same(t: ExecutionContext, entity: Function, where: unknown, sql: string, params: unknown[]): void {
-  t.deepEqual(compile(entity, where, 'sqlite'), { sql, params }, 'sqlite');
-  t.deepEqual(compile(entity, where, 'pg'), { sql, params }, 'pg');
-  t.deepEqual(compile(entity, where, 'mysql'), { sql: sql.replace(/"/g, '`'), params }, 'mysql');
-}
 
-function rejects(t: ExecutionContext, entity: Function, where: unknown, code: string, ...mentions: string[]): void {
-  for (const dialect of ['sqlite', 'pg', 'mysql'] as const) {
-    const error = t.throws(() => compile(entity, where, dialect), { instanceOf: UsageError });
-    t.is(error!.code, code);
-    for (const m of mentions) t.true(error!.message.includes(m), `"${error!.message}" should mention ${m}`);
-  }
-}
 
 const POSTS = '(SELECT "e1"."author_id" FROM "posts" "e1" WHERE "e1"."author_id" IS NOT NULL';
 const TAGS_OF_POST = '(SELECT "e2"."post_id" FROM "post_tag" "e2"';

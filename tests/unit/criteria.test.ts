@@ -1,9 +1,7 @@
 import test from 'ava';
 import { Collection, Entity, ManyToMany, ManyToOne, OneToMany, OneToOne, PrimaryKey, Property, UsageError, type Rel } from '../../src/index.js';
 import { discoverMetadata } from '../../src/metadata/discovery.js';
-import type { Dialect } from '../../src/metadata/types.js';
-import { CriteriaCompiler, type Fragment } from '../../src/query/criteria.js';
-import { SqlDialect } from '../../src/query/sql-dialect.js';
+import { criteriaAsserts } from '../support/criteria-asserts.js';
 
 @Entity()
 class User {
@@ -58,22 +56,10 @@ class Doc {
 }
 
 const meta = discoverMetadata([User, Profile, Post, Tag, Flight, Booking, Doc]);
+const { compile, same, rejects } = criteriaAsserts(meta);
 
-/** Compiles `where` the way the SELECT builder does: root alias e0, subqueries e1, e2, ... */
-function compile(entity: Function, where: unknown, dialect: Dialect = 'sqlite'): Fragment {
-  const compiler = new CriteriaCompiler(new SqlDialect(dialect));
-  compiler.nextAlias();
-  return compiler.compile(meta.get(entity), where, 'e0');
-}
 
-const backticks = (sql: string) => sql.replace(/"/g, '`');
 
-/** The same SQL shape on every dialect, with MySQL's quoting. */
-function same(t: import('ava').ExecutionContext, entity: Function, where: unknown, sql: string, params: unknown[]): void {
-  t.deepEqual(compile(entity, where, 'sqlite'), { sql, params }, 'sqlite');
-  t.deepEqual(compile(entity, where, 'pg'), { sql, params }, 'pg');
-  t.deepEqual(compile(entity, where, 'mysql'), { sql: backticks(sql), params }, 'mysql');
-}
 
 const user = (id: number) => Object.assign(new User(), { id });
 
@@ -366,13 +352,6 @@ test('several collection operators in one object must all hold', (t) => {
 
 // ---- errors ----
 
-function rejects(t: import('ava').ExecutionContext, entity: Function, where: unknown, code: string, ...mentions: string[]): void {
-  for (const dialect of ['sqlite', 'pg', 'mysql'] as const) {
-    const error = t.throws(() => compile(entity, where, dialect), { instanceOf: UsageError });
-    t.is(error!.code, code);
-    for (const m of mentions) t.true(error!.message.includes(m), `"${error!.message}" should mention ${m}`);
-  }
-}
 
 test('an unknown property is an error naming Entity.property, never SQL', (t) => {
   rejects(t, User, { nme: 'x' }, 'UNKNOWN_PROPERTY', 'User.nme', 'name');

@@ -1,31 +1,12 @@
 // Table, column, key, type and option mistakes: each is a MetadataError with a stable code, the
 // entity (and property) it is about, and a message that names it and the fix.
-import test, { type ExecutionContext } from 'ava';
-import { discoverMetadata, type DiscoveryOptions } from '../../src/metadata/discovery.js';
+import test from 'ava';
+import { expectMetadataError } from '../support/metadata-errors.js';
+import { discoverMetadata } from '../../src/metadata/discovery.js';
 import {
   Collection, Entity, Index, ManyToMany, ManyToOne, MetadataError, OneToMany, PrimaryKey, Property, Unique,
-  type MetadataErrorCode, type Rel,
+  type Rel,
 } from '../../src/index.js';
-
-interface Expected {
-  code: MetadataErrorCode;
-  entity: string;
-  property?: string;
-  mentions: (string | RegExp)[];
-}
-
-function expectMetadataError(t: ExecutionContext, classes: Function[], expected: Expected, options?: DiscoveryOptions): void {
-  const err = t.throws(() => discoverMetadata(classes, options), { instanceOf: MetadataError });
-  if (!err) return;
-  t.is(err.code, expected.code, err.message);
-  t.is(err.entity, expected.entity, err.message);
-  t.is(err.property, expected.property, err.message);
-  if (expected.property) t.true(err.message.includes(`${expected.entity}.${expected.property}`), `names ${expected.entity}.${expected.property}: ${err.message}`);
-  for (const m of expected.mentions) {
-    if (typeof m === 'string') t.true(err.message.includes(m), `mentions "${m}": ${err.message}`);
-    else t.regex(err.message, m);
-  }
-}
 
 // ---- entities ----
 

@@ -1,34 +1,12 @@
 // Relation mapping mistakes: each is a MetadataError with a stable code, the entity and property it
 // is about, and a message that names `Entity.property` and the fix. One mistaken model per test.
-import test, { type ExecutionContext } from 'ava';
+import test from 'ava';
+import { expectMetadataError } from '../support/metadata-errors.js';
 import { discoverMetadata } from '../../src/metadata/discovery.js';
 import {
-  Collection, Entity, JoineryError, ManyToMany, ManyToOne, MetadataError, OneToMany, OneToOne, PrimaryKey, Property,
-  type MetadataErrorCode, type Rel,
+  Collection, Entity, ManyToMany, ManyToOne, MetadataError, OneToMany, OneToOne, PrimaryKey, Property,
+  type Rel,
 } from '../../src/index.js';
-
-interface Expected {
-  code: MetadataErrorCode;
-  entity: string;
-  property?: string;
-  /** Fragments the message must contain: the fix, the other side, ... */
-  mentions: (string | RegExp)[];
-}
-
-function expectMetadataError(t: ExecutionContext, classes: Function[], expected: Expected): void {
-  const err = t.throws(() => discoverMetadata(classes), { instanceOf: MetadataError });
-  if (!err) return;
-  t.true(err instanceof JoineryError);
-  t.is(err.name, 'MetadataError');
-  t.is(err.code, expected.code, err.message);
-  t.is(err.entity, expected.entity, err.message);
-  t.is(err.property, expected.property, err.message);
-  if (expected.property) t.true(err.message.includes(`${expected.entity}.${expected.property}`), `names ${expected.entity}.${expected.property}: ${err.message}`);
-  for (const m of expected.mentions) {
-    if (typeof m === 'string') t.true(err.message.includes(m), `mentions "${m}": ${err.message}`);
-    else t.regex(err.message, m);
-  }
-}
 
 // ---- unknown targets ----
 
