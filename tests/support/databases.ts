@@ -65,6 +65,8 @@ export interface ForEachDialectOptions {
 const ALL_DIALECTS: readonly TestDialect[] = ['sqlite', 'pg', 'mysql'];
 const PG_URL = process.env.PG_URL || 'postgres://postgres@127.0.0.1:5432/test';
 const MYSQL_URL = process.env.MYSQL_URL || 'mysql://root@127.0.0.1:3306/test';
+// Two checkouts testing against the same servers at once must not drop each other's databases.
+const DB_PREFIX = (process.env.JOINERY_TEST_DB_PREFIX || 'joinery_').toLowerCase().replace(/[^a-z0-9_]/g, '_');
 const CONNECT_TIMEOUT_MS = 3000;
 /** Fail a reset blocked by a connection left open, well before ava's 60 s test timeout. */
 const RESET_LOCK_TIMEOUT_S = 10;
@@ -142,7 +144,7 @@ export function testDatabase(dialect: TestDialect, file: string, name?: string):
   const memoKey = `${dialect}:${key}`;
   let db = provisioned.get(memoKey);
   if (!db) {
-    db = provision(dialect, `joinery_${key}`, file);
+    db = provision(dialect, `${DB_PREFIX}${key}`, file);
     // A failed provisioning should fail every test that needs it, not only the first.
     provisioned.set(memoKey, db);
   }
