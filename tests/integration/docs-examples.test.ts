@@ -7,8 +7,9 @@
 //
 // In the example file the region is the lines between `// #region docs` and `// #endregion docs`
 // (`// #region docs:<name>` / `// #endregion docs:<name>` for a named region, so that several
-// blocks of one page can share one program), taken without their common indentation; a file
-// without docs regions is shown whole. The block must equal the region up to line endings and
+// blocks of one page can share one program), taken without their common indentation; a region
+// may come in several parts (members of two classes), joined in file order; a file without docs
+// regions is shown whole. The block must equal the region up to line endings and
 // trailing whitespace. Each example file exports `main(): Promise<void>`, which throws
 // (node:assert/strict) when the behaviour the page describes does not happen; this test runs it,
 // compiled by `tsc -p examples/tsconfig.json` (npm run build:examples), in a process of its own
@@ -22,7 +23,8 @@
 // file out.
 import test from 'ava';
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { dialects, type TestDialect } from '../support/databases.js';
@@ -122,7 +124,11 @@ interface RunResult {
   stderr: string;
 }
 
-/** Loads the compiled example in a fresh node process and awaits its `main()`. */
+/**
+ * Loads the compiled example in a fresh node process and awaits its `main()`. The process runs in
+ * an empty directory of its own, so a page may show `connection: { filename: 'app.db' }` and the
+ * file lands there.
+ */
 function runMain(compiled: string): Promise<RunResult> {
   const script = `
     const m = require(process.argv[1]);
@@ -143,7 +149,8 @@ function runMain(compiled: string): Promise<RunResult> {
       (e) => { settled = true; console.error(e); process.exit(1); },
     );`;
   return new Promise((done) => {
-    const child = spawn(process.execPath, ['-e', script, compiled], { cwd: ROOT, env: process.env });
+    const cwd = mkdtempSync(join(tmpdir(), 'joinery-docs-example-'));
+    const child = spawn(process.execPath, ['-e', script, compiled], { cwd, env: process.env });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -151,6 +158,7 @@ function runMain(compiled: string): Promise<RunResult> {
     const timer = setTimeout(() => child.kill('SIGKILL'), EXAMPLE_TIMEOUT_MS);
     child.on('close', (code, signal) => {
       clearTimeout(timer);
+      rmSync(cwd, { recursive: true, force: true });
       const reason =
         code === 0
           ? ''

@@ -86,17 +86,18 @@ export function scanMarkdown(markdown: string): ScannedPage {
 /**
  * The text a page must show for `file`'s region: the lines between `// #region docs` and
  * `// #endregion docs` (`// #region docs:<name>` ... for a named region), without their common
- * indentation, so a region inside `main()` reads as top-level code. Without `region`, and with no
- * docs region in the file at all, the whole file.
+ * indentation, so a region inside `main()` reads as top-level code. A region may come in several
+ * parts (the members of two classes, for a block that shows both sides of a relation): the parts
+ * are joined in file order, each without its own indentation. Without `region`, and with no docs
+ * region in the file at all, the whole file.
  *
- * @throws Error when the region is missing, repeated, unclosed or nested in another docs region.
+ * @throws Error when the region is missing, unclosed, or nested in another docs region.
  */
 export function extractRegion(source: string, region?: string): string {
   const lines = source.replace(/\r\n?/g, '\n').split('\n');
   const wanted = region ? `docs:${region}` : 'docs';
-  let start = -1;
-  let end = -1;
-  let open: string | undefined;
+  const parts: string[][] = [];
+  let open: { name: string; from: number } | undefined;
   let anyRegion = false;
   lines.forEach((line, i) => {
     const m = /^\s*\/\/\s*#(region|endregion)\s+(docs(?::[\w-]+)?)\s*$/.exec(line);
@@ -104,24 +105,20 @@ export function extractRegion(source: string, region?: string): string {
     anyRegion = true;
     const [, what, name] = m as unknown as [string, string, string];
     if (what === 'region') {
-      if (open) throw new Error(`line ${i + 1}: "#region ${name}" starts inside "#region ${open}": docs regions do not nest`);
-      open = name;
-      if (name === wanted) {
-        if (start >= 0) throw new Error(`line ${i + 1}: "#region ${name}" appears twice`);
-        start = i;
-      }
+      if (open) throw new Error(`line ${i + 1}: "#region ${name}" starts inside "#region ${open.name}": docs regions do not nest`);
+      open = { name, from: i + 1 };
     } else {
-      if (open !== name) throw new Error(`line ${i + 1}: "#endregion ${name}" without a matching "#region ${name}"`);
+      if (open?.name !== name) throw new Error(`line ${i + 1}: "#endregion ${name}" without a matching "#region ${name}"`);
+      if (name === wanted) parts.push(dedent(lines.slice(open.from, i)));
       open = undefined;
-      if (name === wanted) end = i;
     }
   });
-  if (open) throw new Error(`"#region ${open}" is never closed by "// #endregion ${open}"`);
-  if (start < 0) {
+  if (open) throw new Error(`"#region ${open.name}" is never closed by "// #endregion ${open.name}"`);
+  if (!parts.length) {
     if (!region && !anyRegion) return dedent(lines).join('\n');
     throw new Error(`no "// #region ${wanted}" ... "// #endregion ${wanted}" in the file`);
   }
-  return dedent(lines.slice(start + 1, end)).join('\n');
+  return parts.flat().join('\n');
 }
 
 /** Equal up to line endings, trailing whitespace on each line and blank lines at either end. */
