@@ -22,13 +22,12 @@
 // The examples run once, from the legacy-decorator build: tests/tsconfig.standard.json leaves this
 // file out.
 import test from 'ava';
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { dialects, type TestDialect } from '../support/databases.js';
-import { extractRegion, lineDiff, normalizeCode, scanMarkdown, type CodeBlock } from '../support/docs-markers.js';
+import { compareShownBlock, exampleServers, pageProblems, scanMarkdown, type CodeBlock } from '../support/docs-markers.js';
+import { limiter, runExampleMain } from '../support/example-runner.js';
 
 /** `build/legacy/tests/integration/docs-examples.test.js` → the repository root. */
 const ROOT = resolve(dirname(fileURLToPath(test.meta.file)), '../../../..');
@@ -49,10 +48,7 @@ const examples: MarkedExample[] = [];
 for (const page of pages) {
   const { blocks, problems } = scanMarkdown(readFileSync(join(ROOT, page), 'utf8'));
   test(`${page}: every marker is well-formed and every \`\`\`ts block is marked`, (t) => {
-    const unmarked = blocks
-      .filter((b) => b.marker.kind === 'none')
-      .map((b) => `line ${b.line}: a \`\`\`ts block without a marker: put <!-- example: examples/docs/<page>/<name>.ts --> right above it, or <!-- not-run: <reason> --> if it is not a program`);
-    const all = [...problems, ...unmarked];
+    const all = pageProblems({ blocks, problems });
     if (all.length) t.fail(`${page}:\n${all.join('\n')}`);
     else t.pass();
   });
@@ -67,30 +63,17 @@ for (const ex of examples) {
   const shown = ex.region ? `${ex.file}#${ex.region}` : ex.file;
   test(`${ex.page}:${ex.block.line} shows ${shown}`, (t) => {
     const path = join(ROOT, ex.file);
-    if (!existsSync(path)) {
-      t.fail(`${ex.page} line ${ex.block.line - 1} names ${ex.file}, which does not exist: create it or fix the marker`);
-      return;
-    }
-    let region: string;
-    try {
-      region = extractRegion(readFileSync(path, 'utf8'), ex.region);
-    } catch (e) {
-      t.fail(`${ex.file}: ${(e as Error).message}`);
-      return;
-    }
-    const page = normalizeCode(ex.block.code);
-    const expected = normalizeCode(region);
-    t.true(
-      page === expected,
-      `the block at ${ex.page} line ${ex.block.line} differs from ${shown} (- only in the page, + only in the example); change both together:\n${lineDiff(page, expected)}`,
-    );
+    const source = existsSync(path) ? readFileSync(path, 'utf8') : undefined;
+    const problem = compareShownBlock({ page: ex.page, block: ex.block, file: ex.file, region: ex.region, source });
+    if (problem) t.fail(problem);
+    else t.pass();
   });
 }
 
 const available = new Set<TestDialect>(dialects());
 const runLimit = limiter(PARALLEL_RUNS);
 for (const file of [...new Set(examples.map((e) => e.file))].filter((f) => existsSync(join(ROOT, f)))) {
-  const needs = serversNeeded(readFileSync(join(ROOT, file), 'utf8'));
+  const needs = exampleServers(readFileSync(join(ROOT, file), 'utf8'));
   const missing = needs.filter((d) => !available.has(d));
   if (missing.length) {
     test.skip(`${file} runs (needs ${missing.join(', ')}, not reachable)`, () => {});
@@ -102,90 +85,10 @@ for (const file of [...new Set(examples.map((e) => e.file))].filter((f) => exist
       t.fail(`${compiled} is missing: run npm run build:examples (npm test does it)`);
       return;
     }
-    const run = await runLimit(() => runMain(compiled));
+    const run = await runLimit(() => runExampleMain(compiled, { timeoutMs: EXAMPLE_TIMEOUT_MS }));
     t.true(
       run.ok,
       `${file}: ${run.reason}${run.stderr ? `\n--- stderr ---\n${run.stderr}` : ''}${run.stdout ? `\n--- stdout ---\n${run.stdout}` : ''}`,
     );
   });
-}
-
-/** The servers an example provisions through examples/docs/support.ts. */
-function serversNeeded(source: string): TestDialect[] {
-  const found = new Set<TestDialect>();
-  for (const m of source.matchAll(/\bexampleDatabase\(\s*['"](pg|mysql)['"]/g)) found.add(m[1] as TestDialect);
-  return [...found];
-}
-
-interface RunResult {
-  ok: boolean;
-  reason: string;
-  stdout: string;
-  stderr: string;
-}
-
-/**
- * Loads the compiled example in a fresh node process and awaits its `main()`. The process runs in
- * an empty directory of its own, so a page may show `connection: { filename: 'app.db' }` and the
- * file lands there.
- */
-function runMain(compiled: string): Promise<RunResult> {
-  const script = `
-    const m = require(process.argv[1]);
-    if (typeof m.main !== 'function') {
-      console.error('the example does not export an async function main()');
-      process.exit(3);
-    }
-    let settled = false;
-    // A promise nothing will ever settle lets node exit with 0: that is a failure too.
-    process.on('exit', (code) => {
-      if (!settled && code === 0) {
-        console.error('main() never settled');
-        process.exitCode = 4;
-      }
-    });
-    Promise.resolve(m.main()).then(
-      () => { settled = true; },
-      (e) => { settled = true; console.error(e); process.exit(1); },
-    );`;
-  return new Promise((done) => {
-    const cwd = mkdtempSync(join(tmpdir(), 'joinery-docs-example-'));
-    const child = spawn(process.execPath, ['-e', script, compiled], { cwd, env: process.env });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), EXAMPLE_TIMEOUT_MS);
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      rmSync(cwd, { recursive: true, force: true });
-      const reason =
-        code === 0
-          ? ''
-          : signal
-            ? `did not exit within ${EXAMPLE_TIMEOUT_MS / 1000} s: does main() close every Joinery it opens (await orm.close())?`
-            : code === 3
-              ? 'the example must export `async function main(): Promise<void>`'
-              : code === 4
-                ? 'main() returned a promise that never settled'
-                : `main() threw (exit code ${code})`;
-      done({ ok: code === 0, reason, stdout: stdout.trim(), stderr: stderr.trim() });
-    });
-  });
-}
-
-/** Runs at most `n` of the given tasks at a time. */
-function limiter(n: number): <T>(task: () => Promise<T>) => Promise<T> {
-  let running = 0;
-  const waiting: (() => void)[] = [];
-  return async (task) => {
-    if (running >= n) await new Promise<void>((r) => waiting.push(r));
-    running++;
-    try {
-      return await task();
-    } finally {
-      running--;
-      waiting.shift()?.();
-    }
-  };
 }

@@ -121,6 +121,61 @@ export function extractRegion(source: string, region?: string): string {
   return parts.flat().join('\n');
 }
 
+/**
+ * What is wrong with a page, for a failure message: the problems {@link scanMarkdown} found and every
+ * ```ts block without a marker.
+ */
+export function pageProblems(page: ScannedPage): string[] {
+  const unmarked = page.blocks
+    .filter((b) => b.marker.kind === 'none')
+    .map(
+      (b) =>
+        `line ${b.line}: a \`\`\`ts block without a marker: put <!-- example: examples/docs/<page>/<name>.ts --> right above it, ` +
+        'or <!-- not-run: <reason> --> if it is not a program',
+    );
+  return [...page.problems, ...unmarked];
+}
+
+/** One example block of a page and the source of the file its marker names (`undefined`: no such file). */
+export interface ShownBlock {
+  page: string;
+  block: CodeBlock;
+  file: string;
+  region?: string | undefined;
+  source: string | undefined;
+}
+
+/**
+ * Why the block does not show its example's region, or `undefined` when it does: the file is
+ * missing, its regions are malformed, or the texts differ (with a line diff).
+ */
+export function compareShownBlock({ page, block, file, region, source }: ShownBlock): string | undefined {
+  const shown = region ? `${file}#${region}` : file;
+  if (source === undefined) return `${page} line ${block.line - 1} names ${file}, which does not exist: create it or fix the marker`;
+  let expected: string;
+  try {
+    expected = normalizeCode(extractRegion(source, region));
+  } catch (e) {
+    return `${file}: ${(e as Error).message}`;
+  }
+  const actual = normalizeCode(block.code);
+  if (actual === expected) return undefined;
+  return (
+    `the block at ${page} line ${block.line} differs from ${shown} (- only in the page, + only in the example); ` +
+    `change both together:\n${lineDiff(actual, expected)}`
+  );
+}
+
+/**
+ * The servers an example asks examples/docs/support.ts for (`exampleDatabase('pg', ...)`), so that
+ * its test can be skipped, with a reason, when they are not reachable.
+ */
+export function exampleServers(source: string): ('pg' | 'mysql')[] {
+  const found = new Set<'pg' | 'mysql'>();
+  for (const m of source.matchAll(/\bexampleDatabase\(\s*['"](pg|mysql)['"]/g)) found.add(m[1] as 'pg' | 'mysql');
+  return [...found];
+}
+
 /** Equal up to line endings, trailing whitespace on each line and blank lines at either end. */
 export function normalizeCode(text: string): string {
   return text

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { extractRegion, lineDiff, normalizeCode, scanMarkdown } from '../support/docs-markers.js';
+import { compareShownBlock, exampleServers, extractRegion, lineDiff, normalizeCode, pageProblems, scanMarkdown } from '../support/docs-markers.js';
 
 const fence = '```';
 
@@ -137,4 +137,35 @@ test('lineDiff marks the lines only on the page with - and only in the example w
   const shown = ['one', 'two', 'three', 'four', 'five', 'six', 'seven'].join('\n');
   const expected = ['one', 'two', 'three', 'FOUR', 'five', 'six', 'seven'].join('\n');
   t.is(lineDiff(shown, expected), ['  ...', '  two', '  three', '- four', '+ FOUR', '  five', '  six', '  ...'].join('\n'));
+});
+
+test('pageProblems lists the scan problems, then every ```ts block without a marker', (t) => {
+  const page = scanMarkdown(['<!-- not-run: shape -->', '', `${fence}ts`, 'x();', fence].join('\n'));
+  t.deepEqual(pageProblems(page), [
+    'line 1: "<!-- not-run: shape -->" is not right above a ```ts block',
+    'line 3: a ```ts block without a marker: put <!-- example: examples/docs/<page>/<name>.ts --> right above it, or <!-- not-run: <reason> --> if it is not a program',
+  ]);
+});
+
+test('compareShownBlock accepts a block equal to the region, up to line endings and trailing spaces', (t) => {
+  const block = { line: 5, code: 'await em.flush();  \r\n', marker: { kind: 'example' as const, file: 'examples/docs/p/a.ts' } };
+  const source = 'export async function main() {\n  // #region docs\n  await em.flush();\n  // #endregion docs\n}\n';
+  t.is(compareShownBlock({ page: 'docs-site/p.md', block, file: 'examples/docs/p/a.ts', source }), undefined);
+});
+
+test('compareShownBlock names a missing file, a broken region and a differing block', (t) => {
+  const block = { line: 5, code: 'await em.flush();', marker: { kind: 'example' as const, file: 'examples/docs/p/a.ts' } };
+  const base = { page: 'docs-site/p.md', block, file: 'examples/docs/p/a.ts' };
+  t.is(compareShownBlock({ ...base, source: undefined }), 'docs-site/p.md line 4 names examples/docs/p/a.ts, which does not exist: create it or fix the marker');
+  t.is(compareShownBlock({ ...base, region: 'x', source: 'a();\n' }), 'examples/docs/p/a.ts: no "// #region docs:x" ... "// #endregion docs:x" in the file');
+  t.is(
+    compareShownBlock({ ...base, source: '// #region docs\nawait em.flush(true);\n// #endregion docs\n' }),
+    'the block at docs-site/p.md line 5 differs from examples/docs/p/a.ts (- only in the page, + only in the example); change both together:\n' +
+      '- await em.flush();\n+ await em.flush(true);',
+  );
+});
+
+test('exampleServers finds the servers an example provisions through examples/docs/support.ts', (t) => {
+  t.deepEqual(exampleServers("const db = await exampleDatabase('pg', __filename);\nconst my = await exampleDatabase(\"mysql\", __filename);"), ['pg', 'mysql']);
+  t.deepEqual(exampleServers("const orm = await Joinery.init({ client: 'sqlite' });"), []);
 });
