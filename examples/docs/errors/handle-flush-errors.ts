@@ -77,6 +77,19 @@ export async function main(): Promise<void> {
     assert.deepEqual(duplicate.sent, { status: 409, body: { error: 'already exists' } });
 
     assert.equal(await orm.em.fork().count(User, {}), 1);
+
+    // The page's "Database errors" message, word for word, and the fields it lists.
+    const em4 = orm.em.fork();
+    em4.create(User, { email: 'ada@example.com', name: 'Ada' });
+    const error = await em4.flush().then(() => undefined, (e: unknown) => e);
+    assert.ok(error instanceof UniqueConstraintViolationError);
+    assert.equal(
+      error.message,
+      'A unique constraint on table users (email) was violated: a row with the same email already exists. Load the existing row or change the value.',
+    );
+    assert.equal(error.code, 'UNIQUE_VIOLATION');
+    assert.equal(error.table, 'users');
+    assert.ok(error.sql && !error.sql.includes('ada@example.com'), 'bound values are never part of the error');
   } finally {
     await orm.close();
   }
