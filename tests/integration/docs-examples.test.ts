@@ -1,5 +1,6 @@
 // The documentation's examples run as shown. Every ```ts block in README.md and docs-site/*.md is
-// preceded by a marker line:
+// preceded by a marker on the line right above its opening fence (indented like the fence inside a
+// list item; a blank line in between does not count):
 //
 //   <!-- example: examples/docs/<page>/<name>.ts -->         the block is that program's docs region
 //   <!-- example: examples/docs/<page>/<name>.ts#<name> -->  ... its region named docs:<name>
@@ -12,8 +13,8 @@
 // regions is shown whole. The block must equal the region up to line endings and
 // trailing whitespace. Each example file exports `main(): Promise<void>`, which throws
 // (node:assert/strict) when the behaviour the page describes does not happen; this test runs it,
-// compiled by `tsc -p examples/tsconfig.json` (npm run build:examples), in a process of its own
-// because entity classes register globally.
+// compiled by `tsc -p examples/tsconfig.json` (npm run build:examples), in a process and an empty
+// directory of its own (tests/support/example-runner.ts).
 //
 // Examples that call `exampleDatabase('pg', ...)` / `exampleDatabase('mysql', ...)`
 // (examples/docs/support.ts) need that server: when it is unreachable they are skipped with a
