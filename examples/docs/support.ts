@@ -33,6 +33,8 @@ export interface ExampleDatabase {
   readonly config: ConnectionConfig;
   /** The database's name on the server. */
   readonly name: string;
+  /** Its connection URL, for examples that show a URL or open a driver connection of their own. */
+  readonly url: string;
   /** Drops the database; close every `Joinery` using it first. */
   drop(): Promise<void>;
 }
@@ -53,6 +55,7 @@ export async function exampleDatabase(dialect: 'pg' | 'mysql', exampleFile: stri
     });
     return {
       name,
+      url: withDatabase(PG_URL, name),
       config: { client: 'pg', connection: withDatabase(PG_URL, name) },
       drop: () => withPg((c) => pgDropDatabase(c, name)),
     };
@@ -63,6 +66,7 @@ export async function exampleDatabase(dialect: 'pg' | 'mysql', exampleFile: stri
   });
   return {
     name,
+    url: withDatabase(MYSQL_URL, name),
     config: { client: 'mysql', connection: withDatabase(MYSQL_URL, name) },
     drop: () => withMysql((c) => c.query(`DROP DATABASE IF EXISTS \`${name}\``)).then(() => undefined),
   };

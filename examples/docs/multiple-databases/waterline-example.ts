@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { Collection, Entity, Joinery, ManyToMany, ManyToOne, OneToMany, PrimaryKey, Property, type QueryLogEntry, type Rel } from 'joinery';
-import { freshMysqlDatabase, freshPgDatabase } from './servers.js';
+import { exampleDatabase } from '../support.js';
 
 export async function main(): Promise<void> {
-  const usersUrl = await freshPgDatabase('multiple_databases_users');
-  const mediaUrl = await freshMysqlDatabase('multiple_databases_media');
+  const usersUrl = (await exampleDatabase('pg', __filename)).url;
+  const mediaUrl = (await exampleDatabase('mysql', __filename)).url;
   const log: QueryLogEntry[] = [];
   const logger = (entry: QueryLogEntry) => log.push(entry);
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { Entity, Joinery, PrimaryKey, Property, type ReplicaConfig } from 'joinery';
-import { freshMysqlDatabase, freshPgDatabase } from '../multiple-databases/servers.js';
+import { exampleDatabase } from '../support.js';
 
 @Entity()
 class Article {
@@ -11,9 +11,9 @@ class Article {
 export async function main(): Promise<void> {
   const entities = [Article];
   // A replica may be any copy that follows the primary; here each "replica" is the primary itself.
-  const primaryUrl = await freshPgDatabase('read_replicas_configuration');
+  const primaryUrl = (await exampleDatabase('pg', __filename)).url;
   const [replica1Url, replica2Url, replicaUrl] = [primaryUrl, primaryUrl, primaryUrl];
-  const mediaUrl = await freshMysqlDatabase('read_replicas_configuration_media');
+  const mediaUrl = (await exampleDatabase('mysql', __filename)).url;
 
 // #region docs
 const orm = await Joinery.init({

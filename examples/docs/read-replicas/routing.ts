@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { Entity, Joinery, PrimaryKey, Property, type QueryLogEntry } from 'joinery';
-import { freshPgDatabase } from '../multiple-databases/servers.js';
+import { exampleDatabase } from '../support.js';
 
 @Entity()
 class Article {
@@ -10,7 +10,7 @@ class Article {
 
 export async function main(): Promise<void> {
   // The replica is the primary's own URL: the data is the same, and the logger says which pool ran what.
-  const url = await freshPgDatabase('read_replicas_routing');
+  const url = (await exampleDatabase('pg', __filename)).url;
   const log: QueryLogEntry[] = [];
   const orm = await Joinery.init({
     entities: [Article],

@@ -3,7 +3,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createConnection } from 'mysql2/promise';
 import { Client } from 'pg';
 import { Joinery } from 'joinery';
-import { freshMysqlDatabase, freshPgDatabase } from '../multiple-databases/servers.js';
+import { exampleDatabase } from '../support.js';
 import { entities, Photo, User } from './model.js';
 
 /** A connection's tag, as the page describes it: 8 hex digits of sha1(name \0 dialect \0 database). */
@@ -32,8 +32,8 @@ async function leavePreparedBranch(usersUrl: string, mediaUrl: string, ownerId: 
 }
 
 export async function main(): Promise<void> {
-  const usersUrl = await freshPgDatabase('two_phase_commit_recovery');
-  const mediaUrl = await freshMysqlDatabase('two_phase_commit_recovery_media');
+  const usersUrl = (await exampleDatabase('pg', __filename)).url;
+  const mediaUrl = (await exampleDatabase('mysql', __filename)).url;
   const orm = await Joinery.init({
     entities,
     connections: { default: { client: 'pg', connection: usersUrl }, media: { client: 'mysql', connection: mediaUrl } },

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import type { QueryLogEntry } from 'joinery';
 import { Joinery } from 'joinery';
-import { freshMysqlDatabase, freshPgDatabase } from '../multiple-databases/servers.js';
+import { exampleDatabase } from '../support.js';
 import { entities, Photo, User } from './model.js';
 
 export async function main(): Promise<void> {
-  const usersUrl = await freshPgDatabase('two_phase_commit_setup');
-  const mediaUrl = await freshMysqlDatabase('two_phase_commit_setup_media');
+  const usersUrl = (await exampleDatabase('pg', __filename)).url;
+  const mediaUrl = (await exampleDatabase('mysql', __filename)).url;
   const log: QueryLogEntry[] = [];
   const logger = (entry: QueryLogEntry) => log.push(entry);
 
