@@ -89,6 +89,10 @@ forEachDialect(test, 'a one-to-many nativeUpdate is one UPDATE scoped by the for
   t.is(await ann.notes.nativeUpdate({ $or: [{ title: 'a2' }, { title: 'b1' }] }, { title: 'renamed' }), 1, '$or stays inside the scope');
   t.is(await ann.notes.nativeUpdate({}, { author: ids.bob }), 3, 'a to-one value, and {} for every item');
   t.is(await fresh.count(Note, { author: ids.bob }), 4);
+  // Criteria that read the modified table again (MySQL needs them materialized first).
+  const bob = await em.findOneOrFail(Author, ids.bob);
+  t.is(await bob.notes.nativeUpdate({ author: { notes: { $count: 4 } } }, { published: false }), 4);
+  t.is(await fresh.count(Note, { published: true }), 0);
   t.is(await ann.notes.nativeUpdate({}, {}), 0, 'nothing to set: no statement');
 });
 
