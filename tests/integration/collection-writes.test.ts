@@ -153,6 +153,7 @@ forEachDialect(test, 'collection writes: mistakes fail before any SQL, and a new
   const em = orm.em.fork();
   const ann = await em.findOneOrFail(Author, ids.ann);
   const team = await em.findOneOrFail(Team, ids.team);
+  const a1 = await em.findOneOrFail(Note, ids.a1);
   log.length = 0;
   const code = async (p: Promise<unknown>, c: string, message: RegExp) => {
     const err = await t.throwsAsync(p, { instanceOf: UsageError, message });
@@ -163,6 +164,7 @@ forEachDialect(test, 'collection writes: mistakes fail before any SQL, and a new
   await code(ann.notes.nativeUpdate({}, { topics: [] }), 'UNKNOWN_PROPERTY', /Note\.topics is not a column property/);
   await code(ann.notes.nativeDelete({ title: { $between: [1, 2] } }), 'UNKNOWN_OPERATOR', /\$between/);
   await code(ann.notes.nativeDelete({ published: 'no' }), 'BAD_CRITERIA', /Note\.published/);
+  await code(a1.topics.nativeDelete({ $pivot: { note: 1 } }), 'UNKNOWN_OPERATOR', /\$pivot cannot appear at the top of a Topic query/);
   await code(team.notes.nativeUpdate({}, { archived: true }), 'READ_ONLY_RELATION', /Team\.notes is a has-many-through .* nativeUpdate\(\) cannot change it/);
   await code(team.notes.nativeDelete({}), 'READ_ONLY_RELATION', /Team\.notes .*read-only, so nativeDelete\(\)/);
   await code(new Author().notes.nativeDelete({}), 'NOT_MANAGED', /nativeDelete\(\) needs an owner managed by an EntityManager/);

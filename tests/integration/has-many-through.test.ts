@@ -171,6 +171,8 @@ forEachDialect(test, '$count and $where on a has-many-through count distinct ite
   t.deepEqual(await names({ articles: { $count: { $gte: 2 }, $where: { title: { $like: '%.0' } } } }), ['country1', 'country2']);
   t.deepEqual(await names({ articles: { $count: { $gt: 0 }, $none: { title: 'article1.1.0' } } }), ['country0', 'country2', 'solo']);
   t.is(await em.count(Country, { labels: { $count: { $lt: 2 } } }), 2);
+  const residents = await em.find(Resident, { country: { labels: { $count: 1 } } });
+  t.deepEqual(residents.map((r) => r.name), ['solo'], 'through a to-one relation');
   const [items, total] = await em.findAndCount(Country, { articles: { $count: { $gte: 2 } } }, { orderBy: { id: 'desc' }, limit: 2 });
   t.deepEqual([items.map((c) => c.name), total], [['solo', 'country2'], 4]);
 });
