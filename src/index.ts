@@ -7,7 +7,7 @@ export type {
   EntityOptions, PropertyOptions, PrimaryKeyOptions, ManyToOneOptions, OneToManyOptions, OneToOneOptions,
   ManyToManyOptions, ManyThroughOptions, UniqueOptions, IndexOptions, EntityTarget,
 } from './decorators/options.js';
-export { Collection, type MatchingOptions } from './entity/collection.js';
+export { Collection, type CollectionWhere, type MatchingOptions } from './entity/collection.js';
 export { wrap, type WrappedEntity } from './entity/wrap.js';
 export type { Rel } from './entity/rel.js';
 export { EntityManager, type AssignOptions, type PopulateOptions } from './unit-of-work/entity-manager.js';

@@ -17,6 +17,8 @@ export interface CollectionHost {
   countCollection(collection: Collection<object>): Promise<number>;
   /** One query for a filtered page of the items; the collection is left as it is. */
   matchCollection(collection: Collection<object>, options: MatchingOptions): Promise<object[]>;
+  /** One UPDATE of the items matching `where` (`data` given) or one DELETE of them; affected rows. */
+  writeCollection(collection: Collection<object>, where: unknown, data?: Readonly<Record<string, unknown>>): Promise<number>;
 }
 
 /** Options of {@link Collection.matching}. */
@@ -28,6 +30,12 @@ export interface MatchingOptions {
   limit?: number;
   offset?: number;
 }
+
+/**
+ * `where` of `collection.nativeUpdate` / `nativeDelete`: what `em.nativeUpdate(Item, where)` takes
+ * (criteria on the items, an item or its primary key), checked before any SQL.
+ */
+export type CollectionWhere = object | string | number | bigint;
 
 /** Changes queued on a collection since it was loaded or last flushed. */
 export interface CollectionOps<T> {
@@ -308,6 +316,62 @@ export class Collection<T extends object> implements Iterable<T> {
   }
 
   /**
+   * UPDATE the items of this collection that match `where`, in one statement, without loading them
+   * (Lucid's `user.related('posts').query().where(...).update(...)`): `em.nativeUpdate` on the item
+   * entity, restricted to this owner's items (1:N: by the foreign key; M:N: by its link rows).
+   * `where` and `data` are those of `em.nativeUpdate`; mistakes in them fail before any SQL.
+   *
+   * Like `em.nativeUpdate`, it writes the database only: entities already in memory keep their
+   * values (reload them with `em.refresh`, or read in a new fork), queued changes stay queued, no
+   * hooks or validation run, and the collection is not loaded. An owner that has no row yet has no
+   * items: 0, without a statement. Returns the number of rows updated.
+   *
+   * @example
+   * await user.posts.nativeUpdate({ published: false }, { archived: true });
+   * // UPDATE "posts" SET "archived" = ? WHERE "posts"."author_id" = ? AND "posts"."published" = ?
+   */
+  // Typed loosely: criteria types of T inside Collection<T> make every entity type depend on itself
+  // (the compiler reports a circular type). The run-time checks name unknown properties and
+  // operators before any SQL.
+  async nativeUpdate(where: CollectionWhere, data: Readonly<Record<string, unknown>>): Promise<number> {
+    return this.#write('nativeUpdate()', where, data);
+  }
+
+  /**
+   * DELETE the items of this collection that match `where`, in one statement, without loading them
+   * (Lucid's related query `delete()`). It deletes the item **rows**, as `em.nativeDelete` on the
+   * item entity would, restricted to this owner's items: on a many-to-many the tags themselves go,
+   * and with them (by the join table's `on delete cascade`) their links to every owner. To unlink
+   * items and keep them, use `remove()` / `removeAll()` and `flush()`.
+   *
+   * Like `em.nativeDelete`, it writes the database only: deleted entities already in memory stay
+   * there (and in loaded collections), no hooks, cascades or `orphanRemoval` run beyond the
+   * database's own foreign-key rules. An owner that has no row yet: 0, without a statement.
+   * Returns the number of rows deleted.
+   *
+   * @example
+   * await user.posts.nativeDelete({ published: false });
+   * // DELETE FROM "posts" WHERE "posts"."author_id" = ? AND "posts"."published" = ?
+   * await post.tags.nativeDelete({ name: { $like: 'tmp-%' } });
+   * // DELETE FROM "tags" WHERE "tags"."id" IN (SELECT "links"."tag_id" FROM "post_tags" "links" WHERE "links"."post_id" = ?) AND ...
+   */
+  async nativeDelete(where: CollectionWhere): Promise<number> {
+    return this.#write('nativeDelete()', where);
+  }
+
+  #write(method: string, where: unknown, data?: Readonly<Record<string, unknown>>): Promise<number> {
+    this.#writable(method);
+    this.#bind();
+    if (!this.#host || !this.#property) {
+      throw new UsageError(
+        'NOT_MANAGED',
+        `${this.#label()}.${method} needs an owner managed by an EntityManager, to know whose items to change. Persist the owner (em.persist / em.create) or load it first.`,
+      );
+    }
+    return this.#host.writeCollection(this as unknown as Collection<object>, where, data);
+  }
+
+  /**
    * The values of the extra columns of the link to `item`, for a many-to-many with a `through`
    * entity, as read by populate or `matching()` (no query). Works from either side. Undefined when
    * that link's values have not been loaded.
@@ -433,7 +497,7 @@ export class Collection<T extends object> implements Iterable<T> {
   /** Writes go to the relations a has-many-through follows, never to it. */
   #writable(method: string): void {
     if (this.#property) return;
-    const name = this.#through?.name ?? throughPropertyName(this.owner, this);
+    const name = this.#through?.name ?? throughPropertyName(this.owner, this as unknown as Collection<object>);
     if (name === undefined) return;
     const owner = getState(this.owner)?.meta.name ?? this.owner.constructor?.name ?? 'Entity';
     const path = this.#through ? this.#through.hops.map((h) => h.name).join('.') : 'its path';

@@ -192,7 +192,7 @@ function linkSubquery(c: CriteriaCompiler, meta: EntityMetadata, prop: Collectio
     c.sameConnection(target.connection, `${target.name} (table ${target.tableName})`, prop);
     join = { table: target.tableName, alias: sub, on: theirs.map((col, i) => `${c.col(sub, theirRefs[i]!)} = ${c.col(pv, col.name)}`).join(' AND ') };
   }
-  return c.keySubquery({ select: mineSql, table: pivot.tableName, alias: pv, join, where, ...(having && { groupBy: mineSql, having }) });
+  return c.keySubquery({ select: mineSql, table: pivot.tableName, alias: pv, joins: join && [join], where, ...(having && { groupBy: mineSql, having }) });
 }
 
 function keyValue(meta: EntityMetadata, prop: CollectionProperty, k: unknown): unknown {
@@ -206,14 +206,15 @@ function keyCriteria(c: CriteriaCompiler, meta: EntityMetadata, prop: Collection
   return c.pkCriteria(prop.target, keyValue(meta, prop, k));
 }
 
-interface CountCondition {
+export interface CountCondition {
   /** The condition on `COUNT(*)`. */
   sql: Cond;
   /** The same condition evaluated in JS, for the owners that have no item. */
   test: (n: number) => boolean;
 }
 
-function parseCount(label: string, value: unknown): CountCondition {
+/** `$count`'s value (a number or number operators) as a condition on `COUNT(*)`, and the same test in JS. */
+export function parseCount(label: string, value: unknown): CountCondition {
   const int = (v: unknown, op: string): number => {
     const n = typeof v === 'bigint' ? Number(v) : v;
     if (typeof n !== 'number' || !Number.isSafeInteger(n)) {

@@ -2,7 +2,7 @@ import { UsageError } from '../errors/usage-error.js';
 import { getState } from '../entity/entity-state.js';
 import { normalizePrimaryKey, primaryKeyValues } from '../entity/primary-key.js';
 import { toDatabaseValue } from '../entity/value-conversion.js';
-import { throughCriteria } from './many-through-criteria.js';
+import { throughCondition } from './many-through-criteria.js';
 import type {
   ColumnMetadata, EntityMetadata, ManyToOneProperty, OneToOneInverseProperty, OneToOneOwnerProperty, PropertyMetadata, RelationProperty, ScalarType,
 } from '../metadata/types.js';
@@ -34,11 +34,16 @@ export interface KeySubquery {
   select: readonly string[];
   table: string;
   alias: string;
-  /** `INNER JOIN <table> <alias> ON <on>`: the target of a many-to-many, joined to its link rows. */
-  join?: { table: string; alias: string; on: string };
+  /** `INNER JOIN <table> <alias> ON <on>`, in order: the target of a many-to-many joined to its link rows, the path of a has-many-through. */
+  joins?: readonly { table: string; alias: string; on: string }[];
   where: readonly Cond[];
   groupBy?: readonly string[];
   having?: Cond;
+  /**
+   * Group by `select` over the distinct `(select, distinctBy)` rows, so that `having` counts each
+   * item once per owner however many paths reach it (a has-many-through's `$count`).
+   */
+  distinctBy?: readonly string[];
 }
 
 /**
@@ -180,7 +185,7 @@ export class CriteriaCompiler {
       case 'm:n':
         return collectionCondition(this, meta, prop, value, alias);
       case 'through':
-        return this.condition(meta, throughCriteria(meta, prop, value), alias);
+        return throughCondition(this, meta, prop, value, alias);
     }
   }
 
@@ -222,15 +227,24 @@ export class CriteriaCompiler {
   keySubquery(q: KeySubquery): Fragment {
     const d = this.d;
     const where = q.where.filter((w) => w.sql !== '1 = 1');
-    let sql = `SELECT ${q.select.join(', ')} FROM ${d.quote(q.table)} ${d.quote(q.alias)}`;
-    if (q.join) sql += ` INNER JOIN ${d.quote(q.join.table)} ${d.quote(q.join.alias)} ON ${q.join.on}`;
+    const joins = q.joins ?? [];
+    const distinct = q.distinctBy;
+    const columns = distinct
+      ? [...q.select.map((s, i) => `${s} AS ${d.quote(`k${i}`)}`), ...distinct.map((s, i) => `${s} AS ${d.quote(`d${i}`)}`)]
+      : q.select;
+    let sql = `SELECT ${distinct ? 'DISTINCT ' : ''}${columns.join(', ')} FROM ${d.quote(q.table)} ${d.quote(q.alias)}`;
+    for (const j of joins) sql += ` INNER JOIN ${d.quote(j.table)} ${d.quote(j.alias)} ON ${j.on}`;
     // Every compiled condition is parenthesised where AND would bind into it (OR groups are).
     if (where.length) sql += ` WHERE ${where.map((w) => w.sql).join(' AND ')}`;
-    if (q.groupBy) sql += ` GROUP BY ${q.groupBy.join(', ')}`;
+    if (distinct) {
+      const rows = d.quote(`${q.alias}_distinct`);
+      const keys = q.select.map((_, i) => `${rows}.${d.quote(`k${i}`)}`);
+      sql = `SELECT ${keys.join(', ')} FROM (${sql}) ${rows} GROUP BY ${keys.join(', ')}`;
+    } else if (q.groupBy) sql += ` GROUP BY ${q.groupBy.join(', ')}`;
     if (q.having) sql += ` HAVING ${q.having.sql}`;
     const params = [...where.flatMap((w) => w.params), ...(q.having?.params ?? [])];
     const mutated = this.options.mutatedTable;
-    if (d.dialect === 'mysql' && mutated !== undefined && (q.table === mutated || q.join?.table === mutated)) {
+    if (d.dialect === 'mysql' && mutated !== undefined && (q.table === mutated || joins.some((j) => j.table === mutated))) {
       // Two derived tables: DISTINCT keeps MySQL from merging the outer one back into the statement,
       // and reading the inner one by a full scan keeps MariaDB from evaluating a GROUP BY per row
       // ("LATERAL DERIVED"), which would see the rows the statement has already deleted.

@@ -1,9 +1,10 @@
 import type { Statement } from '../drivers/driver.js';
 import { Collection, type CollectionHost, type MatchingOptions } from '../entity/collection.js';
 import { fromDatabaseValue } from '../entity/value-conversion.js';
-import type { EntityMetadata, ManyThroughProperty, ToOneOwning } from '../metadata/types.js';
+import type { EntityMetadata, ManyThroughProperty } from '../metadata/types.js';
 import { keyOf } from '../unit-of-work/identity-map.js';
 import { CriteriaCompiler } from './criteria.js';
+import { throughJoins } from './many-through-joins.js';
 import { runUnit } from './joined-loader.js';
 import { itemOrder, keyedOwners, keyTypes, type LoaderContext } from './loader-context.js';
 import { orderColumns, type OrderByInput } from './order-by.js';
@@ -64,44 +65,10 @@ function throughStatement(ctx: LoaderContext, owner: EntityMetadata, prop: ManyT
   const q = (x: string) => d.quote(x);
   const col = (alias: string, c: string) => `${q(alias)}.${q(c)}`;
   const target = prop.target;
-  const hops = prop.hops;
-  // The entity reached after hop i is aliased h<i+1>, the owner h0, the last one (the target) e0.
-  const aliasOf = (i: number) => (i === hops.length ? 'e0' : `h${i}`);
-  const joins: string[] = [];
-  for (let i = hops.length - 1; i >= 0; i--) {
-    const hop = hops[i]!;
-    const from = aliasOf(i);
-    const to = aliasOf(i + 1);
-    const fromMeta = i === 0 ? owner : hops[i - 1]!.target;
-    const on: string[] = [];
-    switch (hop.kind) {
-      case 'm:1':
-      case '1:1':
-        if (hop.kind === 'm:1' || hop.owner) {
-          hop.joinColumns.forEach((c, k) => on.push(`${col(from, c.name)} = ${col(to, hop.referencedColumns[k]!)}`));
-        } else {
-          const fk = hop.target.propertiesByName[hop.mappedBy] as unknown as ToOneOwning;
-          fk.joinColumns.forEach((c, k) => on.push(`${col(to, c.name)} = ${col(from, fk.referencedColumns[k]!)}`));
-        }
-        break;
-      case '1:m': {
-        const fk = hop.target.propertiesByName[hop.mappedBy] as unknown as ToOneOwning;
-        fk.joinColumns.forEach((c, k) => on.push(`${col(to, c.name)} = ${col(from, fk.referencedColumns[k]!)}`));
-        break;
-      }
-      case 'm:n': {
-        const pivot = hop.pivot;
-        const mine = hop.owner ? pivot.joinColumns : pivot.inverseJoinColumns;
-        const theirs = hop.owner ? pivot.inverseJoinColumns : pivot.joinColumns;
-        const p = `hp${i}`;
-        const link = theirs.map((c, k) => `${col(p, c.name)} = ${col(to, hop.target.primaryKeyColumns[k]!)}`);
-        joins.push(`JOIN ${q(pivot.tableName)} ${q(p)} ON ${link.join(' AND ')}`);
-        mine.forEach((c, k) => on.push(`${col(from, fromMeta.primaryKeyColumns[k]!)} = ${col(p, c.name)}`));
-        break;
-      }
-    }
-    joins.push(`JOIN ${q(fromMeta.tableName)} ${q(from)} ON ${on.join(' AND ')}`);
-  }
+  // The entity reached after hop i is aliased h<i>, the owner h0, the last one (the target) e0.
+  const last = prop.hops.length;
+  const joins = throughJoins(q, owner, prop, { entity: (i) => (i === last ? 'e0' : `h${i}`), pivot: (i) => `hp${i}` })
+    .map((j) => `JOIN ${q(j.table)} ${q(j.alias)} ON ${j.on}`);
   const select = [
     ...(orderBy === undefined ? target.primaryKeyColumns.map((c) => col('e0', c)) : target.columns.map((c) => col('e0', c.name))),
     ...owner.primaryKeyColumns.map((c, i) => `${col('h0', c)} AS ${q(`__owner${i}`)}`),

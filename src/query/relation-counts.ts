@@ -2,11 +2,12 @@ import type { Statement } from '../drivers/driver.js';
 import { setCount } from '../entity/entity-state.js';
 import { fromDatabaseValue } from '../entity/value-conversion.js';
 import { UsageError } from '../errors/usage-error.js';
-import type { EntityMetadata, ManyToManyProperty, OneToManyProperty, ToOneOwning } from '../metadata/types.js';
+import type { EntityMetadata, ManyThroughProperty, ManyToManyProperty, OneToManyProperty, ToOneOwning } from '../metadata/types.js';
 import { keyOf } from '../unit-of-work/identity-map.js';
 import { CriteriaCompiler, isPlainCriteria, type Fragment } from './criteria.js';
 import { resolveItemCriteria } from './cross-connection.js';
-import { keyedOwners, type LoaderContext } from './loader-context.js';
+import { keyedOwners, keyTypes, type LoaderContext } from './loader-context.js';
+import { throughJoins } from './many-through-joins.js';
 
 /**
  * `counts` of a find: which relation counts to load with the entities, by the name they are read
@@ -24,7 +25,7 @@ export type CountsOption =
 /** One requested count, validated. */
 export interface CountSpec {
   readonly name: string;
-  readonly prop: OneToManyProperty | ManyToManyProperty;
+  readonly prop: OneToManyProperty | ManyToManyProperty | ManyThroughProperty;
   readonly where?: Record<string, unknown>;
 }
 
@@ -49,8 +50,8 @@ export function countSpecs(ctx: LoaderContext, meta: EntityMetadata, counts: Cou
       where = (value as { where?: unknown }).where;
     }
     const prop = meta.propertiesByName[relation as string];
-    if (!prop || (prop.kind !== '1:m' && prop.kind !== 'm:n')) {
-      const collections = meta.properties.filter((p) => p.kind === '1:m' || p.kind === 'm:n').map((p) => p.name);
+    if (!prop || (prop.kind !== '1:m' && prop.kind !== 'm:n' && prop.kind !== 'through')) {
+      const collections = meta.properties.filter((p) => p.kind === '1:m' || p.kind === 'm:n' || p.kind === 'through').map((p) => p.name);
       badCounts(
         meta,
         `counts.${name} counts ${meta.name}.${String(relation)}, which ${prop ? 'is not a collection' : 'does not exist'}. ` +
@@ -78,14 +79,18 @@ export async function loadCounts(ctx: LoaderContext, meta: EntityMetadata, entit
   for (const [prop, unresolved] of byProp) {
     // A where that reaches another connection (the items of a many-to-many whose join table is
     // elsewhere, or a relation of the items) becomes keys first: the counted table is then all it reads.
-    const connection = prop.kind === 'm:n' ? prop.pivot.connection : prop.target.connection;
+    // A has-many-through's whole path is on the owner's connection (checked at discovery).
     const list: CountSpec[] = [];
-    for (const s of unresolved) {
-      list.push(s.where ? { ...s, where: (await resolveItemCriteria(ctx, meta, prop, s.where, connection)) as Record<string, unknown> } : s);
+    if (prop.kind === 'through') list.push(...unresolved);
+    else {
+      const connection = prop.kind === 'm:n' ? prop.pivot.connection : prop.target.connection;
+      for (const s of unresolved) {
+        list.push(s.where ? { ...s, where: (await resolveItemCriteria(ctx, meta, prop, s.where, connection)) as Record<string, unknown> } : s);
+      }
     }
     const found = new Map<string, number[]>();
     if (keyed.size) {
-      const { connection, ownerColumns, build } = countQuery(ctx, meta, prop, list);
+      const { connection, ownerColumns, build } = prop.kind === 'through' ? throughCountQuery(ctx, meta, prop, list) : countQuery(ctx, meta, prop, list);
       const keys = [...keyed.values()].map((k) => k.key);
       const reserved = build(keys.slice(0, 1)).params.length - ownerColumns.length;
       for (const part of ctx.chunks(connection, keys, ownerColumns.length, reserved)) {
@@ -109,7 +114,7 @@ export async function loadCounts(ctx: LoaderContext, meta: EntityMetadata, entit
  * `SELECT <owner key>, COUNT(*), SUM(CASE WHEN <where> THEN 1 ELSE 0 END) ... GROUP BY <owner key>`:
  * the child table for 1:N, the join table (joined to the target only when a count has a where) for M:N.
  */
-function countQuery(ctx: LoaderContext, owner: EntityMetadata, prop: CountSpec['prop'], specs: readonly CountSpec[]) {
+function countQuery(ctx: LoaderContext, owner: EntityMetadata, prop: OneToManyProperty | ManyToManyProperty, specs: readonly CountSpec[]): CountQuery {
   const target = prop.target;
   let table: string;
   let ownerColumns: readonly { name: string; type: Parameters<typeof fromDatabaseValue>[0] }[];
@@ -151,6 +156,60 @@ function countQuery(ctx: LoaderContext, owner: EntityMetadata, prop: CountSpec['
     const sql =
       `SELECT ${ownerKey.map((c, i) => `${c} AS ${q(`__owner${i}`)}`).join(', ')}, ${aggregates.join(', ')} ` +
       `FROM ${from} WHERE ${inList.sql} GROUP BY ${ownerKey.join(', ')}`;
+    return { sql, params };
+  };
+  return { connection, ownerColumns, build };
+}
+
+/** How the counts of one collection are read: the statement per chunk of owner keys, and how its rows name the owner. */
+interface CountQuery {
+  readonly connection: string;
+  readonly ownerColumns: readonly { name: string; type: Parameters<typeof fromDatabaseValue>[0] }[];
+  readonly build: (keys: readonly unknown[][]) => Statement;
+}
+
+/**
+ * Counts of a has-many-through: its path joined from the target back to the owner (as loading
+ * reads it), reduced to distinct (owner, item) rows, so that an item reached by several paths
+ * counts once, then grouped by owner. Each `where` is a 0/1 column of the distinct rows (it is
+ * about the item alone, so it cannot split them) and summed.
+ *
+ * @example
+ * // SELECT "x"."__owner0", COUNT(*) AS "c0", SUM("x"."w1") AS "c1" FROM (SELECT DISTINCT "h0"."id" AS "__owner0",
+ * //   "e0"."id" AS "__item0", CASE WHEN ... THEN 1 ELSE 0 END AS "w1" FROM "posts" "e0" JOIN ... WHERE "h0"."id" IN (?, ?)) "x" GROUP BY "x"."__owner0"
+ */
+function throughCountQuery(ctx: LoaderContext, owner: EntityMetadata, prop: ManyThroughProperty, specs: readonly CountSpec[]): CountQuery {
+  const connection = owner.connection;
+  const d = ctx.dialect(connection);
+  const q = (s: string) => d.quote(s);
+  const last = prop.hops.length;
+  const joins = throughJoins(q, owner, prop, { entity: (i) => (i === last ? 'e0' : `h${i}`), pivot: (i) => `hp${i}` })
+    .map((j) => `JOIN ${q(j.table)} ${q(j.alias)} ON ${j.on}`);
+  const compiler = new CriteriaCompiler(d);
+  compiler.nextAlias(); // e0 is the item
+  const conds = specs.map((s) => (s.where ? compiler.compileItems(owner, prop, s.where, 'e0') : undefined));
+  const types = keyTypes(owner);
+  const ownerColumns = owner.primaryKeyColumns.map((name, i) => ({ name, type: types[i]! }));
+  const owners = ownerColumns.map((_, i) => q(`__owner${i}`));
+  const inner = [
+    ...owner.primaryKeyColumns.map((c, i) => `${q('h0')}.${q(c)} AS ${owners[i]}`),
+    ...prop.target.primaryKeyColumns.map((c, i) => `${q('e0')}.${q(c)} AS ${q(`__item${i}`)}`),
+  ];
+  const build = (keys: readonly unknown[][]): Statement => {
+    const params: unknown[] = [];
+    const flags: string[] = [];
+    const aggregates = conds.map((cond, i) => {
+      if (!cond) return `COUNT(*) AS ${q(`c${i}`)}`;
+      params.push(...cond.params);
+      flags.push(`CASE WHEN ${cond.sql} THEN 1 ELSE 0 END AS ${q(`w${i}`)}`);
+      return `SUM(${q('x')}.${q(`w${i}`)}) AS ${q(`c${i}`)}`;
+    });
+    const inList = ctx.inList(connection, 'h0', owner.primaryKeyColumns, types, keys);
+    params.push(...inList.params);
+    const outerKeys = owners.map((o) => `${q('x')}.${o}`);
+    const sql =
+      `SELECT ${outerKeys.join(', ')}, ${aggregates.join(', ')} FROM (SELECT DISTINCT ${[...inner, ...flags].join(', ')} ` +
+      `FROM ${q(prop.target.tableName)} ${q('e0')} ${joins.join(' ')} WHERE ${inList.sql}) ${q('x')} GROUP BY ${outerKeys.join(', ')}`;
     return { sql, params };
   };
   return { connection, ownerColumns, build };

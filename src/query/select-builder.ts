@@ -103,24 +103,30 @@ export class SelectBuilder {
     return { sql, params: bindings as unknown[] };
   }
 
-  /** UPDATE ... SET ... WHERE <criteria> for `em.nativeUpdate`. */
-  update(meta: EntityMetadata, where: unknown, set: { column: string; value: unknown }[]): Statement {
-    const cond = this.#rootlessWhere(meta, where);
+  /**
+   * UPDATE ... SET ... WHERE <criteria> for `em.nativeUpdate`; `scope` (the rows of one owner's
+   * collection, for `collection.nativeUpdate`) is ANDed before the criteria.
+   */
+  update(meta: EntityMetadata, where: unknown, set: { column: string; value: unknown }[], scope?: Fragment): Statement {
+    const cond = this.#rootlessWhere(meta, where, scope);
     const sql = `UPDATE ${this.d.quote(meta.tableName)} SET ${set.map((s) => `${this.d.quote(s.column)} = ?`).join(', ')} WHERE ${cond.sql}`;
     return { sql, params: [...set.map((s) => s.value), ...cond.params] };
   }
 
-  /** DELETE FROM ... WHERE <criteria> for `em.nativeDelete`. */
-  delete(meta: EntityMetadata, where: unknown): Statement {
-    const cond = this.#rootlessWhere(meta, where);
+  /** DELETE FROM ... WHERE <criteria> for `em.nativeDelete`, with the `scope` of `update`. */
+  delete(meta: EntityMetadata, where: unknown, scope?: Fragment): Statement {
+    const cond = this.#rootlessWhere(meta, where, scope);
     return { sql: `DELETE FROM ${this.d.quote(meta.tableName)} WHERE ${cond.sql}`, params: cond.params };
   }
 
   // UPDATE/DELETE cannot alias their table on every dialect (MySQL allows no alias in
   // single-table DELETE with subqueries on the same table); the table name serves as the alias.
-  #rootlessWhere(meta: EntityMetadata, where: unknown): Fragment {
+  #rootlessWhere(meta: EntityMetadata, where: unknown, scope?: Fragment): Fragment {
     const compiler = new CriteriaCompiler(this.d, { mutatedTable: meta.tableName });
-    return compiler.compile(meta, where, meta.tableName);
+    const cond = compiler.compile(meta, where, meta.tableName);
+    if (!scope) return cond;
+    // Compiled criteria are parenthesised wherever AND would bind into them.
+    return cond.sql === MATCH_ALL ? scope : { sql: `${scope.sql} AND ${cond.sql}`, params: [...scope.params, ...cond.params] };
   }
 }
 

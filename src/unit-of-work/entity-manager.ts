@@ -1,4 +1,4 @@
-import type { Driver, DriverTransaction } from '../drivers/driver.js';
+import type { Driver, DriverTransaction, Statement } from '../drivers/driver.js';
 import { NotFoundError } from '../errors/not-found-error.js';
 import { UsageError } from '../errors/usage-error.js';
 import { ValidationError, type ValidationFailure } from '../errors/validation-error.js';
@@ -8,6 +8,7 @@ import { primaryKeyValues } from '../entity/primary-key.js';
 import { toDatabaseValue } from '../entity/value-conversion.js';
 import type { MetadataSnapshot } from '../metadata/metadata-storage-types.js';
 import type { EntityMetadata } from '../metadata/types.js';
+import { collectionScope } from '../query/collection-scope.js';
 import { EntityLoader, type FindOptions } from '../query/entity-loader.js';
 import type { ColumnData, EntityData } from '../entity/entity-data.js';
 import type { Loaded } from '../entity/loaded.js';
@@ -74,7 +75,7 @@ export class EntityManager {
         return executor.execute(steps);
       },
     };
-    this.#uow = new UnitOfWork(ctx.metadata, tracked, this.#loader);
+    this.#uow = new UnitOfWork(ctx.metadata, tracked, this.#loader, { writeCollection: (c, where, data) => this.#writeCollection(c, where, data) });
   }
 
   /**
@@ -320,40 +321,68 @@ export class EntityManager {
    */
   async nativeUpdate<T extends object>(entity: Ctor<T>, where: FilterQuery<T>, data: ColumnData<T>): Promise<number> {
     const meta = this.#meta(entity);
-    const driver = this.#ctx.drivers.get(meta.connection)!;
-    const set: { column: string; value: unknown }[] = [];
-    const byName = new Map(columnProperties(meta).map((p) => [p.name, p]));
-    for (const [key, value] of Object.entries(data as Record<string, unknown>)) {
-      const p = byName.get(key);
-      if (!p) {
-        throw new UsageError('UNKNOWN_PROPERTY', `nativeUpdate: ${meta.name}.${key} is not a column property of ${meta.name}. Columns: ${[...byName.keys()].join(', ')}.`);
-      }
-      if (p.kind === 'scalar') set.push({ column: p.column.name, value: toDatabaseValue(p.type, value, driver.dialect) });
-      else {
-        const ref = value === null || value === undefined ? undefined : this.#uow.resolveItem(p as never, value);
-        const key = ref ? primaryKeyValues(p.target, ref) : undefined;
-        p.joinColumns.forEach((c, i) => set.push({ column: c.name, value: key ? toDatabaseValue(c.type, key[i], driver.dialect) : null }));
-      }
-    }
+    const set = this.#columnSet(meta, data as Record<string, unknown>, 'nativeUpdate');
     if (!set.length) return 0;
     // Criteria through relations on another connection become keys first (step queries there).
     // A write picks its rows from the primaries: a replica's keys may be stale.
     const resolved = await withReadFrom('primary', () => this.#loader.resolveWhere(meta, where));
-    const stmt = this.#loader.builder(meta.connection).update(meta, resolved, set);
-    this.#reads.wrote([meta.connection]);
-    const res = await driver.execute(stmt, this.#transactions?.get(meta.connection));
+    return this.#write(meta.connection, this.#loader.builder(meta.connection).update(meta, resolved, set));
+  }
+
+  /** DELETE rows matching `where` directly, without loading them (entities in memory are not changed). */
+  async nativeDelete<T extends object>(entity: Ctor<T>, where: FilterQuery<T>): Promise<number> {
+    const meta = this.#meta(entity);
+    const resolved = await withReadFrom('primary', () => this.#loader.resolveWhere(meta, where));
+    return this.#write(meta.connection, this.#loader.builder(meta.connection).delete(meta, resolved));
+  }
+
+  /** `SET` columns for `data`: scalars converted for the database, to-one relations as their key columns. */
+  #columnSet(meta: EntityMetadata, data: Record<string, unknown>, caller: string): { column: string; value: unknown }[] {
+    const dialect = this.#ctx.drivers.get(meta.connection)!.dialect;
+    const set: { column: string; value: unknown }[] = [];
+    const byName = new Map(columnProperties(meta).map((p) => [p.name, p]));
+    for (const [key, value] of Object.entries(data)) {
+      const p = byName.get(key);
+      if (!p) {
+        throw new UsageError('UNKNOWN_PROPERTY', `${caller}: ${meta.name}.${key} is not a column property of ${meta.name}. Columns: ${[...byName.keys()].join(', ')}.`);
+      }
+      if (p.kind === 'scalar') set.push({ column: p.column.name, value: toDatabaseValue(p.type, value, dialect) });
+      else {
+        const ref = value === null || value === undefined ? undefined : this.#uow.resolveItem(p as never, value);
+        const key = ref ? primaryKeyValues(p.target, ref) : undefined;
+        p.joinColumns.forEach((c, i) => set.push({ column: c.name, value: key ? toDatabaseValue(c.type, key[i], dialect) : null }));
+      }
+    }
+    return set;
+  }
+
+  /** Runs an UPDATE or DELETE on the primary (in the open transaction, if any); affected rows. */
+  async #write(connection: string, stmt: Statement): Promise<number> {
+    this.#reads.wrote([connection]);
+    const res = await this.#ctx.drivers.get(connection)!.execute(stmt, this.#transactions?.get(connection));
     return res.affectedRows;
   }
 
-  /** DELETE rows matching `where` directly, without loading them. */
-  async nativeDelete<T extends object>(entity: Ctor<T>, where: FilterQuery<T>): Promise<number> {
-    const meta = this.#meta(entity);
-    const driver = this.#ctx.drivers.get(meta.connection)!;
-    const resolved = await withReadFrom('primary', () => this.#loader.resolveWhere(meta, where));
-    const stmt = this.#loader.builder(meta.connection).delete(meta, resolved);
-    this.#reads.wrote([meta.connection]);
-    const res = await driver.execute(stmt, this.#transactions?.get(meta.connection));
-    return res.affectedRows;
+  /**
+   * `collection.nativeUpdate` (with `data`) / `nativeDelete`: the statement `em.nativeUpdate` /
+   * `em.nativeDelete` would send for the item entity, ANDed with the rows of this owner's items.
+   */
+  async #writeCollection(collection: Collection<object>, where: unknown, data?: Readonly<Record<string, unknown>>): Promise<number> {
+    const prop = collection._property;
+    const state = getState(collection.owner);
+    if (!prop || prop.kind === 'through' || !state) throw new Error('joinery: a collection write needs a bound, writable collection');
+    const owner = state.meta;
+    const target = prop.target;
+    const method = `${owner.name}.${prop.name}.${data ? 'nativeUpdate' : 'nativeDelete'}()`;
+    const set = data && this.#columnSet(target, data as Record<string, unknown>, method);
+    const key = primaryKeyValues(owner, collection.owner);
+    const builder = this.#loader.builder(target.connection);
+    // Built even for an owner without a row, so that mistakes surface the same way.
+    const scope = collectionScope(builder.d, owner, prop, key ?? owner.primaryKeyColumns.map(() => null));
+    const resolved = await withReadFrom('primary', () => this.#loader.resolveWhere(target, where));
+    const stmt = set ? builder.update(target, resolved, set, scope) : builder.delete(target, resolved, scope);
+    if (!key || (set && !set.length)) return 0;
+    return this.#write(target.connection, stmt);
   }
 
   /** @internal */

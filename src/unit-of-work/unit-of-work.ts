@@ -31,6 +31,11 @@ export interface EntityLoader {
   loadReferences(entities: object[]): Promise<void>;
 }
 
+/** Writes straight to the database on behalf of a collection (`collection.nativeUpdate` / `nativeDelete`); implemented by the EntityManager. */
+export interface CollectionWriter {
+  writeCollection(collection: Collection<object>, where: unknown, data?: Readonly<Record<string, unknown>>): Promise<number>;
+}
+
 /**
  * The identity map and change tracking of one EntityManager, and the flush. Entities are plain
  * objects; what is known about them lives in a WeakMap (entity/entity-state.ts).
@@ -56,6 +61,7 @@ export class UnitOfWork implements CollectionHost, ToOneHost {
     readonly metadata: MetadataSnapshot,
     private readonly executor: CommitExecutor,
     private readonly loader: EntityLoader,
+    private readonly writer: CollectionWriter,
   ) {}
 
   // ---------------------------------------------------------------- registration
@@ -377,6 +383,10 @@ export class UnitOfWork implements CollectionHost, ToOneHost {
 
   matchCollection(collection: Collection<object>, options: MatchingOptions): Promise<object[]> {
     return this.loader.matchCollection(collection, options);
+  }
+
+  writeCollection(collection: Collection<object>, where: unknown, data?: Readonly<Record<string, unknown>>): Promise<number> {
+    return this.writer.writeCollection(collection, where, data);
   }
 
   #pendingRefs: { entity: object; resolve: () => void; reject: (e: unknown) => void }[] = [];

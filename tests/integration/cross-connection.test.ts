@@ -1,7 +1,7 @@
 // Relations across two databases (Waterline's users / photos / wishlist): schema per connection,
 // a graph flushed to both, populate, lazy loads, criteria resolved in steps, counts, nativeDelete.
 import test, { type ExecutionContext } from 'ava';
-import { Collection, Joinery, wrap, type ConnectionConfig, type QueryLogEntry } from 'joinery';
+import { Collection, Joinery, UsageError, wrap, type ConnectionConfig, type QueryLogEntry } from 'joinery';
 import { dialects, testDatabase, type TestDialect } from '../support/databases.js';
 import { WATERLINE_ENTITIES, WlPhoto, WlProduct, WlUser } from '../fixtures/waterline.js';
 
@@ -128,5 +128,19 @@ for (const pair of PAIRS) {
     const em2 = orm.em.fork();
     t.deepEqual((await em2.find(WlPhoto, {})).map((p) => p.url), ['b2.jpg']);
     t.deepEqual((await em2.find(WlUser, {}, { orderBy: { id: 'asc' } })).map((u) => u.name), ['Ann', 'Bob']);
+  });
+
+  test.serial(`${name} collection writes: the items' own connection, and no statement across two`, async (t) => {
+    const { orm, log } = await setup(t, pair);
+    const em = orm.em.fork();
+    const bob = await em.findOneOrFail(WlUser, { name: 'Bob' });
+    log.length = 0;
+    t.is(await bob.photos.nativeUpdate({}, { url: 'bob.jpg' }), 1, 'photos live on media with their foreign key');
+    t.deepEqual(log.map((q) => q.connection), ['media']);
+    log.length = 0;
+    const err = await t.throwsAsync(bob.wishlist.nativeDelete({ name: 'lamp' }), { instanceOf: UsageError });
+    t.is((err as UsageError).code, 'CROSS_CONNECTION');
+    t.regex(err!.message, /WlUser\.wishlist: its links \(table wl_product_wl_user\) are on connection 'default' and WlProduct rows on 'media'/);
+    t.is(log.length, 0, 'before any SQL');
   });
 }

@@ -136,7 +136,87 @@ forEachDialect(test, 'criteria: $some, $none, $every, bare criteria and entities
   const article = await em.findOneOrFail(Article, { title: 'article2.0.1' });
   t.deepEqual(await names({ articles: article }), ['country2']);
   t.is(await em.count(Country, { articles: { $some: { title: { $like: '%.1.%' } } } }), 2);
-  await t.throwsAsync(em.find(Country, { articles: { $count: 2 } }), { instanceOf: UsageError, message: /\$count is not available on the has-many-through Country\.articles/ });
+});
+
+/**
+ * Two more owners on top of `setup`: 'empty' (no resident, so no item) and 'solo' (one resident
+ * with two articles that are both labelled red: two paths to one label).
+ */
+async function addEdgeOwners(orm: Joinery) {
+  const em = orm.em.fork();
+  const red = await em.findOneOrFail(Label, { name: 'red' });
+  em.create(Country, { name: 'empty' });
+  const solo = em.create(Resident, { name: 'solo', country: em.create(Country, { name: 'solo' }) });
+  for (const title of ['solo.0', 'solo.1']) em.create(Article, { title, author: solo, labels: [red] });
+  await em.flush();
+}
+
+forEachDialect(test, '$count and $where on a has-many-through count distinct items per owner, in one SELECT', async (t, db) => {
+  const { orm, selects, log } = await setup(t, db);
+  await addEdgeOwners(orm);
+  const em = orm.em.fork();
+  const names = async (where: object) => (await em.find(Country, where as never, { orderBy: { id: 'asc' } })).map((c: Country) => c.name);
+  log.length = 0;
+  t.deepEqual(await names({ articles: { $count: 4 } }), ['country1']);
+  t.is(selects().length, 1, 'the count is a subquery of the find');
+  // Counting paths would give country2 12 labels and solo 2: distinct items are what counts.
+  t.deepEqual(await names({ labels: { $count: 2 } }), ['country0', 'country1', 'country2']);
+  t.deepEqual(await names({ labels: { $count: { $gt: 2 } } }), []);
+  t.deepEqual(await names({ labels: { $count: 1 } }), ['solo']);
+  t.deepEqual(await names({ labels: { $count: 0 } }), ['empty']);
+  t.deepEqual(await names({ labels: { $count: { $lt: 2 } } }), ['empty', 'solo']);
+  t.deepEqual(await names({ labels: { $count: { $in: [0, 2] } } }), ['country0', 'country1', 'country2', 'empty']);
+  t.deepEqual(await names({ labels: { $count: 1, $where: { name: 'blue' } } }), ['country0', 'country1', 'country2']);
+  t.deepEqual(await names({ labels: { $count: 0, $where: { name: 'blue' } } }), ['empty', 'solo']);
+  t.deepEqual(await names({ articles: { $count: { $gte: 2 }, $where: { title: { $like: '%.0' } } } }), ['country1', 'country2']);
+  t.deepEqual(await names({ articles: { $count: { $gt: 0 }, $none: { title: 'article1.1.0' } } }), ['country0', 'country2', 'solo']);
+  t.is(await em.count(Country, { labels: { $count: { $lt: 2 } } }), 2);
+  const residents = await em.find(Resident, { country: { labels: { $count: 1 } } });
+  t.deepEqual(residents.map((r) => r.name), ['solo'], 'through a to-one relation');
+  const [items, total] = await em.findAndCount(Country, { articles: { $count: { $gte: 2 } } }, { orderBy: { id: 'desc' }, limit: 2 });
+  t.deepEqual([items.map((c) => c.name), total], [['solo', 'country2'], 4]);
+});
+
+forEachDialect(test, 'nativeUpdate and nativeDelete select owners by a has-many-through $count', async (t, db) => {
+  const { orm } = await setup(t, db);
+  await addEdgeOwners(orm);
+  const em = orm.em.fork();
+  // On MySQL these read the table they modify: the subquery must be materialized first.
+  t.is(await em.nativeUpdate(Country, { labels: { $count: { $lt: 2 } } }, { name: 'few labels' }), 2);
+  t.is(await em.nativeDelete(Country, { articles: { $count: 0 } }), 1);
+  const left = await orm.em.fork().find(Country, {}, { orderBy: { id: 'asc' } });
+  t.deepEqual(left.map((c) => c.name), ['country0', 'country1', 'country2', 'few labels']);
+});
+
+forEachDialect(test, 'relation counts, loadCount and matching on a has-many-through count each item once', async (t, db) => {
+  const { orm, selects, log } = await setup(t, db);
+  await addEdgeOwners(orm);
+  const em = orm.em.fork();
+  log.length = 0;
+  const countries = await em.find(Country, {}, {
+    orderBy: { id: 'asc' },
+    counts: { labels: true, blue: { relation: 'labels', where: { name: 'blue' } }, articles: true, zeros: { relation: 'articles', where: { title: { $like: '%.0' } } } },
+  });
+  t.is(selects().length, 3, 'the countries, then one query per counted collection for all of them');
+  const counts = (name: string) => countries.map((c) => wrap(c).count(name));
+  t.deepEqual(countries.map((c) => c.name), ['country0', 'country1', 'country2', 'empty', 'solo']);
+  t.deepEqual(counts('labels'), [2, 2, 2, 0, 1]);
+  t.deepEqual(counts('blue'), [1, 1, 1, 0, 0]);
+  t.deepEqual(counts('articles'), [2, 4, 6, 0, 2]);
+  t.deepEqual(counts('zeros'), [1, 2, 3, 0, 1]);
+  t.false(countries[0]!.labels.isInitialized(), 'counting loads no items');
+  t.deepEqual((wrap(countries[4]!).toObject() as { $counts?: unknown }).$counts, { labels: 1, blue: 0, articles: 2, zeros: 1 });
+
+  const [empty, solo] = [countries[3]!, countries[4]!];
+  log.length = 0;
+  t.deepEqual([await empty.labels.loadCount(), await solo.labels.loadCount(), await solo.articles.loadCount()], [0, 1, 2]);
+  t.is(selects().length, 3, 'one COUNT per call');
+  t.deepEqual((await solo.labels.matching()).map((l) => l.name), ['red'], 'one item for two paths');
+  t.deepEqual(await empty.labels.matching({ where: { name: 'red' } }), []);
+  t.deepEqual((await solo.articles.matching({ orderBy: { title: 'desc' }, limit: 1 })).map((a) => a.title), ['solo.1']);
+
+  await t.throwsAsync(em.find(Country, {}, { counts: { x: { relation: 'labels', where: { nope: 1 } } } }), { instanceOf: UsageError, message: /Label\.nope/ });
+  await t.throwsAsync(em.find(Country, {}, { counts: ['name'] }), { instanceOf: UsageError, message: /Country\.name, which is not a collection\. Collections of Country: residents, articles, labels/ });
 });
 
 forEachDialect(test, 'a has-many-through is read-only and serializes like a collection', async (t, db) => {

@@ -169,3 +169,10 @@ export async function pathsUnknownToTheCompiler() {
   // @ts-expect-error
   typed[0]!.cars.getItems();
 }
+
+export async function relationScopedWrites() {
+  const [user] = await em.find(User, {}, { populate: ['posts'] });
+  expectType<Promise<number>>(user!.posts.nativeUpdate({ title: { $like: 'Draft%' } }, { title: 'Renamed' }));
+  expectType<Promise<number>>(user!.cars.nativeDelete({ id: { $in: [1, 2] } }));
+  expectType<Promise<number>>(user!.cars.nativeDelete(7));
+}

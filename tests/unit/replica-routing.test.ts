@@ -142,6 +142,18 @@ test('nativeUpdate and nativeDelete run on the primary and count as writes', asy
   t.deepEqual(log, ['default update', 'default select', 'media delete', 'default:replica0 select']);
 });
 
+test("a collection's nativeUpdate / nativeDelete run on the primary and count as writes", async (t) => {
+  const { em, log } = setup();
+  const fork = em.fork();
+  const author = fork.getReference(Author, 1);
+  await author.books.nativeUpdate({}, { title: 'B' });
+  await fork.find(Book, {});
+  const other = em.fork();
+  await other.getReference(Author, 2).books.nativeDelete({ title: 'x' });
+  await other.find(Author, {});
+  t.deepEqual(log, ['default update', 'default select', 'default delete', 'default select']);
+});
+
 test('reads inside transactional use the transaction; afterwards the fork reads from the primary', async (t) => {
   const { em, log } = setup();
   const fork = em.fork();
