@@ -175,10 +175,16 @@ for (const trio of TRIOS) {
     t.is(err!.code, 'CROSS_CONNECTION');
     t.regex(err!.message, /orderBy TcBook\.publisher/);
     t.regex(err!.message, /connection 'pubs'/);
+    t.regex(err!.message, /populate: \['publisher'\] and sort the results in memory/);
     t.regex(err!.message, /\{ publisher: 'asc' \}/);
+    const nested = await t.throwsAsync(em.find(TcBook, {}, { orderBy: { author: { profile: { bio: 'desc' } } } }), { instanceOf: UsageError });
+    t.regex(nested!.message, /orderBy TcBook\.author/);
+    t.regex(nested!.message, /populate: \['author'\]/);
     const inverse = await t.throwsAsync(em.find(TcAuthor, {}, { orderBy: { profile: { bio: 'asc' } } }), { instanceOf: UsageError });
     t.is(inverse!.code, 'CROSS_CONNECTION');
     t.regex(inverse!.message, /TcAuthor\.profile/);
+    t.regex(inverse!.message, /populate: \['profile'\]/);
+    t.regex(inverse!.message, /query TcProfile \(the owning side\)/);
     t.is(log.length, 0);
   });
 }
