@@ -13,8 +13,9 @@ import type { SqlDialect } from './sql-dialect.js';
 // Criteria through a relation whose rows live on another connection cannot be one statement. This
 // pre-pass resolves them in steps before the statement is compiled: it runs the other side's key
 // query on that side's connection (deepest first) and puts the keys it found in place of the
-// criteria (a KeyList), which the synchronous compiler binds as `IN (...)`. Nothing changes for
-// criteria that stay on one connection: the same object comes back, and no query runs.
+// criteria (a KeyList), which the synchronous compiler binds into the one statement, whatever their
+// number (key-list-sql.ts). Nothing changes for criteria that stay on one connection: the same
+// object comes back, and no query runs.
 
 type CollectionProperty = OneToManyProperty | ManyToManyProperty;
 type Row = Record<string, unknown>;

@@ -3,9 +3,9 @@
 // so limit, offset, orderBy and counts keep their meaning. 70,000 users on one connection, one
 // photo each on the other, plus three users without photos.
 import test, { type ExecutionContext } from 'ava';
-import { Joinery, wrap, type ConnectionConfig, type QueryLogEntry } from 'joinery';
+import { Joinery, wrap, type Collection, type ConnectionConfig, type QueryLogEntry } from 'joinery';
 import { dialects, testDatabase, type TestDialect } from '../support/databases.js';
-import { WATERLINE_ENTITIES, WlPhoto, WlUser } from '../fixtures/waterline.js';
+import { WATERLINE_ENTITIES, WlPhoto, WlProduct, WlUser } from '../fixtures/waterline.js';
 
 const N = 70_000;
 const LONELY = 3;
@@ -118,5 +118,29 @@ for (const pair of PAIRS) {
     t.is(await em.nativeUpdate(WlPhoto, { owner: { name: { $like: 'u%' } } }, { url: 'x.jpg' }), N);
     t.is(await em.nativeDelete(WlUser, { photos: { url: 'x.jpg' } }), N);
     t.is(await orm.em.fork().count(WlUser, {}), LONELY);
+  });
+}
+
+for (const pair of PAIRS) {
+  if (!pair.every((d) => dialects().includes(d))) continue;
+  const name = `[${pair[0]}+${pair[1]}]`;
+
+  test.serial(`${name} many-to-many items on another connection than the join table: ${N} item keys`, async (t) => {
+    const { orm, log, dialectOf } = await setup(t, pair);
+    // User i wishes product i; the join table is on the users' connection, the products elsewhere.
+    const products = Array.from({ length: N }, (_, i) => [i + 1, `prod${i + 1}`]);
+    await insertRows(orm, 'media', 'wl_products', ['id', 'name'], products);
+    await insertRows(orm, 'default', 'wl_product_wl_user', ['wl_user_id', 'wl_product_id'], products.map(([id]) => [id, id]));
+    log.length = 0;
+    const em = orm.em.fork();
+    t.is(await em.count(WlUser, { wishlist: { name: { $like: 'prod%' } } }), N);
+    t.deepEqual(log.map((q) => q.connection), ['media', 'default']);
+    assertKeyList(t, dialectOf.default!, log[1], N);
+
+    const users = await em.find(WlUser, { id: { $lte: 2 } }, { orderBy: { id: 'asc' }, counts: { prods: { relation: 'wishlist', where: { name: { $like: 'prod%' } } } } });
+    t.deepEqual(users.map((u) => wrap(u).count('prods')), [1, 1]);
+    const found = await (users[1]!.wishlist as Collection<WlProduct>).matching({ where: { name: { $like: 'prod%' } } });
+    t.deepEqual(found.map((p) => p.name), ['prod2']);
+    t.is(await em.count(WlProduct, { wishedBy: { name: { $like: 'u%' } } }), N);
   });
 }
