@@ -155,12 +155,12 @@ class Steps {
     const target = prop.target;
     if (isOperatorObject(value)) {
       let set = ALL_KEYS;
+      const each = async (items: unknown, combine: (a: KeySet, b: KeySet) => KeySet, start: KeySet) => {
+        let acc = start;
+        for (const x of items as readonly unknown[]) acc = combine(acc, await this.#inverseKeys(prop, x));
+        return acc;
+      };
       for (const [op, v] of definedEntries(value as object)) {
-        const each = async (items: readonly unknown[], combine: (a: KeySet, b: KeySet) => KeySet, start: KeySet) => {
-          let acc = start;
-          for (const x of items) acc = combine(acc, await this.#inverseKeys(prop, x));
-          return acc;
-        };
         let part: KeySet;
         switch (op) {
           case '$eq':
@@ -171,17 +171,17 @@ class Steps {
             break;
           case '$in':
           case '$nin':
-            part = await each(v as readonly unknown[], keySetOr, NO_KEYS);
+            part = await each(v, keySetOr, NO_KEYS);
             if (op === '$nin') part = keySetNot(part);
             break;
           case '$not':
             part = keySetNot(await this.#inverseKeys(prop, v));
             break;
           case '$and':
-            part = await each(v as readonly unknown[], keySetAnd, ALL_KEYS);
+            part = await each(v, keySetAnd, ALL_KEYS);
             break;
           case '$or':
-            part = await each(v as readonly unknown[], keySetOr, NO_KEYS);
+            part = await each(v, keySetOr, NO_KEYS);
             break;
           default:
             // The whole where was validated before the first step: nothing else gets here.
