@@ -8,8 +8,9 @@ import type {
 } from '../metadata/types.js';
 import { collectionCondition, pivotCondition, type CollectionScope } from './criteria-collections.js';
 import { scalarCondition } from './criteria-scalars.js';
-import { and, cond, definedEntries, describe, isOperatorObject, isPlainCriteria, MATCH_NONE, not, or, paren, type Cond, type Fragment } from './criteria-sql.js';
+import { and, cond, definedEntries, describe, isOperatorObject, isPlainCriteria, not, or, paren, type Cond, type Fragment } from './criteria-sql.js';
 import { KeyList, ROW_KEYS } from './key-list.js';
+import { keyListCondition } from './key-list-sql.js';
 import type { SqlDialect } from './sql-dialect.js';
 
 export { isPlainCriteria, type Fragment } from './criteria-sql.js';
@@ -59,6 +60,8 @@ export interface KeySubquery {
 export class CriteriaCompiler {
   #alias = 0;
   #connection?: string;
+  /** Key values of step key lists bound one placeholder each so far in this statement. */
+  #inlinedKeyValues = 0;
   readonly #referenced = new Set<string>();
 
   constructor(
@@ -129,17 +132,14 @@ export class CriteriaCompiler {
     return this.keyIn(cols, types, list, false);
   }
 
-  /** @internal `cols [NOT] IN (<keys>)`, one bound parameter per key value. */
+  /**
+   * @internal `cols [NOT] IN (<keys>)`: small lists one placeholder per key value, long ones in a
+   * shape that binds them as one parameter (see key-list-sql.ts), whatever their length.
+   */
   keyIn(colSql: readonly string[], types: readonly ScalarType[], list: KeyList, nullable: boolean): Cond {
-    const params = list.keys.flatMap((k) => k.map((v, i) => toDatabaseValue(types[i]!, v, this.d.dialect)));
-    let c: Cond;
-    if (!list.keys.length) c = MATCH_NONE;
-    else if (colSql.length === 1) c = cond(`${colSql[0]} IN (${list.keys.map(() => '?').join(', ')})`, params, nullable);
-    else {
-      const one = `(${colSql.map((x) => `${x} = ?`).join(' AND ')})`;
-      c = cond(`(${list.keys.map(() => one).join(' OR ')})`, params, nullable);
-    }
-    return list.negate ? not(c) : c;
+    const r = keyListCondition(this.d, colSql, types, list, nullable, this.#inlinedKeyValues);
+    this.#inlinedKeyValues += r.inlined;
+    return r.cond;
   }
 
   #entry(meta: EntityMetadata, key: string, value: unknown, alias: string, scope: CollectionScope | undefined): Cond {

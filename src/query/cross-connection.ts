@@ -4,16 +4,18 @@ import type {
   EntityMetadata, ManyToManyProperty, ManyToOneProperty, OneToManyProperty, OneToOneInverseProperty, OneToOneOwnerProperty, PropertyMetadata, ScalarType,
 } from '../metadata/types.js';
 import { collectionKeyQueries, COLLECTION_OPERATORS, type CollectionScope } from './criteria-collections.js';
-import { definedEntries, isPlainCriteria } from './criteria-sql.js';
+import { definedEntries, isOperatorObject, isPlainCriteria } from './criteria-sql.js';
 import { CriteriaCompiler } from './criteria.js';
 import { KeyList, ROW_KEYS } from './key-list.js';
+import { ALL_KEYS, distinctKeys, keySetAnd, keySetNot, keySetOr, NO_KEYS, type KeySet } from './key-sets.js';
 import type { SqlDialect } from './sql-dialect.js';
 
 // Criteria through a relation whose rows live on another connection cannot be one statement. This
 // pre-pass resolves them in steps before the statement is compiled: it runs the other side's key
 // query on that side's connection (deepest first) and puts the keys it found in place of the
-// criteria (a KeyList), which the synchronous compiler binds as `IN (...)`. Nothing changes for
-// criteria that stay on one connection: the same object comes back, and no query runs.
+// criteria (a KeyList), which the synchronous compiler binds into the one statement, whatever their
+// number (key-list-sql.ts). Nothing changes for criteria that stay on one connection: the same
+// object comes back, and no query runs.
 
 type CollectionProperty = OneToManyProperty | ManyToManyProperty;
 type Row = Record<string, unknown>;
@@ -139,11 +141,62 @@ class Steps {
   async #inverseOne(prop: OneToOneInverseProperty, value: unknown, connection: string): Promise<unknown> {
     const target = prop.target;
     if (target.connection === connection) return isPlainCriteria(value) ? this.object(target, value, connection) : value;
+    this.#check();
+    const set = await this.#inverseKeys(prop, value);
+    return new RowKeys([new KeyList(set.keys, set.negate)]);
+  }
+
+  /**
+   * The keys of the rows whose inverse one-to-one matches `value`: the foreign keys of the owner
+   * rows that match, one query per value or criteria, combined in memory for the operators (the
+   * same ones, with the same meaning, as on one connection).
+   */
+  async #inverseKeys(prop: OneToOneInverseProperty, value: unknown): Promise<KeySet> {
+    const target = prop.target;
+    if (isOperatorObject(value)) {
+      let set = ALL_KEYS;
+      const each = async (items: unknown, combine: (a: KeySet, b: KeySet) => KeySet, start: KeySet) => {
+        let acc = start;
+        for (const x of items as readonly unknown[]) acc = combine(acc, await this.#inverseKeys(prop, x));
+        return acc;
+      };
+      for (const [op, v] of definedEntries(value as object)) {
+        let part: KeySet;
+        switch (op) {
+          case '$eq':
+            part = await this.#inverseKeys(prop, v);
+            break;
+          case '$ne':
+            part = v === null ? await this.#inverseKeys(prop, {}) : keySetNot(await this.#inverseKeys(prop, v));
+            break;
+          case '$in':
+          case '$nin':
+            part = await each(v, keySetOr, NO_KEYS);
+            if (op === '$nin') part = keySetNot(part);
+            break;
+          case '$not':
+            part = keySetNot(await this.#inverseKeys(prop, v));
+            break;
+          case '$and':
+            part = await each(v, keySetAnd, ALL_KEYS);
+            break;
+          case '$or':
+            part = await each(v, keySetOr, NO_KEYS);
+            break;
+          default:
+            // The whole where was validated before the first step: nothing else gets here.
+            throw new Error(`joinery: operator ${op} on ${prop.entity}.${prop.name} passed validation`);
+        }
+        set = keySetAnd(set, part);
+      }
+      return set;
+    }
     const owning = target.propertiesByName[prop.mappedBy] as OneToOneOwnerProperty;
-    let inner: unknown = value === null ? {} : isPlainCriteria(value) ? await this.object(target, value, target.connection) : this.#compiler(target.connection).pkCriteria(target, value);
+    if (value === null) return keySetNot(await this.#inverseKeys(prop, {}));
+    let inner: unknown = isPlainCriteria(value) ? await this.object(target, value, target.connection) : this.#compiler(target.connection).pkCriteria(target, value);
     inner = { $and: [inner, { [owning.name]: { $ne: null } }] };
     const keys = await this.#select(target, inner, owning.joinColumns.map((c) => c.name), owning.joinColumns.map((c) => c.type));
-    return new RowKeys([new KeyList(keys, value === null)]);
+    return { keys, negate: false };
   }
 
   async #collection(meta: EntityMetadata, prop: CollectionProperty, value: unknown, connection: string): Promise<unknown> {
@@ -173,7 +226,7 @@ class Steps {
     for (const q of collectionKeyQueries(c, meta, prop, resolved)) {
       const rows = await this.runner.run(linkConnection, { sql: q.query.sql.slice(1, -1), params: q.query.params });
       const types = meta.primaryKeys.flatMap((k) => (k.kind === 'scalar' ? [k.type] : k.joinColumns.map((col) => col.type)));
-      lists.push(new KeyList(distinct(rows.map((r) => Object.values(r).map((v, i) => fromDatabaseValue(types[i]!, v)))), q.negate));
+      lists.push(new KeyList(distinctKeys(rows.map((r) => Object.values(r).map((v, i) => fromDatabaseValue(types[i]!, v)))), q.negate));
     }
     return new RowKeys(lists);
   }
@@ -215,12 +268,3 @@ class RowKeys {
   constructor(readonly lists: readonly KeyList[]) {}
 }
 
-function distinct(keys: unknown[][]): unknown[][] {
-  const seen = new Set<string>();
-  return keys.filter((k) => {
-    const id = JSON.stringify(k, (_, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v));
-    if (seen.has(id)) return false;
-    seen.add(id);
-    return true;
-  });
-}

@@ -74,7 +74,13 @@ export class LoaderContext {
 
   /** `keys` (each `width` values) in chunks that keep `reserved` other parameters under the database's limit. */
   chunks(connection: string, keys: readonly unknown[][], width: number, reserved = 0): unknown[][][] {
-    return chunk(keys, rowsPerStatement(width, this.driver(connection).maxParams - reserved - 10));
+    const driver = this.driver(connection);
+    let budget = driver.maxParams - reserved - 10;
+    // mysql2 writes the values into the statement text (see key-list-sql.ts), so a MySQL statement
+    // may bind more: a long key list from another connection in the where must not shrink the
+    // chunks to one key, and one statement, per owner.
+    if (driver.dialect === 'mysql') budget = Math.max(budget, Math.floor(driver.maxParams / 2));
+    return chunk(keys, rowsPerStatement(width, budget));
   }
 
   /**

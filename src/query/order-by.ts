@@ -47,9 +47,16 @@ export function resolveOrderBy(meta: EntityMetadata, orderBy: OrderByInput | und
     let alias = joins.get(path);
     if (alias) return alias;
     if (prop.target.connection !== meta.connection) {
+      // Criteria reach another connection in steps (keys first); an order cannot: the rows would
+      // have to be sorted by values this statement never sees, before its limit and offset.
+      const populate = path.slice(1);
+      const instead = prop.kind === '1:1' && !prop.owner
+        ? `or query ${prop.target.name} (the owning side) with orderBy on its own properties`
+        : `or order by the relation's key, which is a column here: { ${prop.name}: 'asc' }`;
       throw new UsageError(
         'CROSS_CONNECTION',
-        `orderBy ${from.name}.${prop.name}: ${prop.target.name} lives on connection '${prop.target.connection}' and the query on '${meta.connection}', so it cannot be joined. Sort in memory after loading, or by the relation's key: { ${prop.name}: 'asc' }${prop.kind === '1:1' && !prop.owner ? ' on the owning side' : ''}.`,
+        `orderBy ${from.name}.${prop.name}: ${prop.target.name} lives on connection '${prop.target.connection}' and the query runs on '${meta.connection}', so it cannot be joined, and an order cannot be resolved in steps. ` +
+          `Load it with populate: ['${populate}'] and sort the results in memory, ${instead}.`,
       );
     }
     alias = `j${joins.size + 1}`;

@@ -40,6 +40,11 @@ export class SqlDialect {
     return this.dialect === 'pg' ? `CAST(? AS ${PG_CAST[type]})` : '?';
   }
 
+  /** A PostgreSQL array parameter of `type`'s values, `CAST(? AS integer[])`, for where no column gives the type. */
+  pgArrayParam(type: ScalarType): string {
+    return `CAST(? AS ${PG_CAST[type]}[])`;
+  }
+
   /** Row-value comparison `(a, b) IN ((?, ?), ...)` or `a IN (?, ...)` for a single column. */
   inList(columns: readonly string[], rows: number, tableAlias?: string): string {
     const col = (c: string) => (tableAlias ? `${this.quote(tableAlias)}.${this.quote(c)}` : this.quote(c));
