@@ -4,7 +4,7 @@ import { createConnection, createPool } from 'mysql2/promise';
 import pg from 'pg';
 import type { Contender } from './contender.js';
 import { ENTITIES } from './entities.js';
-import { seedAuthors, seedCatalog, type BenchDialect, type Store } from './fixtures.js';
+import { seedShared, type BenchDialect, type Store } from './fixtures.js';
 import { JoineryContender } from './joinery-contender.js';
 import { KnexContender, knexStore, openKnex } from './knex-contender.js';
 import type { PeerContext } from './peer-context.js';
@@ -23,11 +23,6 @@ export interface DialectSetup {
   readonly peer: PeerContext;
 }
 
-/** Seeds what every workload reads (W6's authors and books, W7's catalogue). */
-export async function seedShared(store: Store): Promise<void> {
-  await seedAuthors(store);
-  await seedCatalog(store);
-}
 
 export async function openDialect(dialect: BenchDialect): Promise<DialectSetup> {
   switch (dialect) {

@@ -190,6 +190,12 @@ export async function removeNewGraph(store: Store): Promise<CatalogSeed> {
   return seed;
 }
 
+/** Seeds what the read workloads share (W6's authors and books, W7's catalogue): once per database. */
+export async function seedShared(store: Store): Promise<void> {
+  await seedAuthors(store);
+  await seedCatalog(store);
+}
+
 export async function count(store: Store, table: string, where = '', params: unknown[] = []): Promise<number> {
   const rows = await store.exec(`SELECT COUNT(*) AS n FROM ${table}${where ? ` WHERE ${where}` : ''}`, params);
   return Number(rows[0]!.n);

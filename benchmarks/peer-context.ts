@@ -1,3 +1,5 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { Contender } from './contender.js';
 import type { BenchDialect, Store } from './fixtures.js';
 
@@ -21,4 +23,26 @@ export interface PeerModule {
   /** Which dialects it can run here (a missing driver package leaves one out). */
   readonly dialects: readonly BenchDialect[];
   open(context: PeerContext): Promise<Contender>;
+}
+
+/**
+ * The installed version of a package, found from its entry point (some packages do not export
+ * their package.json).
+ */
+export function packageVersion(name: string): string {
+  try {
+    let dir = dirname(require.resolve(name));
+    for (;;) {
+      const file = join(dir, 'package.json');
+      if (existsSync(file)) {
+        const pkg = JSON.parse(readFileSync(file, 'utf8')) as { name?: string; version?: string };
+        if (pkg.name === name && pkg.version) return pkg.version;
+      }
+      const up = dirname(dir);
+      if (up === dir) return '?';
+      dir = up;
+    }
+  } catch {
+    return '?';
+  }
 }

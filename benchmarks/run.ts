@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 import { CONTENDERS, PEERS, WORKLOADS, type Contender, type ContenderId, type PeerId, type WorkloadId } from './contender.js';
 import { openDialect } from './databases.js';
 import { seedItems, type BenchDialect } from './fixtures.js';
-import type { PeerModule } from './peer-context.js';
+import { packageVersion, type PeerModule } from './peer-context.js';
 import { heapTable, median, timingTable, type HeapSample, type Sample } from './report.js';
 
 const USAGE = `Usage: npm run bench -- [options]
@@ -273,14 +273,6 @@ async function main(): Promise<void> {
       opts.json,
       JSON.stringify({ node: process.version, cpus: cpus().length, versions, reps: opts.reps, warmup: opts.warmup, samples, heap, medians: medians(samples) }, null, 2),
     );
-  }
-}
-
-function packageVersion(name: string): string {
-  try {
-    return (require(`${name}/package.json`) as { version: string }).version;
-  } catch {
-    return '?';
   }
 }
 
