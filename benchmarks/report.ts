@@ -89,7 +89,8 @@ export function heapTable(samples: readonly HeapSample[], dialects: readonly Ben
       for (const s of samples) if (s.dialect === d && s.workload === w) values.set(s.contender, median(s.bytesPerEntity));
       if (!values.size) continue;
       const raw = values.get('raw');
-      lines.push(`| ${w} | ${d} | ${contenders.map((c) => ratioCell(values.get(c), raw, (x) => x.toFixed(0))).join(' | ')} |`);
+      const cells = contenders.map((c) => (c === 'raw' ? (raw === undefined ? '–' : raw.toFixed(0)) : ratioCell(values.get(c), raw, (x) => x.toFixed(0))));
+      lines.push(`| ${w} | ${d} | ${cells.join(' | ')} |`);
     }
   }
   return lines.join('\n');
