@@ -261,12 +261,15 @@ async function main(): Promise<void> {
 
   const seconds = (performance.now() - started) / 1000;
   const shown = CONTENDERS.filter((c) => samples.some((s) => s.contender === c));
-  const libraries = [`knex ${packageVersion('knex')}`, ...[...peers].map(([id, p]) => `${id} ${p.version}`)];
+  const libraries = [
+    ...(shown.includes('knex') ? [`knex ${packageVersion('knex')}`] : []),
+    ...[...peers].filter(([id]) => shown.includes(id)).map(([id, p]) => `${id} ${p.version}`),
+  ];
   const out = [
     `## joinery vs raw driver, knex and peer ORMs`,
     '',
     `${opts.reps} measured round${opts.reps === 1 ? '' : 's'} after ${opts.warmup} warm-up; median ms, raw with (min–max), the others with their ratio to raw; ${seconds.toFixed(0)} s in all.`,
-    `Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}; ${versions.join('; ')}; ${libraries.join(', ')}.`,
+    `Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}; ${[versions.join('; '), libraries.join(', ')].filter(Boolean).join('; ')}.`,
     '',
     ...(peers.size ? [`The peer ORMs ran on: ${opts.peerDialects.filter((d) => ran.includes(d)).join(', ') || 'none of the dialects run'} (\`--peer-dialects\`).`, ''] : []),
     timingTable(samples, ran, opts.workloads, shown),
