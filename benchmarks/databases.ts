@@ -60,13 +60,13 @@ async function openPg(): Promise<DialectSetup> {
   }
   const orm = await Joinery.init({ entities: ENTITIES, client: 'pg', connection: PG_URL });
   const pool = new pg.Pool({ connectionString: PG_URL, max: 10 });
-  return closingOnError([() => orm.close(), () => pool.end()], async () => {
+  const knex = await openKnex('pg', PG_URL, MYSQL_URL);
+  return closingOnError([() => orm.close(), () => pool.end(), () => knex.destroy()], async () => {
     await orm.schema.drop();
     await orm.schema.create();
     const store = pgStore(pool);
     await seedShared(store);
     const version = String((await store.exec('SHOW server_version'))[0]!.server_version);
-    const knex = await openKnex('pg', PG_URL, MYSQL_URL);
     return {
       contenders: [new RawPg(pool, store), new JoineryContender(orm, store), new KnexContender(knex, store)],
       version: `PostgreSQL ${version}`,
@@ -95,13 +95,13 @@ async function openMysql(): Promise<DialectSetup> {
   // The settings joinery's own mysql2 connections use: UTC datetimes, sessions in UTC.
   const pool = createPool({ ...options, database: name, timezone: 'Z', connectionLimit: 10 });
   pool.on('connection', (conn) => void conn.query("SET time_zone = '+00:00'"));
-  return closingOnError([() => orm.close(), () => pool.end()], async () => {
+  const knex = await openKnex('mysql', PG_URL, MYSQL_URL);
+  return closingOnError([() => orm.close(), () => pool.end(), () => knex.destroy()], async () => {
     await orm.schema.drop();
     await orm.schema.create();
     const store = mysqlStore(pool);
     await seedShared(store);
     const version = String((await store.exec('SELECT VERSION() AS v'))[0]!.v);
-    const knex = await openKnex('mysql', PG_URL, MYSQL_URL);
     return {
       contenders: [new RawMysql(pool, store), new JoineryContender(orm, store), new KnexContender(knex, store)],
       version: `${/mariadb/i.test(version) ? 'MariaDB' : 'MySQL'} ${version}`,

@@ -110,7 +110,7 @@ class MikroOrmContender extends WorkloadContender<Loaded, Author[], CatalogAutho
   }
 
   protected async removeItems({ em, items }: Loaded): Promise<void> {
-    for (const it of items) em.remove(it);
+    em.remove(items);
     await em.flush();
   }
 
