@@ -21,7 +21,8 @@ const USAGE = `Usage: npm run bench -- [options]
   --dialects LIST      comma-separated, of pg,mysql,sqlite (default: all three)
   --workloads LIST     comma-separated, of W1..W8 (default: all)
   --contenders LIST    comma-separated, of ${CONTENDERS.join(',')}
-                       (default: all; a peer whose packages are not installed is reported as not measured)
+                       (default: all; a peer whose packages are not installed is reported as not measured;
+                       --only is the same option under its earlier name)
   --peer-dialects LIST the dialects the peer ORMs (${PEERS.join(', ')}) run on (default: ${DEFAULT_PEER_DIALECTS.join(',')};
                        raw, joinery and knex run on every dialect of --dialects)
   --no-heap            skip the heap-per-entity measurement
@@ -49,7 +50,9 @@ function options(): Options {
       warmup: { type: 'string' },
       dialects: { type: 'string', default: 'pg,mysql,sqlite' },
       workloads: { type: 'string', default: WORKLOADS.join(',') },
-      contenders: { type: 'string', default: CONTENDERS.join(',') },
+      contenders: { type: 'string' },
+      // The earlier name of --contenders (one contender), kept for the commands people already use.
+      only: { type: 'string' },
       'peer-dialects': { type: 'string', default: DEFAULT_PEER_DIALECTS.join(',') },
       'no-heap': { type: 'boolean', default: false },
       json: { type: 'string' },
@@ -78,7 +81,7 @@ function options(): Options {
     warmup: int(values.warmup, 1, 0),
     dialects: list(values.dialects, ['pg', 'mysql', 'sqlite'] as const, 'dialect'),
     workloads: list(values.workloads, WORKLOADS, 'workload'),
-    contenders: list(values.contenders, CONTENDERS, 'contender'),
+    contenders: list(values.contenders ?? values.only ?? CONTENDERS.join(','), CONTENDERS, 'contender'),
     peerDialects: list(values['peer-dialects'], ['pg', 'mysql', 'sqlite'] as const, 'dialect'),
     heap: !values['no-heap'],
     json: values.json,
