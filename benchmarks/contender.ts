@@ -1,6 +1,6 @@
 import type { Store } from './fixtures.js';
 
-export const WORKLOADS = ['W1', 'W2', 'W3', 'W4', 'W5', 'W6'] as const;
+export const WORKLOADS = ['W1', 'W2', 'W3', 'W4', 'W5', 'W6', 'W7', 'W8'] as const;
 export type WorkloadId = (typeof WORKLOADS)[number];
 
 export const WORKLOAD_TITLES: Record<WorkloadId, string> = {
@@ -10,7 +10,16 @@ export const WORKLOAD_TITLES: Record<WorkloadId, string> = {
   W4: 'remove 10,000, flush',
   W5: '2,000 × findOne by PK (fresh fork)',
   W6: '1,000 parents + populate 10,000 children',
+  W7: '100 authors → 1,000 books → publisher + 5 tags',
+  W8: 'graph insert 200 authors × 10 books × 3 tags',
 };
+
+/** Everything the benchmark can measure, in the order the tables show them. */
+export const CONTENDERS = ['raw', 'joinery', 'knex', 'mikro-orm', 'typeorm', 'sequelize'] as const;
+export type ContenderId = (typeof CONTENDERS)[number];
+/** The contenders that live in benchmarks/package.json (installed apart from the library). */
+export const PEERS = ['mikro-orm', 'typeorm', 'sequelize'] as const satisfies readonly ContenderId[];
+export type PeerId = (typeof PEERS)[number];
 
 /** One prepared repetition of a workload. */
 export interface Trial {
@@ -20,9 +29,9 @@ export interface Trial {
   verify(): Promise<void>;
 }
 
-/** Something that performs the workloads: the raw driver baseline of a dialect, or joinery. */
+/** Something that performs the workloads: the raw driver baseline of a dialect, knex, joinery or a peer ORM. */
 export interface Contender {
-  readonly label: 'raw' | 'joinery';
+  readonly label: ContenderId;
   readonly store: Store;
   /** Untimed set-up of one repetition (fixtures, loading what a write workload changes). */
   prepare(workload: WorkloadId): Promise<Trial>;

@@ -4,8 +4,10 @@ import { createConnection, createPool } from 'mysql2/promise';
 import pg from 'pg';
 import type { Contender } from './contender.js';
 import { ENTITIES } from './entities.js';
-import { seedAuthors, type BenchDialect, type Store } from './fixtures.js';
+import { seedShared, type BenchDialect, type Store } from './fixtures.js';
 import { JoineryContender } from './joinery-contender.js';
+import { KnexContender, knexStore, openKnex } from './knex-contender.js';
+import type { PeerContext } from './peer-context.js';
 import { mysqlStore, RawMysql } from './raw-mysql.js';
 import { pgStore, RawPg } from './raw-pg.js';
 import { RawSqlite, sqliteStore } from './raw-sqlite.js';
@@ -14,12 +16,13 @@ export const PG_URL = process.env.BENCH_PG_URL || 'postgres://postgres@127.0.0.1
 export const MYSQL_URL = process.env.BENCH_MYSQL_URL || 'mysql://root@127.0.0.1:3306/joinery_bench';
 const CONNECT_TIMEOUT_MS = 3000;
 
-/** Both contenders of one dialect on fresh tables (authors and books seeded), and the server version. */
+/** The contenders of one dialect that need nothing from benchmarks/package.json, on fresh seeded tables; the server version; what a peer needs to join them. */
 export interface DialectSetup {
-  readonly raw: Contender;
-  readonly joinery: Contender;
+  readonly contenders: Contender[];
   readonly version: string;
+  readonly peer: PeerContext;
 }
+
 
 export async function openDialect(dialect: BenchDialect): Promise<DialectSetup> {
   switch (dialect) {
@@ -57,13 +60,18 @@ async function openPg(): Promise<DialectSetup> {
   }
   const orm = await Joinery.init({ entities: ENTITIES, client: 'pg', connection: PG_URL });
   const pool = new pg.Pool({ connectionString: PG_URL, max: 10 });
-  return closingOnError([() => orm.close(), () => pool.end()], async () => {
+  const knex = await openKnex('pg', PG_URL, MYSQL_URL);
+  return closingOnError([() => orm.close(), () => pool.end(), () => knex.destroy()], async () => {
     await orm.schema.drop();
     await orm.schema.create();
     const store = pgStore(pool);
-    await seedAuthors(store);
+    await seedShared(store);
     const version = String((await store.exec('SHOW server_version'))[0]!.server_version);
-    return { raw: new RawPg(pool, store), joinery: new JoineryContender(orm, store), version: `PostgreSQL ${version}` };
+    return {
+      contenders: [new RawPg(pool, store), new JoineryContender(orm, store), new KnexContender(knex, store)],
+      version: `PostgreSQL ${version}`,
+      peer: { dialect: 'pg', pgUrl: PG_URL, mysqlUrl: MYSQL_URL, store },
+    };
   });
 }
 
@@ -87,29 +95,42 @@ async function openMysql(): Promise<DialectSetup> {
   // The settings joinery's own mysql2 connections use: UTC datetimes, sessions in UTC.
   const pool = createPool({ ...options, database: name, timezone: 'Z', connectionLimit: 10 });
   pool.on('connection', (conn) => void conn.query("SET time_zone = '+00:00'"));
-  return closingOnError([() => orm.close(), () => pool.end()], async () => {
+  const knex = await openKnex('mysql', PG_URL, MYSQL_URL);
+  return closingOnError([() => orm.close(), () => pool.end(), () => knex.destroy()], async () => {
     await orm.schema.drop();
     await orm.schema.create();
     const store = mysqlStore(pool);
-    await seedAuthors(store);
+    await seedShared(store);
     const version = String((await store.exec('SELECT VERSION() AS v'))[0]!.v);
-    return { raw: new RawMysql(pool, store), joinery: new JoineryContender(orm, store), version: `${/mariadb/i.test(version) ? 'MariaDB' : 'MySQL'} ${version}` };
+    return {
+      contenders: [new RawMysql(pool, store), new JoineryContender(orm, store), new KnexContender(knex, store)],
+      version: `${/mariadb/i.test(version) ? 'MariaDB' : 'MySQL'} ${version}`,
+      peer: { dialect: 'mysql', pgUrl: PG_URL, mysqlUrl: MYSQL_URL, store },
+    };
   });
 }
 
-/** Each side has its own in-memory database with the same schema (joinery's DDL) and rows. */
+/** Each contender has its own in-memory database with the same schema (joinery's DDL) and rows. */
 async function openSqlite(): Promise<DialectSetup> {
   const orm = await Joinery.init({ entities: ENTITIES, client: 'sqlite', connection: { filename: ':memory:' } });
   await orm.schema.create();
+  const schemaSql = orm.schema.getCreateSQL();
   const joineryStore = driverStore(orm, 'sqlite');
-  await seedAuthors(joineryStore);
+  await seedShared(joineryStore);
   const db = new Database(':memory:');
   db.pragma('foreign_keys = ON');
-  db.exec(orm.schema.getCreateSQL());
+  db.exec(schemaSql);
   const rawStore = sqliteStore(db);
-  await seedAuthors(rawStore);
+  await seedShared(rawStore);
+  const knex = await openKnex('sqlite', PG_URL, MYSQL_URL, schemaSql);
+  const knexSide = knexStore(knex, 'sqlite');
+  await seedShared(knexSide);
   const version = String((db.prepare('SELECT sqlite_version() AS v').get() as { v: string }).v);
-  return { raw: new RawSqlite(db, rawStore), joinery: new JoineryContender(orm, joineryStore), version: `SQLite ${version} (better-sqlite3, in memory)` };
+  return {
+    contenders: [new RawSqlite(db, rawStore), new JoineryContender(orm, joineryStore), new KnexContender(knex, knexSide)],
+    version: `SQLite ${version} (better-sqlite3, in memory)`,
+    peer: { dialect: 'sqlite', pgUrl: PG_URL, mysqlUrl: MYSQL_URL, schemaSql },
+  };
 }
 
 /** Runs `fn`; if it fails, closes what was opened for it before rethrowing (so the process can exit). */

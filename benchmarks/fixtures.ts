@@ -14,6 +14,8 @@ export interface Store {
   exec(sql: string, params?: readonly unknown[]): Promise<Record<string, unknown>[]>;
   /** Whether `items` holds exactly the seeded rows (so W2 and W5 can skip reseeding). */
   itemsSeeded: boolean;
+  /** The W7 catalogue as seeded (W8 adds to the same tables and removes what it added). */
+  catalog?: CatalogSeed;
 }
 
 /** One row of `items` as the workloads create it (no key yet). */
@@ -93,6 +95,105 @@ export async function seedAuthors(store: Store): Promise<void> {
   const books: unknown[][] = [];
   for (const id of ids) for (let j = 0; j < BOOKS_PER_AUTHOR; j++) books.push([`book ${id}.${j}`, 100 + j, id]);
   await insertRows(store, 'books', ['title', 'pages', 'author_id'], books);
+}
+
+// W7 / W8: authors → books → one publisher and a few tags each (M:N through catalog_book_tags).
+export const CATALOG_AUTHORS = 100;
+export const CATALOG_BOOKS_PER_AUTHOR = 10;
+export const CATALOG_TAGS_PER_BOOK = 5;
+export const PUBLISHERS = 20;
+export const TAGS = 50;
+export const GRAPH_AUTHORS = 200;
+export const GRAPH_BOOKS_PER_AUTHOR = 10;
+export const GRAPH_TAGS_PER_BOOK = 3;
+
+/** A book of a catalogue graph: its publisher and tags as indexes into the seeded publishers and tags. */
+export interface GraphBookData {
+  title: string;
+  pages: number;
+  publisher: number;
+  tags: number[];
+}
+
+export interface GraphAuthorData {
+  name: string;
+  books: GraphBookData[];
+}
+
+/**
+ * `authors` authors with `perAuthor` books each, book k having publisher k mod PUBLISHERS and
+ * `tagsPerBook` distinct tags, (k + step·j) mod TAGS. `first` numbers the books, so W8's new books
+ * do not repeat the seeded titles.
+ */
+export function graphData(authors: number, perAuthor: number, tagsPerBook: number, step: number, first = 0): GraphAuthorData[] {
+  const out: GraphAuthorData[] = [];
+  let k = first;
+  for (let a = 0; a < authors; a++) {
+    const books: GraphBookData[] = [];
+    for (let b = 0; b < perAuthor; b++, k++) {
+      books.push({ title: `cbook ${k}`, pages: 100 + (k % 400), publisher: k % PUBLISHERS, tags: Array.from({ length: tagsPerBook }, (_, j) => (k + step * j) % TAGS) });
+    }
+    out.push({ name: `cauthor ${first + a * perAuthor}`, books });
+  }
+  return out;
+}
+
+export const publisherName = (i: number): string => `publisher ${i}`;
+export const tagName = (i: number): string => `tag ${i}`;
+
+/** The W7 catalogue. */
+export function catalogData(): GraphAuthorData[] {
+  return graphData(CATALOG_AUTHORS, CATALOG_BOOKS_PER_AUTHOR, CATALOG_TAGS_PER_BOOK, 7);
+}
+
+/** The W8 graph: its books numbered after the catalogue's. */
+export function newGraphData(): GraphAuthorData[] {
+  return graphData(GRAPH_AUTHORS, GRAPH_BOOKS_PER_AUTHOR, GRAPH_TAGS_PER_BOOK, 11, CATALOG_AUTHORS * CATALOG_BOOKS_PER_AUTHOR);
+}
+
+/** What a database holds after the catalogue is seeded: W8 links its books to these publishers and tags. */
+export interface CatalogSeed {
+  publisherIds: number[];
+  tagIds: number[];
+  maxAuthorId: number;
+  maxBookId: number;
+}
+
+async function ids(store: Store, table: string): Promise<number[]> {
+  return (await store.exec(`SELECT id FROM ${table} ORDER BY id`)).map((r) => Number(r.id));
+}
+
+/** Seeds publishers, tags and the W7 catalogue (once per database, read only). */
+export async function seedCatalog(store: Store): Promise<CatalogSeed> {
+  await insertRows(store, 'publishers', ['name'], Array.from({ length: PUBLISHERS }, (_, i) => [publisherName(i)]));
+  await insertRows(store, 'tags', ['name'], Array.from({ length: TAGS }, (_, i) => [tagName(i)]));
+  const publisherIds = await ids(store, 'publishers');
+  const tagIds = await ids(store, 'tags');
+  const data = catalogData();
+  await insertRows(store, 'catalog_authors', ['name'], data.map((a) => [a.name]));
+  const authorIds = await ids(store, 'catalog_authors');
+  const books = data.flatMap((a, i) => a.books.map((b) => [b.title, b.pages, authorIds[i], publisherIds[b.publisher]]));
+  await insertRows(store, 'catalog_books', ['title', 'pages', 'author_id', 'publisher_id'], books);
+  const bookIds = await ids(store, 'catalog_books');
+  const links = data.flatMap((a) => a.books).flatMap((b, i) => b.tags.map((t) => [bookIds[i], tagIds[t]]));
+  await insertRows(store, 'catalog_book_tags', ['book_id', 'tag_id'], links);
+  store.catalog = { publisherIds, tagIds, maxAuthorId: authorIds[authorIds.length - 1]!, maxBookId: bookIds[bookIds.length - 1]! };
+  return store.catalog;
+}
+
+/** Removes what W8 added, leaving the seeded catalogue (links go with their books: the FKs cascade, but say so for every engine). */
+export async function removeNewGraph(store: Store): Promise<CatalogSeed> {
+  const seed = store.catalog!;
+  await store.exec('DELETE FROM catalog_book_tags WHERE book_id > ?', [seed.maxBookId]);
+  await store.exec('DELETE FROM catalog_books WHERE id > ?', [seed.maxBookId]);
+  await store.exec('DELETE FROM catalog_authors WHERE id > ?', [seed.maxAuthorId]);
+  return seed;
+}
+
+/** Seeds what the read workloads share (W6's authors and books, W7's catalogue): once per database. */
+export async function seedShared(store: Store): Promise<void> {
+  await seedAuthors(store);
+  await seedCatalog(store);
 }
 
 export async function count(store: Store, table: string, where = '', params: unknown[] = []): Promise<number> {

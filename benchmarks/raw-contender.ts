@@ -1,6 +1,7 @@
-import type { Contender, Trial, WorkloadId } from './contender.js';
-import { allItemData, emptyItems, expectEqual, ITEMS, itemIds, lookupOrder, renamed, seedItems, type ItemData, type ItemRecord, type Store } from './fixtures.js';
-import { verifyInserted, verifyLoaded, verifyLookups, verifyPopulated, verifyRemoved, verifyRenamed } from './verify.js';
+import type { CatalogSeed, GraphAuthorData, ItemRecord } from './fixtures.js';
+import { renamed } from './fixtures.js';
+import type { CatalogAuthorView, PopulatedParent } from './verify.js';
+import { WorkloadContender } from './workload-contender.js';
 
 export interface AuthorRecord {
   id: number;
@@ -15,111 +16,70 @@ export interface BookRecord {
   author: AuthorRecord;
 }
 
+export interface CatalogAuthorRecord {
+  id: number;
+  name: string;
+  books: CatalogBookRecord[];
+}
+
+export interface CatalogBookRecord {
+  id: number;
+  title: string;
+  pages: number;
+  author: CatalogAuthorRecord;
+  publisher: NamedRecord;
+  tags: NamedRecord[];
+}
+
+/** A publisher or a tag. */
+export interface NamedRecord {
+  id: number;
+  name: string;
+}
+
 export const ITEM_COLUMNS = 'id, name, email, score, active, created_at';
 
 /**
- * The hand-written baseline: what an application would write against the driver to do the same
- * work, with the same guarantees (writes in one transaction, the same JS types on read). Each dialect
- * supplies the statements; the workloads themselves are the same for every dialect.
+ * A hand-written baseline (the raw driver, or knex): what an application would write to do the same
+ * work, with the same guarantees (writes in one transaction, the same JS types on read), built from
+ * plain objects. Each subclass supplies the statements.
  */
-export abstract class RawContender implements Contender {
-  readonly label = 'raw';
-  abstract readonly store: Store;
-
-  /** Inserts the rows in one transaction; returns them as records with their new keys. */
-  protected abstract insertItems(data: readonly ItemData[]): Promise<ItemRecord[]>;
-  protected abstract findAllItems(): Promise<ItemRecord[]>;
+export abstract class RecordContender extends WorkloadContender<ItemRecord[], AuthorRecord[], CatalogAuthorRecord[]> {
+  protected abstract override findItems(): Promise<ItemRecord[]>;
   /** Writes each record's `name` in one transaction. */
   protected abstract updateNames(items: readonly ItemRecord[]): Promise<void>;
   /** Deletes the rows in one transaction. */
   protected abstract deleteItems(ids: readonly number[]): Promise<void>;
-  protected abstract findItem(id: number): Promise<ItemRecord | null>;
-  /** Every author with its books (`book.author` is the author object). */
-  protected abstract findAuthorsWithBooks(): Promise<AuthorRecord[]>;
-  abstract close(): Promise<void>;
+  /** Inserts authors, books and tag links; returns nothing the verification needs (it reads the tables). */
+  protected abstract override insertGraph(graph: readonly GraphAuthorData[], seed: CatalogSeed): Promise<void>;
 
-  async prepare(workload: WorkloadId): Promise<Trial> {
-    const { store } = this;
-    switch (workload) {
-      case 'W1': {
-        await emptyItems(store);
-        const data = allItemData();
-        let items: ItemRecord[] = [];
-        return {
-          run: async () => {
-            items = await this.insertItems(data);
-          },
-          verify: async () => {
-            await verifyInserted(store, items.map((i) => i.id));
-            store.itemsSeeded = true;
-          },
-        };
-      }
-      case 'W2': {
-        await seedItems(store);
-        let items: ItemRecord[] = [];
-        return {
-          run: async () => {
-            items = await this.findAllItems();
-          },
-          verify: async () => verifyLoaded(items),
-        };
-      }
-      case 'W3': {
-        await seedItems(store, true);
-        const items = await this.findAllItems();
-        expectEqual(items.length, ITEMS, 'W3 set-up: loaded items');
-        store.itemsSeeded = false;
-        return {
-          run: async () => {
-            for (const it of items) it.name = renamed(it.id);
-            await this.updateNames(items);
-          },
-          verify: async () => verifyRenamed(store),
-        };
-      }
-      case 'W4': {
-        await seedItems(store, true);
-        const items = await this.findAllItems();
-        expectEqual(items.length, ITEMS, 'W4 set-up: loaded items');
-        store.itemsSeeded = false;
-        return {
-          run: async () => {
-            await this.deleteItems(items.map((i) => i.id));
-          },
-          verify: async () => verifyRemoved(store),
-        };
-      }
-      case 'W5': {
-        await seedItems(store);
-        const ids = lookupOrder(await itemIds(store));
-        const found: (ItemRecord | null)[] = [];
-        return {
-          run: async () => {
-            for (const id of ids) found.push(await this.findItem(id));
-          },
-          verify: async () => verifyLookups(ids, found),
-        };
-      }
-      case 'W6': {
-        let authors: AuthorRecord[] = [];
-        return {
-          run: async () => {
-            authors = await this.findAuthorsWithBooks();
-          },
-          verify: async () => verifyPopulated(authors.map((a) => ({ parent: a, id: a.id, children: a.books }))),
-        };
-      }
-    }
+  protected override loadItems(): Promise<ItemRecord[]> {
+    return this.findItems();
   }
 
-  async load(workload: 'W2' | 'W6'): Promise<{ keep: unknown; entities: number }> {
-    if (workload === 'W2') {
-      const items = await this.findAllItems();
-      return { keep: items, entities: items.length };
-    }
-    const authors = await this.findAuthorsWithBooks();
-    return { keep: authors, entities: authors.length + authors.reduce((n, a) => n + a.books.length, 0) };
+  protected override loadedCount(items: ItemRecord[]): number {
+    return items.length;
+  }
+
+  protected override renameItems(items: ItemRecord[]): Promise<void> {
+    for (const it of items) it.name = renamed(it.id);
+    return this.updateNames(items);
+  }
+
+  protected override removeItems(items: ItemRecord[]): Promise<void> {
+    return this.deleteItems(items.map((i) => i.id));
+  }
+
+  protected override parentsView(authors: AuthorRecord[]): PopulatedParent[] {
+    return authors.map((a) => ({ id: a.id, children: a.books.map((b) => ({ id: b.id, pages: b.pages, parentId: b.author.id })) }));
+  }
+
+  protected override parentsCount(authors: AuthorRecord[]): number {
+    return authors.length + authors.reduce((n, a) => n + a.books.length, 0);
+  }
+
+  protected override catalogView(authors: CatalogAuthorRecord[]): CatalogAuthorView[] {
+    return authors.map((a) => ({ name: a.name, books: a.books.map((b) => ({ title: b.title, publisher: b.publisher.name, tags: b.tags.map((t) => t.name) })) }));
   }
 }
 
@@ -138,9 +98,60 @@ export function stitchAuthors(authorRows: readonly Record<string, unknown>[], bo
   return authors;
 }
 
+/**
+ * The W7 graph from its four result sets: authors; their books (`author_id`, `publisher_id`); the
+ * publishers; and the tag links joined to their tags (`book_id`, `id`, `name`). Each publisher and tag
+ * is one object however many books share it, as an identity map would have it.
+ */
+export function stitchCatalog(
+  authorRows: readonly Record<string, unknown>[],
+  bookRows: readonly Record<string, unknown>[],
+  publisherRows: readonly Record<string, unknown>[],
+  tagRows: readonly Record<string, unknown>[],
+): CatalogAuthorRecord[] {
+  const authors = new Map<number, CatalogAuthorRecord>();
+  for (const r of authorRows) authors.set(r.id as number, { id: r.id as number, name: r.name as string, books: [] });
+  const publishers = new Map<number, NamedRecord>();
+  for (const r of publisherRows) publishers.set(r.id as number, { id: r.id as number, name: r.name as string });
+  const books = new Map<number, CatalogBookRecord>();
+  for (const r of bookRows) {
+    const author = authors.get(r.author_id as number)!;
+    const book: CatalogBookRecord = { id: r.id as number, title: r.title as string, pages: r.pages as number, author, publisher: publishers.get(r.publisher_id as number)!, tags: [] };
+    author.books.push(book);
+    books.set(book.id, book);
+  }
+  const tags = new Map<number, NamedRecord>();
+  for (const r of tagRows) {
+    let tag = tags.get(r.id as number);
+    if (!tag) tags.set(r.id as number, (tag = { id: r.id as number, name: r.name as string }));
+    books.get(r.book_id as number)!.tags.push(tag);
+  }
+  return [...authors.values()];
+}
+
+/** The distinct values of `key` over `rows`. */
+export function distinct(rows: readonly Record<string, unknown>[], key: string): unknown[] {
+  return [...new Set(rows.map((r) => r[key]))];
+}
+
 /** Splits `items` into slices of at most `size`. */
 export function slices<T>(items: readonly T[], size: number): (readonly T[])[] {
   const out: (readonly T[])[] = [];
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
   return out;
+}
+
+/** W8's rows, flattened: each book with its author's index, and each link with its book's index (keys are filled in as they come back). */
+export function graphRows(graph: readonly GraphAuthorData[], seed: CatalogSeed): { authors: string[]; books: { title: string; pages: number; author: number; publisherId: number }[]; links: { book: number; tagId: number }[] } {
+  const authors: string[] = [];
+  const books: { title: string; pages: number; author: number; publisherId: number }[] = [];
+  const links: { book: number; tagId: number }[] = [];
+  graph.forEach((a, ai) => {
+    authors.push(a.name);
+    for (const b of a.books) {
+      for (const t of b.tags) links.push({ book: books.length, tagId: seed.tagIds[t]! });
+      books.push({ title: b.title, pages: b.pages, author: ai, publisherId: seed.publisherIds[b.publisher]! });
+    }
+  });
+  return { authors, books, links };
 }

@@ -1,10 +1,10 @@
 import type { Pool, PoolConnection, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
-import type { ItemData, ItemRecord, Store } from './fixtures.js';
-import { ITEM_COLUMNS, RawContender, slices, stitchAuthors, type AuthorRecord } from './raw-contender.js';
+import type { CatalogSeed, GraphAuthorData, ItemData, ItemRecord, Store } from './fixtures.js';
+import { distinct, graphRows, ITEM_COLUMNS, RecordContender, slices, stitchAuthors, stitchCatalog, type AuthorRecord, type CatalogAuthorRecord } from './raw-contender.js';
 
 // Rows per statement, the fastest of a few sizes when measured. A CASE update compares each row
 // with the WHEN list in turn (quadratic in the rows per statement), so it is kept short.
-const INSERT_ROWS = 5_000;
+const INSERT_ROWS = 5_000; // also W8's books and links
 const UPDATE_ROWS = 500;
 const DELETE_ROWS = 10_000;
 
@@ -21,7 +21,8 @@ function itemRecord(r: RowDataPacket): ItemRecord {
  * MySQL / MariaDB through mysql2/promise: a pool, `query` (values escaped into the text, as knex
  * does), `timezone: 'Z'`.
  */
-export class RawMysql extends RawContender {
+export class RawMysql extends RecordContender {
+  readonly label = 'raw';
   constructor(
     readonly pool: Pool,
     readonly store: Store,
@@ -57,7 +58,7 @@ export class RawMysql extends RawContender {
     return items;
   }
 
-  protected async findAllItems(): Promise<ItemRecord[]> {
+  protected async findItems(): Promise<ItemRecord[]> {
     const [rows] = await this.pool.query<RowDataPacket[]>(`SELECT ${ITEM_COLUMNS} FROM items`);
     return rows.map(itemRecord);
   }
@@ -89,6 +90,40 @@ export class RawMysql extends RawContender {
     const ids = authors.map((a) => a.id as number);
     const [books] = await this.pool.query<RowDataPacket[]>(`SELECT id, title, pages, author_id FROM books WHERE author_id IN (${marks(ids.length)})`, ids);
     return stitchAuthors(authors, books);
+  }
+
+  protected async findCatalog(): Promise<CatalogAuthorRecord[]> {
+    const [authors] = await this.pool.query<RowDataPacket[]>('SELECT id, name FROM catalog_authors');
+    const authorIds = authors.map((a) => a.id as number);
+    const [books] = await this.pool.query<RowDataPacket[]>(`SELECT id, title, pages, author_id, publisher_id FROM catalog_books WHERE author_id IN (${marks(authorIds.length)})`, authorIds);
+    const publisherIds = distinct(books, 'publisher_id');
+    const [publishers] = await this.pool.query<RowDataPacket[]>(`SELECT id, name FROM publishers WHERE id IN (${marks(publisherIds.length)})`, publisherIds);
+    const bookIds = books.map((b) => b.id as number);
+    const [tags] = await this.pool.query<RowDataPacket[]>(
+      `SELECT bt.book_id, t.id, t.name FROM catalog_book_tags bt JOIN tags t ON t.id = bt.tag_id WHERE bt.book_id IN (${marks(bookIds.length)})`,
+      bookIds,
+    );
+    return stitchCatalog(authors, books, publishers, tags);
+  }
+
+  protected async insertGraph(graph: readonly GraphAuthorData[], seed: CatalogSeed): Promise<void> {
+    const { authors, books, links } = graphRows(graph, seed);
+    await this.#transaction(async (conn) => {
+      // InnoDB hands a multi-row INSERT consecutive ids starting at insertId.
+      const [a] = await conn.query<ResultSetHeader>(`INSERT INTO catalog_authors (name) VALUES ${marks(authors.length, '(?)')}`, authors);
+      const bookIds: number[] = [];
+      for (const part of slices(books, INSERT_ROWS)) {
+        const params: unknown[] = [];
+        for (const b of part) params.push(b.title, b.pages, a.insertId + b.author, b.publisherId);
+        const [res] = await conn.query<ResultSetHeader>(`INSERT INTO catalog_books (title, pages, author_id, publisher_id) VALUES ${marks(part.length, '(?, ?, ?, ?)')}`, params);
+        for (let i = 0; i < part.length; i++) bookIds.push(res.insertId + i);
+      }
+      for (const part of slices(links, INSERT_ROWS)) {
+        const params: unknown[] = [];
+        for (const l of part) params.push(bookIds[l.book], l.tagId);
+        await conn.query(`INSERT INTO catalog_book_tags (book_id, tag_id) VALUES ${marks(part.length, '(?, ?)')}`, params);
+      }
+    });
   }
 
   close(): Promise<void> {

@@ -1,11 +1,13 @@
 import pg from 'pg';
-import type { ItemData, ItemRecord, Store } from './fixtures.js';
-import { ITEM_COLUMNS, RawContender, slices, stitchAuthors, type AuthorRecord } from './raw-contender.js';
+import type { CatalogSeed, GraphAuthorData, ItemData, ItemRecord, Store } from './fixtures.js';
+import { distinct, graphRows, ITEM_COLUMNS, RecordContender, slices, stitchAuthors, stitchCatalog, type AuthorRecord, type CatalogAuthorRecord } from './raw-contender.js';
 
 // Rows per statement, the fastest of 500–10,000 when measured: an INSERT of 10,000 rows (50,000
 // parameters) is slower than ten of 1,000; the UPDATE ... FROM (VALUES ...) is fastest in one piece.
 const INSERT_ROWS = 1_000;
 const UPDATE_ROWS = 10_000;
+// W8's 6,000 two-column links in one statement (12,000 parameters).
+const LINK_ROWS = 10_000;
 
 /** `$1, $2, ...` tuples of `width` for `rows` rows. */
 function tuples(rows: number, width: number, first?: readonly string[]): string {
@@ -24,7 +26,8 @@ function itemRecord(r: Record<string, unknown>): ItemRecord {
 }
 
 /** PostgreSQL through node-postgres: a pg.Pool, the driver's default type parsing. */
-export class RawPg extends RawContender {
+export class RawPg extends RecordContender {
+  readonly label = 'raw';
   constructor(
     readonly pool: pg.Pool,
     readonly store: Store,
@@ -60,7 +63,7 @@ export class RawPg extends RawContender {
     return items;
   }
 
-  protected async findAllItems(): Promise<ItemRecord[]> {
+  protected async findItems(): Promise<ItemRecord[]> {
     const { rows } = await this.pool.query(`SELECT ${ITEM_COLUMNS} FROM items`);
     return rows.map(itemRecord);
   }
@@ -91,6 +94,35 @@ export class RawPg extends RawContender {
     const authors = (await this.pool.query('SELECT id, name FROM authors')).rows;
     const books = (await this.pool.query('SELECT id, title, pages, author_id FROM books WHERE author_id = ANY($1::integer[])', [authors.map((a) => a.id)])).rows;
     return stitchAuthors(authors, books);
+  }
+
+  protected async findCatalog(): Promise<CatalogAuthorRecord[]> {
+    const authors = (await this.pool.query('SELECT id, name FROM catalog_authors')).rows;
+    const books = (await this.pool.query('SELECT id, title, pages, author_id, publisher_id FROM catalog_books WHERE author_id = ANY($1::integer[])', [authors.map((a) => a.id)])).rows;
+    const publishers = (await this.pool.query('SELECT id, name FROM publishers WHERE id = ANY($1::integer[])', [distinct(books, 'publisher_id')])).rows;
+    const tags = (
+      await this.pool.query('SELECT bt.book_id, t.id, t.name FROM catalog_book_tags bt JOIN tags t ON t.id = bt.tag_id WHERE bt.book_id = ANY($1::integer[])', [books.map((b) => b.id)])
+    ).rows;
+    return stitchCatalog(authors, books, publishers, tags);
+  }
+
+  protected async insertGraph(graph: readonly GraphAuthorData[], seed: CatalogSeed): Promise<void> {
+    const { authors, books, links } = graphRows(graph, seed);
+    await this.#transaction(async (client) => {
+      const authorIds = (await client.query<{ id: number }>(`INSERT INTO catalog_authors (name) VALUES ${tuples(authors.length, 1)} RETURNING id`, authors)).rows.map((r) => r.id);
+      const bookIds: number[] = [];
+      for (const part of slices(books, INSERT_ROWS)) {
+        const params: unknown[] = [];
+        for (const b of part) params.push(b.title, b.pages, authorIds[b.author], b.publisherId);
+        const { rows } = await client.query<{ id: number }>(`INSERT INTO catalog_books (title, pages, author_id, publisher_id) VALUES ${tuples(part.length, 4)} RETURNING id`, params);
+        for (const r of rows) bookIds.push(r.id);
+      }
+      for (const part of slices(links, LINK_ROWS)) {
+        const params: unknown[] = [];
+        for (const l of part) params.push(bookIds[l.book], l.tagId);
+        await client.query(`INSERT INTO catalog_book_tags (book_id, tag_id) VALUES ${tuples(part.length, 2)}`, params);
+      }
+    });
   }
 
   close(): Promise<void> {

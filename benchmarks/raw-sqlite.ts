@@ -1,11 +1,11 @@
 import type { Database, Statement } from 'better-sqlite3';
-import type { ItemData, ItemRecord, Store } from './fixtures.js';
-import { ITEM_COLUMNS, RawContender, slices, stitchAuthors, type AuthorRecord } from './raw-contender.js';
+import type { CatalogSeed, GraphAuthorData, ItemData, ItemRecord, Store } from './fixtures.js';
+import { distinct, graphRows, ITEM_COLUMNS, RecordContender, slices, stitchAuthors, stitchCatalog, type AuthorRecord, type CatalogAuthorRecord } from './raw-contender.js';
 
 // Rows per statement, the fastest of a few sizes when measured. A CASE update compares each row with
 // the WHEN list in turn (quadratic in the rows per statement): 100 rows take a fifth of the time of
 // 1,000. (A prepared one-row statement run in a loop is faster still on SQLite; see README.md.)
-const INSERT_ROWS = 1_000;
+const INSERT_ROWS = 1_000; // also W8's books and links
 const UPDATE_ROWS = 100;
 const DELETE_ROWS = 10_000;
 
@@ -22,7 +22,8 @@ function itemRecord(r: Record<string, unknown>): ItemRecord {
  * SQLite through better-sqlite3 (synchronous; in-memory database): booleans as 0/1 and datetimes as
  * ISO text, converted the way an application would.
  */
-export class RawSqlite extends RawContender {
+export class RawSqlite extends RecordContender {
+  readonly label = 'raw';
   readonly #selectOne: Statement;
   readonly #selectAll: Statement;
 
@@ -50,7 +51,7 @@ export class RawSqlite extends RawContender {
     return items;
   }
 
-  protected async findAllItems(): Promise<ItemRecord[]> {
+  protected async findItems(): Promise<ItemRecord[]> {
     return (this.#selectAll.all() as Record<string, unknown>[]).map(itemRecord);
   }
 
@@ -81,6 +82,37 @@ export class RawSqlite extends RawContender {
     const ids = authors.map((a) => a.id);
     const books = this.db.prepare(`SELECT id, title, pages, author_id FROM books WHERE author_id IN (${marks(ids.length)})`).all(ids) as Record<string, unknown>[];
     return stitchAuthors(authors, books);
+  }
+
+  protected async findCatalog(): Promise<CatalogAuthorRecord[]> {
+    const all = (sql: string, params: readonly unknown[] = []) => this.db.prepare(sql).all(params) as Record<string, unknown>[];
+    const authors = all('SELECT id, name FROM catalog_authors');
+    const authorIds = authors.map((a) => a.id);
+    const books = all(`SELECT id, title, pages, author_id, publisher_id FROM catalog_books WHERE author_id IN (${marks(authorIds.length)})`, authorIds);
+    const publisherIds = distinct(books, 'publisher_id');
+    const publishers = all(`SELECT id, name FROM publishers WHERE id IN (${marks(publisherIds.length)})`, publisherIds);
+    const bookIds = books.map((b) => b.id);
+    const tags = all(`SELECT bt.book_id, t.id, t.name FROM catalog_book_tags bt JOIN tags t ON t.id = bt.tag_id WHERE bt.book_id IN (${marks(bookIds.length)})`, bookIds);
+    return stitchCatalog(authors, books, publishers, tags);
+  }
+
+  protected async insertGraph(graph: readonly GraphAuthorData[], seed: CatalogSeed): Promise<void> {
+    const { authors, books, links } = graphRows(graph, seed);
+    this.db.transaction(() => {
+      const authorIds = (this.db.prepare(`INSERT INTO catalog_authors (name) VALUES ${marks(authors.length, '(?)')} RETURNING id`).all(authors) as { id: number }[]).map((r) => r.id);
+      const bookIds: number[] = [];
+      for (const part of slices(books, INSERT_ROWS)) {
+        const params: unknown[] = [];
+        for (const b of part) params.push(b.title, b.pages, authorIds[b.author], b.publisherId);
+        const rows = this.db.prepare(`INSERT INTO catalog_books (title, pages, author_id, publisher_id) VALUES ${marks(part.length, '(?, ?, ?, ?)')} RETURNING id`).all(params) as { id: number }[];
+        for (const r of rows) bookIds.push(r.id);
+      }
+      for (const part of slices(links, INSERT_ROWS)) {
+        const params: unknown[] = [];
+        for (const l of part) params.push(bookIds[l.book], l.tagId);
+        this.db.prepare(`INSERT INTO catalog_book_tags (book_id, tag_id) VALUES ${marks(part.length, '(?, ?)')}`).run(params);
+      }
+    })();
   }
 
   async close(): Promise<void> {

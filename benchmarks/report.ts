@@ -1,13 +1,13 @@
-import { WORKLOAD_TITLES, type WorkloadId } from './contender.js';
+import { WORKLOAD_TITLES, type ContenderId, type WorkloadId } from './contender.js';
 import type { BenchDialect } from './fixtures.js';
 
 /** Targets for joinery/raw on PostgreSQL. */
-export const PG_TARGETS: Record<WorkloadId, number> = { W1: 1.5, W2: 2, W3: 1.5, W4: 1.5, W5: 1.3, W6: 2 };
+export const PG_TARGETS: Partial<Record<WorkloadId, number>> = { W1: 1.5, W2: 2, W3: 1.5, W4: 1.5, W5: 1.3, W6: 2 };
 
 export interface Sample {
   dialect: BenchDialect;
   workload: WorkloadId;
-  contender: 'raw' | 'joinery';
+  contender: ContenderId;
   /** Timed runs in milliseconds (wall clock), in the order they ran. */
   ms: number[];
   /** CPU time of this process (user + system) during each timed run, in milliseconds. */
@@ -17,7 +17,7 @@ export interface Sample {
 export interface HeapSample {
   dialect: BenchDialect;
   workload: 'W2' | 'W6';
-  contender: 'raw' | 'joinery';
+  contender: ContenderId;
   /** Retained heap per loaded entity, bytes, one value per measurement. */
   bytesPerEntity: number[];
 }
@@ -32,54 +32,65 @@ function ms(x: number): string {
   return x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2);
 }
 
-function cell(values: readonly number[] | undefined): string {
-  if (!values?.length) return '–';
-  return `${ms(median(values))} (${ms(Math.min(...values))}–${ms(Math.max(...values))})`;
+/** `value · ratio×` against the raw median, or `–` when the contender did not run there. */
+function ratioCell(value: number | undefined, raw: number | undefined, format: (x: number) => string): string {
+  if (value === undefined) return '–';
+  return raw ? `${format(value)} · ${(value / raw).toFixed(2)}×` : format(value);
 }
 
 /**
- * The markdown results table: per workload and dialect, medians (min–max) and the ratio of the
- * medians. `metric` picks wall-clock time (the figures) or this process's CPU time (where it went).
+ * The markdown results table: per workload and dialect, each contender's median and its ratio to the
+ * raw driver's median (raw also shows min–max). `metric` picks wall-clock time (the figures) or this
+ * process's CPU time (where it went). The last column checks joinery against its PostgreSQL target.
  */
-export function timingTable(samples: readonly Sample[], dialects: readonly BenchDialect[], workloads: readonly WorkloadId[], metric: 'ms' | 'cpuMs' = 'ms'): string {
+export function timingTable(
+  samples: readonly Sample[],
+  dialects: readonly BenchDialect[],
+  workloads: readonly WorkloadId[],
+  contenders: readonly ContenderId[],
+  metric: 'ms' | 'cpuMs' = 'ms',
+): string {
   const unit = metric === 'ms' ? 'ms' : 'CPU ms';
+  const targets = metric === 'ms' && contenders.includes('raw') && contenders.includes('joinery');
   const lines = [
-    `| Workload | Dialect | raw ${unit} | joinery ${unit} | joinery/raw |${metric === 'ms' ? ' pg target |' : ''}`,
-    `|---|---|---:|---:|---:|${metric === 'ms' ? '---|' : ''}`,
+    `| Workload | Dialect | ${contenders.map((c) => `${c} ${unit}`).join(' | ')} |${targets ? ' joinery pg target |' : ''}`,
+    `|---|---|${contenders.map(() => '---:|').join('')}${targets ? '---|' : ''}`,
   ];
   for (const w of workloads) {
     for (const d of dialects) {
-      const raw = samples.find((s) => s.dialect === d && s.workload === w && s.contender === 'raw');
-      const orm = samples.find((s) => s.dialect === d && s.workload === w && s.contender === 'joinery');
-      if (!raw && !orm) continue;
-      const r = raw?.[metric];
-      const o = orm?.[metric];
-      const ratio = r?.length && o?.length ? median(o) / median(r) : undefined;
+      const values = new Map<ContenderId, number[]>();
+      for (const s of samples) if (s.dialect === d && s.workload === w && s[metric].length) values.set(s.contender, s[metric]);
+      if (!values.size) continue;
+      const raw = values.get('raw');
+      const rawMedian = raw && median(raw);
+      const cells = contenders.map((c) => {
+        const v = values.get(c);
+        if (c === 'raw') return v ? `${ms(median(v))} (${ms(Math.min(...v))}–${ms(Math.max(...v))})` : '–';
+        return ratioCell(v && median(v), rawMedian, ms);
+      });
       let target = '';
-      if (d === 'pg' && metric === 'ms') {
-        target = `≤ ${PG_TARGETS[w]}×`;
-        if (ratio !== undefined) target += ratio <= PG_TARGETS[w] ? ' ✓' : ' ✗';
-      }
-      const ratioCell = ratio === undefined ? '–' : `${ratio.toFixed(2)}×`;
-      lines.push(`| ${w} ${WORKLOAD_TITLES[w]} | ${d} | ${cell(r)} | ${cell(o)} | ${ratioCell} |${metric === 'ms' ? ` ${target} |` : ''}`);
+      const goal = PG_TARGETS[w];
+      if (targets && d === 'pg' && goal) {
+        const j = values.get('joinery');
+        target = ` ≤ ${goal}×${j && rawMedian ? (median(j) / rawMedian <= goal ? ' ✓' : ' ✗') : ''} |`;
+      } else if (targets) target = ' |';
+      lines.push(`| ${w} ${WORKLOAD_TITLES[w]} | ${d} | ${cells.join(' | ')} |${target}`);
     }
   }
   return lines.join('\n');
 }
 
-export function heapTable(samples: readonly HeapSample[], dialects: readonly BenchDialect[]): string {
+export function heapTable(samples: readonly HeapSample[], dialects: readonly BenchDialect[], contenders: readonly ContenderId[]): string {
   if (!samples.length) return '';
-  const lines = ['| Workload | Dialect | raw B/entity | joinery B/entity | joinery/raw |', '|---|---|---:|---:|---:|'];
+  const lines = [`| Workload | Dialect | ${contenders.map((c) => `${c} B/entity`).join(' | ')} |`, `|---|---|${contenders.map(() => '---:|').join('')}`];
   for (const w of ['W2', 'W6'] as const) {
     for (const d of dialects) {
-      const raw = samples.find((s) => s.dialect === d && s.workload === w && s.contender === 'raw');
-      const orm = samples.find((s) => s.dialect === d && s.workload === w && s.contender === 'joinery');
-      if (!raw && !orm) continue;
-      const r = raw ? median(raw.bytesPerEntity) : undefined;
-      const o = orm ? median(orm.bytesPerEntity) : undefined;
-      lines.push(
-        `| ${w} | ${d} | ${r === undefined ? '–' : r.toFixed(0)} | ${o === undefined ? '–' : o.toFixed(0)} | ${r && o ? `${(o / r).toFixed(2)}×` : '–'} |`,
-      );
+      const values = new Map<ContenderId, number>();
+      for (const s of samples) if (s.dialect === d && s.workload === w) values.set(s.contender, median(s.bytesPerEntity));
+      if (!values.size) continue;
+      const raw = values.get('raw');
+      const cells = contenders.map((c) => (c === 'raw' ? (raw === undefined ? '–' : raw.toFixed(0)) : ratioCell(values.get(c), raw, (x) => x.toFixed(0))));
+      lines.push(`| ${w} | ${d} | ${cells.join(' | ')} |`);
     }
   }
   return lines.join('\n');

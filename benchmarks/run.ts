@@ -1,21 +1,30 @@
-// joinery against hand-written SQL on the raw drivers: `npm run bench [-- options]`. See README.md.
-import { mkdirSync, writeFileSync } from 'node:fs';
+// joinery against hand-written SQL, knex and peer ORMs: `npm run bench [-- options]`. See README.md.
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { WORKLOADS, type Contender, type WorkloadId } from './contender.js';
+import { CONTENDERS, PEERS, WORKLOADS, type Contender, type ContenderId, type PeerId, type WorkloadId } from './contender.js';
 import { openDialect } from './databases.js';
 import { seedItems, type BenchDialect } from './fixtures.js';
+import { packageVersion, type PeerModule } from './peer-context.js';
 import { heapTable, median, timingTable, type HeapSample, type Sample } from './report.js';
 
+/** Peers are slow enough that running them everywhere would take the default run past 15 minutes. */
+const DEFAULT_PEER_DIALECTS: readonly BenchDialect[] = ['pg'];
+
 const USAGE = `Usage: npm run bench -- [options]
-  --quick              1 warm-up round and 5 measured rounds (default: 2 and 10)
+  --quick              1 warm-up round and 3 measured rounds, a first look below the protocol's 5
+                       (default: 1 and 5, which keeps the whole default run under 15 minutes here)
   --reps N             measured rounds
   --warmup N           warm-up rounds
   --dialects LIST      comma-separated, of pg,mysql,sqlite (default: all three)
-  --workloads LIST     comma-separated, of W1..W6 (default: all)
-  --only raw|joinery   run one contender (for profiling)
+  --workloads LIST     comma-separated, of W1..W8 (default: all)
+  --contenders LIST    comma-separated, of ${CONTENDERS.join(',')}
+                       (default: all; a peer whose packages are not installed is reported as not measured;
+                       --only is the same option under its earlier name)
+  --peer-dialects LIST the dialects the peer ORMs (${PEERS.join(', ')}) run on (default: ${DEFAULT_PEER_DIALECTS.join(',')};
+                       raw, joinery and knex run on every dialect of --dialects)
   --no-heap            skip the heap-per-entity measurement
   --json FILE          also write every sample as JSON
   --profile DIR        write a CPU profile of each measured run (the timed part only) to DIR;
@@ -26,7 +35,8 @@ interface Options {
   warmup: number;
   dialects: BenchDialect[];
   workloads: WorkloadId[];
-  only?: 'raw' | 'joinery';
+  contenders: ContenderId[];
+  peerDialects: BenchDialect[];
   heap: boolean;
   json?: string;
   cpuProf?: string;
@@ -40,7 +50,10 @@ function options(): Options {
       warmup: { type: 'string' },
       dialects: { type: 'string', default: 'pg,mysql,sqlite' },
       workloads: { type: 'string', default: WORKLOADS.join(',') },
+      contenders: { type: 'string' },
+      // The earlier name of --contenders (one contender), kept for the commands people already use.
       only: { type: 'string' },
+      'peer-dialects': { type: 'string', default: DEFAULT_PEER_DIALECTS.join(',') },
       'no-heap': { type: 'boolean', default: false },
       json: { type: 'string' },
       profile: { type: 'string' },
@@ -63,13 +76,13 @@ function options(): Options {
     if (!Number.isInteger(n) || n < min) throw new Error(`expected an integer ≥ ${min}, got '${raw}'`);
     return n;
   };
-  if (values.only !== undefined && values.only !== 'raw' && values.only !== 'joinery') throw new Error(`--only takes raw or joinery\n${USAGE}`);
   return {
-    reps: int(values.reps, values.quick ? 5 : 10, 1),
-    warmup: int(values.warmup, values.quick ? 1 : 2, 0),
+    reps: int(values.reps, values.quick ? 3 : 5, 1),
+    warmup: int(values.warmup, 1, 0),
     dialects: list(values.dialects, ['pg', 'mysql', 'sqlite'] as const, 'dialect'),
     workloads: list(values.workloads, WORKLOADS, 'workload'),
-    only: values.only as Options['only'],
+    contenders: list(values.contenders ?? values.only ?? CONTENDERS.join(','), CONTENDERS, 'contender'),
+    peerDialects: list(values['peer-dialects'], ['pg', 'mysql', 'sqlite'] as const, 'dialect'),
     heap: !values['no-heap'],
     json: values.json,
     cpuProf: values.profile,
@@ -139,6 +152,26 @@ function progress(text: string): void {
   process.stderr.write(text);
 }
 
+/** Where `npm run bench` compiles peers/ (beside benchmarks/node_modules, so their packages resolve). */
+const PEER_BUILD = join(__dirname, '..', '..', 'benchmarks', 'build', 'peers');
+
+/** A peer's module, or why it cannot run. */
+function loadPeer(id: PeerId): PeerModule | string {
+  const file = join(PEER_BUILD, `${id}.js`);
+  if (!existsSync(file)) return 'its packages are not installed (`npm ci --prefix benchmarks` failed or did not run; see the output above)';
+  try {
+    return require(file) as PeerModule;
+  } catch (e) {
+    return `cannot load it: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`;
+  }
+}
+
+/** Rotates `xs` by `n`, so that each contender in turn goes first. */
+function rotate<T>(xs: readonly T[], n: number): T[] {
+  const k = xs.length ? n % xs.length : 0;
+  return [...xs.slice(k), ...xs.slice(0, k)];
+}
+
 async function main(): Promise<void> {
   const opts = options();
   const samples: Sample[] = [];
@@ -146,6 +179,14 @@ async function main(): Promise<void> {
   const versions: string[] = [];
   const ran: BenchDialect[] = [];
   const skipped: string[] = [];
+  const peers = new Map<PeerId, PeerModule>();
+  for (const id of PEERS.filter((p) => opts.contenders.includes(p))) {
+    const loaded = loadPeer(id);
+    if (typeof loaded === 'string') {
+      skipped.push(`${id}: ${loaded}`);
+      progress(`!!! bench: ${id} NOT MEASURED (${loaded})\n`);
+    } else peers.set(id, loaded);
+  }
   const started = performance.now();
   const profiler = opts.cpuProf ? new Profiler(opts.cpuProf) : undefined;
   if (opts.heap && !gc) progress('bench: heap per entity needs node --expose-gc; skipping it\n');
@@ -162,14 +203,29 @@ async function main(): Promise<void> {
     }
     ran.push(dialect);
     versions.push(setup.version);
-    const contenders = [setup.raw, setup.joinery].filter((c) => !opts.only || c.label === opts.only);
+    const open = [...setup.contenders];
+    for (const [id, peer] of opts.peerDialects.includes(dialect) ? peers : []) {
+      if (!peer.dialects.includes(dialect)) {
+        skipped.push(`${id} on ${dialect}: not supported here (see benchmarks/README.md)`);
+        continue;
+      }
+      try {
+        open.push(await peer.open(setup.peer));
+      } catch (e) {
+        const why = `${id} on ${dialect}: ${e instanceof Error ? e.message : String(e)}`;
+        skipped.push(why);
+        progress(`!!! bench: ${why}\n`);
+      }
+    }
+    const contenders = CONTENDERS.filter((id) => opts.contenders.includes(id)).flatMap((id) => open.filter((c) => c.label === id));
     try {
       const record = (w: WorkloadId, c: Contender): Sample => {
         let s = samples.find((x) => x.dialect === dialect && x.workload === w && x.contender === c.label);
         if (!s) samples.push((s = { dialect, workload: w, contender: c.label, ms: [], cpuMs: [] }));
         return s;
       };
-      progress(`${dialect} (${setup.version}): warm-up`);
+      const dialectStarted = performance.now();
+      progress(`${dialect} (${setup.version}; ${contenders.map((c) => c.label).join(', ')}): warm-up`);
       for (let i = 0; i < opts.warmup; i++) {
         for (const w of opts.workloads) for (const c of contenders) await trial(c, w);
         progress('.');
@@ -177,8 +233,8 @@ async function main(): Promise<void> {
       progress(' measuring');
       for (let rep = 0; rep < opts.reps; rep++) {
         for (const w of opts.workloads) {
-          // Alternate who goes first, so neither always runs on a warmer cache or a fresher heap.
-          const order = rep % 2 ? [...contenders].reverse() : contenders;
+          // Each contender goes first in turn, so none always runs on a warmer cache or a fresher heap.
+          const order = rotate(contenders, rep);
           for (const c of order) {
             const profile = profiler && { profiler, name: `${dialect}-${w}-${c.label}-${rep + 1}` };
             const { ms, cpuMs } = await trial(c, w, profile);
@@ -200,26 +256,32 @@ async function main(): Promise<void> {
           }
         }
       }
-      progress(' done\n');
+      progress(` done (${((performance.now() - dialectStarted) / 1000).toFixed(0)} s)\n`);
     } finally {
-      for (const c of [setup.raw, setup.joinery]) await c.close();
+      for (const c of open) await c.close().catch((e: unknown) => progress(`\nbench: closing ${c.label}: ${String(e)}\n`));
     }
   }
 
   const seconds = (performance.now() - started) / 1000;
+  const shown = CONTENDERS.filter((c) => samples.some((s) => s.contender === c));
+  const libraries = [
+    ...(shown.includes('knex') ? [`knex ${packageVersion('knex')}`] : []),
+    ...[...peers].filter(([id]) => shown.includes(id)).map(([id, p]) => `${id} ${p.version}`),
+  ];
   const out = [
-    `## joinery vs raw driver`,
+    `## joinery vs raw driver, knex and peer ORMs`,
     '',
-    `${opts.reps} measured round${opts.reps === 1 ? '' : 's'} after ${opts.warmup} warm-up; median ms (min–max); ${seconds.toFixed(0)} s in all.`,
-    `Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}; ${versions.join('; ')}.`,
+    `${opts.reps} measured round${opts.reps === 1 ? '' : 's'} after ${opts.warmup} warm-up; median ms, raw with (min–max), the others with their ratio to raw; ${seconds.toFixed(0)} s in all.`,
+    `Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}; ${[versions.join('; '), libraries.join(', ')].filter(Boolean).join('; ')}.`,
     '',
-    timingTable(samples, ran, opts.workloads),
+    ...(peers.size ? [`The peer ORMs ran on: ${opts.peerDialects.filter((d) => ran.includes(d)).join(', ') || 'none of the dialects run'} (\`--peer-dialects\`).`, ''] : []),
+    timingTable(samples, ran, opts.workloads, shown),
     '',
     'CPU time of the benchmark process during the same runs (user + system; the database servers not included):',
     '',
-    timingTable(samples, ran, opts.workloads, 'cpuMs'),
+    timingTable(samples, ran, opts.workloads, shown, 'cpuMs'),
   ];
-  const heapMd = heapTable(heap, ran);
+  const heapMd = heapTable(heap, ran, shown);
   if (heapMd) out.push('', 'Retained heap per loaded entity (after gc; W6 counts parents and children):', '', heapMd);
   if (skipped.length) out.push('', ...skipped.map((s) => `**Not measured** — ${s}`));
   console.log(out.join('\n'));
@@ -236,6 +298,8 @@ function medians(samples: readonly Sample[]): Record<string, number> {
 }
 
 main().catch((e: unknown) => {
-  console.error(e instanceof Error ? (e.stack ?? e.message) : e);
+  // Driver errors quote the whole statement, which can be megabytes of bulk INSERT.
+  const text = e instanceof Error ? (e.stack ?? e.message) : String(e);
+  console.error(text.length > 4000 ? `${text.slice(0, 2000)}\n[... ${text.length - 4000} characters ...]\n${text.slice(-2000)}` : text);
   process.exit(1);
 });

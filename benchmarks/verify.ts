@@ -1,5 +1,8 @@
 // Checks that a timed run did all of its work, so nothing is credited for skipped work. Untimed.
-import { AUTHORS, BOOKS_PER_AUTHOR, count, expect, expectEqual, expectItemShape, ITEMS, itemIds, LOOKUPS, renamed, type ItemRecord, type Store } from './fixtures.js';
+import {
+  AUTHORS, BOOKS_PER_AUTHOR, CATALOG_AUTHORS, CATALOG_BOOKS_PER_AUTHOR, CATALOG_TAGS_PER_BOOK, catalogData, count, expect, expectEqual, expectItemShape, GRAPH_AUTHORS, GRAPH_BOOKS_PER_AUTHOR,
+  GRAPH_TAGS_PER_BOOK, ITEMS, itemIds, LOOKUPS, newGraphData, PUBLISHERS, publisherName, renamed, TAGS, tagName, type ItemRecord, type Store,
+} from './fixtures.js';
 
 export async function verifyInserted(store: Store, ids: readonly unknown[]): Promise<void> {
   expectEqual(ids.length, ITEMS, 'W1: entities created');
@@ -33,10 +36,10 @@ export function verifyLookups(ids: readonly number[], found: readonly (ItemRecor
   expectItemShape(found[0]!, 'W5');
 }
 
+/** W6 as the verifier sees it: each child names its parent (the object's key, or the foreign key where a contender gives no back-reference). */
 export interface PopulatedParent {
-  readonly parent: object;
   readonly id: number;
-  readonly children: readonly { readonly id: number; readonly pages: number; readonly author: unknown }[];
+  readonly children: readonly { readonly id: number; readonly pages: number; readonly parentId: unknown }[];
 }
 
 export function verifyPopulated(parents: readonly PopulatedParent[]): void {
@@ -44,8 +47,61 @@ export function verifyPopulated(parents: readonly PopulatedParent[]): void {
   let children = 0;
   for (const p of parents) {
     expectEqual(p.children.length, BOOKS_PER_AUTHOR, `W6: children of parent ${p.id}`);
-    for (const c of p.children) expect(c.author === p.parent && typeof c.pages === 'number', `W6: child ${c.id} points at its parent`);
+    for (const c of p.children) expect(c.parentId === p.id && typeof c.pages === 'number', `W6: child ${c.id} points at its parent`);
     children += p.children.length;
   }
   expectEqual(children, AUTHORS * BOOKS_PER_AUTHOR, 'W6: children');
+}
+
+/** W7 as the verifier sees it: per author, its books with their hydrated publisher's and tags' names. */
+export interface CatalogAuthorView {
+  readonly name: string;
+  readonly books: readonly { readonly title: string; readonly publisher: unknown; readonly tags: readonly unknown[] }[];
+}
+
+/** Every author, book, publisher and tag is there and is the one the catalogue was seeded with. */
+export function verifyCatalog(authors: readonly CatalogAuthorView[]): void {
+  expectEqual(authors.length, CATALOG_AUTHORS, 'W7: authors');
+  const expected = new Map(catalogData().map((a) => [a.name, a]));
+  let books = 0;
+  for (const a of authors) {
+    const want = expected.get(a.name);
+    expect(want !== undefined, `W7: unexpected author ${a.name}`);
+    expectEqual(a.books.length, CATALOG_BOOKS_PER_AUTHOR, `W7: books of ${a.name}`);
+    const byTitle = new Map(want!.books.map((b) => [b.title, b]));
+    for (const b of a.books) {
+      const wb = byTitle.get(b.title);
+      expect(wb !== undefined, `W7: ${a.name} has a book ${b.title} that is not theirs`);
+      expectEqual(b.publisher, publisherName(wb!.publisher), `W7: publisher of ${b.title}`);
+      const tags = [...b.tags].sort().join(',');
+      expectEqual(tags, wb!.tags.map(tagName).sort().join(','), `W7: tags of ${b.title}`);
+      books++;
+    }
+  }
+  expectEqual(books, CATALOG_AUTHORS * CATALOG_BOOKS_PER_AUTHOR, 'W7: books');
+}
+
+/** W8: the row count of every table, and every new book and link pointing at the right rows. */
+export async function verifyGraphInserted(store: Store): Promise<void> {
+  const seed = store.catalog!;
+  const books = GRAPH_AUTHORS * GRAPH_BOOKS_PER_AUTHOR;
+  expectEqual(await count(store, 'catalog_authors'), CATALOG_AUTHORS + GRAPH_AUTHORS, 'W8: rows in catalog_authors');
+  expectEqual(await count(store, 'catalog_books'), CATALOG_AUTHORS * CATALOG_BOOKS_PER_AUTHOR + books, 'W8: rows in catalog_books');
+  expectEqual(await count(store, 'catalog_book_tags'), CATALOG_AUTHORS * CATALOG_BOOKS_PER_AUTHOR * CATALOG_TAGS_PER_BOOK + books * GRAPH_TAGS_PER_BOOK, 'W8: rows in catalog_book_tags');
+  expectEqual(await count(store, 'publishers'), PUBLISHERS, 'W8: rows in publishers');
+  expectEqual(await count(store, 'tags'), TAGS, 'W8: rows in tags');
+  // Each new book under the author it was created for, with its own publisher and tags.
+  const rows = await store.exec(
+    `SELECT a.name AS author, b.title, p.name AS publisher, t.name AS tag FROM catalog_books b
+     JOIN catalog_authors a ON a.id = b.author_id JOIN publishers p ON p.id = b.publisher_id
+     JOIN catalog_book_tags bt ON bt.book_id = b.id JOIN tags t ON t.id = bt.tag_id WHERE b.id > ?`,
+    [seed.maxBookId],
+  );
+  expectEqual(rows.length, books * GRAPH_TAGS_PER_BOOK, 'W8: new links joined to their books');
+  const got = new Set(rows.map((r) => `${String(r.author)}|${String(r.title)}|${String(r.publisher)}|${String(r.tag)}`));
+  for (const a of newGraphData()) {
+    for (const b of a.books) {
+      for (const t of b.tags) expect(got.has(`${a.name}|${b.title}|${publisherName(b.publisher)}|${tagName(t)}`), `W8: ${b.title} by ${a.name} with tag ${tagName(t)}`);
+    }
+  }
 }
