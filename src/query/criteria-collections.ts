@@ -183,7 +183,7 @@ function linkSubquery(c: CriteriaCompiler, meta: EntityMetadata, prop: Collectio
   if (filter) {
     // Keys name the other side directly in the join table: no need to read the target.
     const f = 'keys' in filter
-      ? or(filter.keys.map((k) => paren(c.keyEquals(target, theirs, theirs.map((col) => c.col(pv, col.name)), keyValue(meta, prop, k)))))
+      ? or(filter.keys.map((k) => paren(c.keyEquals(target, theirs, theirs.map((col) => c.col(pv, col.name)), keyValue(meta, prop, k), `${meta.name}.${prop.name}`))))
       : c.condition(target, filter.criteria, sub, { owner: meta, collection: prop, pivotAlias: pv });
     where.push(filterOf(f));
   }
@@ -203,7 +203,7 @@ function keyValue(meta: EntityMetadata, prop: CollectionProperty, k: unknown): u
 }
 
 function keyCriteria(c: CriteriaCompiler, meta: EntityMetadata, prop: CollectionProperty, k: unknown): Record<string, unknown> {
-  return c.pkCriteria(prop.target, keyValue(meta, prop, k));
+  return c.pkCriteria(prop.target, keyValue(meta, prop, k), `${meta.name}.${prop.name}`);
 }
 
 export interface CountCondition {

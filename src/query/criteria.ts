@@ -254,18 +254,23 @@ export class CriteriaCompiler {
   }
 
   /** @internal A relation value: an entity, a reference or a bare key. Returns key values in column order. */
-  keyOfRelationValue(target: EntityMetadata, v: unknown): unknown[] {
+  keyOfRelationValue(target: EntityMetadata, v: unknown, at = `${target.name}'s primary key`): unknown[] {
     if (v !== null && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Date) && (getState(v) || v instanceof (target.class as new () => object))) {
       const key = primaryKeyValues(target, v);
-      if (!key) throw new UsageError('UNSAVED_ENTITY', `A new ${target.name} with no primary key yet cannot be used in a query. Flush it first.`);
+      if (!key) {
+        throw new UsageError(
+          'UNSAVED_ENTITY',
+          `${at} was given a new ${target.name} that has no primary key yet, so no query can match it. Flush it first (await em.flush()), or query by one of its other properties.`,
+        );
+      }
       return key;
     }
     return normalizePrimaryKey(target, v);
   }
 
   /** @internal A relation value as criteria on the target's primary key properties. */
-  pkCriteria(target: EntityMetadata, v: unknown): Record<string, unknown> {
-    const key = this.keyOfRelationValue(target, v);
+  pkCriteria(target: EntityMetadata, v: unknown, at?: string): Record<string, unknown> {
+    const key = this.keyOfRelationValue(target, v, at);
     const out: Record<string, unknown> = {};
     let i = 0;
     for (const k of target.primaryKeys) {
@@ -280,9 +285,9 @@ export class CriteriaCompiler {
   }
 
   /** @internal `cols = key` for a relation value (an entity, a reference, a bare key) or `null`. */
-  keyEquals(target: EntityMetadata, cols: readonly ColumnMetadata[], colSql: readonly string[], v: unknown): Cond {
+  keyEquals(target: EntityMetadata, cols: readonly ColumnMetadata[], colSql: readonly string[], v: unknown, at?: string): Cond {
     if (v === null) return cond(colSql.map((c) => `${c} IS NULL`).join(' AND '), [], false);
-    const key = this.keyOfRelationValue(target, v);
+    const key = this.keyOfRelationValue(target, v, at);
     return cond(
       colSql.map((c) => `${c} = ?`).join(' AND '),
       key.map((k, i) => toDatabaseValue(cols[i]!.type, k, this.d.dialect)),
@@ -296,7 +301,7 @@ export class CriteriaCompiler {
     const colSql = cols.map((c) => this.col(alias, c.name));
     const nullable = cols.some((c) => c.nullable);
     if (value instanceof KeyList) return this.keyIn(colSql, cols.map((c) => c.type), value, nullable);
-    const eq = (v: unknown) => this.keyEquals(target, cols, colSql, v);
+    const eq = (v: unknown) => this.keyEquals(target, cols, colSql, v, `${meta.name}.${prop.name}`);
     if (value === null || !isPlainCriteria(value)) {
       if (Array.isArray(value) && cols.length === 1) return this.#toOne(meta, prop, { $in: value }, alias);
       return eq(value);
@@ -316,7 +321,7 @@ export class CriteriaCompiler {
               throw new UsageError('BAD_CRITERIA', `${op} on ${meta.name}.${prop.name} takes an array of ${target.name} entities or keys, got ${describe(v)}.`);
             }
             if (cols.length === 1) {
-              const keys = v.map((x) => (x === null ? null : this.keyOfRelationValue(target, x)[0]));
+              const keys = v.map((x) => (x === null ? null : this.keyOfRelationValue(target, x, `${meta.name}.${prop.name}`)[0]));
               return scalarCondition(this.d, { label: `${meta.name}.${prop.name}`, type: cols[0]!.type, column: cols[0]!, sql: colSql[0]! }, { [op]: keys });
             }
             const any = or(v.map((x) => paren(eq(x))));
@@ -388,7 +393,7 @@ export class CriteriaCompiler {
     const sub = this.nextAlias();
     const fkCols = owning.joinColumns.map((c) => this.col(sub, c.name));
     const notNull = cond(fkCols.map((c) => `${c} IS NOT NULL`).join(' AND '), [], false);
-    const inner = value === null ? undefined : this.condition(prop.target, isPlainCriteria(value) ? value : this.pkCriteria(prop.target, value), sub);
+    const inner = value === null ? undefined : this.condition(prop.target, isPlainCriteria(value) ? value : this.pkCriteria(prop.target, value, `${meta.name}.${prop.name}`), sub);
     const q = this.keySubquery({ select: fkCols, table: prop.target.tableName, alias: sub, where: inner ? [notNull, inner] : [notNull] });
     return cond(`${this.ownKey(meta, alias)} ${value === null ? 'NOT IN' : 'IN'} ${q.sql}`, q.params, false);
   }

@@ -193,7 +193,7 @@ class Steps {
     }
     const owning = target.propertiesByName[prop.mappedBy] as OneToOneOwnerProperty;
     if (value === null) return keySetNot(await this.#inverseKeys(prop, {}));
-    let inner: unknown = isPlainCriteria(value) ? await this.object(target, value, target.connection) : this.#compiler(target.connection).pkCriteria(target, value);
+    let inner: unknown = isPlainCriteria(value) ? await this.object(target, value, target.connection) : this.#compiler(target.connection).pkCriteria(target, value, `${prop.entity}.${prop.name}`);
     inner = { $and: [inner, { [owning.name]: { $ne: null } }] };
     const keys = await this.#select(target, inner, owning.joinColumns.map((c) => c.name), owning.joinColumns.map((c) => c.type));
     return { keys, negate: false };

@@ -206,7 +206,11 @@ test('a relation compared with a list: entities and keys mixed', (t) => {
 test('a new entity without a key cannot be a query value', (t) => {
   const error = t.throws(() => compile(Post, { author: new User() }), { instanceOf: UsageError });
   t.is(error!.code, 'UNSAVED_ENTITY');
-  t.regex(error!.message, /User/);
+  t.regex(error!.message, /^Post\.author was given a new User that has no primary key yet/);
+  t.regex(error!.message, /Flush it first \(await em\.flush\(\)\)/);
+  // In a list, and as the key of the root itself, the message still says where the value went.
+  const inList = t.throws(() => compile(Post, { author: { $in: [user(1), new User()] } }), { instanceOf: UsageError });
+  t.regex(inList!.message, /^Post\.author was given a new User/);
 });
 
 test('composite foreign keys: every column compared', (t) => {
