@@ -48,6 +48,9 @@ export interface RelationOperatorMap<E> {
   $in?: readonly (EntityValue<E> | null)[];
   $nin?: readonly (EntityValue<E> | null)[];
   $not?: ToOneQuery<E>;
+  /** Every alternative is itself a to-one value: `{ author: { $or: [null, { email: 'a@b.c' }] } }`. */
+  $and?: readonly ToOneQuery<E>[];
+  $or?: readonly ToOneQuery<E>[];
 }
 
 /**

@@ -60,6 +60,14 @@ export async function toOneRelations() {
   await em.find(User, { country: { name: 'Netherlands' } });
   await em.find(Comment, { replyTo: { replyTo: { post: { title: 'x' } } } });
   await em.find(Post, { author: { $or: [{ email: 'a' }, { email: 'b' }] } });
+  // Alternatives may be any to-one value: null, a key, an entity, operators or criteria.
+  await em.find(Post, { author: { $or: [null, { email: 'a' }] } });
+  await em.find(Post, { author: { $and: [{ $ne: null }, { $nin: [1, user] }] } });
+  await em.find(Post, { author: { $or: [1, user, { $in: [2, 3] }] } });
+  // @ts-expect-error an alternative is still checked: a Tag is not a User
+  await em.find(Post, { author: { $or: [null, tag] } });
+  // @ts-expect-error operators inside an alternative are relation operators
+  await em.find(Post, { author: { $or: [{ $gt: 1 }] } });
 
   // @ts-expect-error User.id is a number
   await em.find(Post, { author: 'x' });
