@@ -3,8 +3,9 @@
 // and lazy loads cross two connections per path, counts read keys from a third; the inverse side of
 // a one-to-one lives on another connection than its owner.
 import test, { type ExecutionContext } from 'ava';
-import { Collection, Entity, Joinery, ManyToOne, OneToMany, OneToOne, PrimaryKey, Property, UsageError, wrap, type ConnectionConfig, type QueryLogEntry, type Rel } from 'joinery';
-import { dialects, testDatabase, type TestDialect } from '../support/databases.js';
+import { Collection, Entity, ManyToOne, OneToMany, OneToOne, PrimaryKey, Property, UsageError, wrap, type QueryLogEntry, type Rel } from 'joinery';
+import { dialects, type TestDialect } from '../support/databases.js';
+import { openConnections } from '../support/connections.js';
 
 @Entity({ tableName: 'tc_authors' })
 class TcAuthor {
@@ -40,15 +41,7 @@ type Trio = readonly [TestDialect, TestDialect, TestDialect];
 const TRIOS: readonly Trio[] = [['sqlite', 'sqlite', 'sqlite'], ['sqlite', 'pg', 'mysql'], ['pg', 'mysql', 'sqlite'], ['mysql', 'sqlite', 'pg']];
 
 async function setup(t: ExecutionContext, trio: Trio) {
-  const file = test.meta.file;
-  const names = ['default', 'books', 'pubs'] as const;
-  const dbs = await Promise.all(trio.map((d, i) => testDatabase(d, file, names[i])));
-  for (const db of dbs) await db.reset();
-  const connections: Record<string, ConnectionConfig> = { default: dbs[0]!.config, books: dbs[1]!.config, pubs: dbs[2]!.config };
-  const log: QueryLogEntry[] = [];
-  const orm = await Joinery.init({ entities: [TcAuthor, TcBook, TcPublisher, TcProfile], connections, logger: (q) => log.push(q) });
-  t.teardown(() => orm.close());
-  await orm.schema.create();
+  const { orm, log } = await openConnections(t, { default: trio[0], books: trio[1], pubs: trio[2] }, [TcAuthor, TcBook, TcPublisher, TcProfile]);
   const em = orm.em.fork();
   const ann = em.create(TcAuthor, { name: 'Ann' });
   const bob = em.create(TcAuthor, { name: 'Bob' });

@@ -3,8 +3,9 @@
 // (json_each + json_extract), MySQL as a row-value IN list. Flights (airline, number) on one
 // connection, bookings that point at them on the other.
 import test, { type ExecutionContext } from 'ava';
-import { Collection, Entity, Joinery, ManyToOne, OneToMany, PrimaryKey, Property, type ConnectionConfig, type QueryLogEntry, type Rel } from 'joinery';
-import { dialects, testDatabase, type TestDialect } from '../support/databases.js';
+import { Collection, Entity, ManyToOne, OneToMany, PrimaryKey, Property, type QueryLogEntry, type Rel } from 'joinery';
+import { dialects, type TestDialect } from '../support/databases.js';
+import { openConnections } from '../support/connections.js';
 
 @Entity({ tableName: 'ck_flights' })
 class CkFlight {
@@ -27,15 +28,7 @@ const BOOKED = 1300;
 const PAIRS: readonly (readonly [TestDialect, TestDialect])[] = [['sqlite', 'sqlite'], ['pg', 'mysql'], ['mysql', 'pg']];
 
 async function setup(t: ExecutionContext, pair: readonly [TestDialect, TestDialect]) {
-  const a = await testDatabase(pair[0], test.meta.file, 'flights');
-  const b = await testDatabase(pair[1], test.meta.file, 'bookings');
-  await a.reset();
-  await b.reset();
-  const connections: Record<string, ConnectionConfig> = { default: a.config, other: b.config };
-  const log: QueryLogEntry[] = [];
-  const orm = await Joinery.init({ entities: [CkFlight, CkBooking], connections, logger: (q) => log.push(q) });
-  t.teardown(() => orm.close());
-  await orm.schema.create();
+  const { orm, log } = await openConnections(t, { default: pair[0], other: pair[1] }, [CkFlight, CkBooking]);
   const em = orm.em.fork();
   for (let i = 0; i < FLIGHTS; i++) {
     const flight = em.create(CkFlight, { airline: i % 2 ? 'LH' : 'AF', number: i, origin: i < FROM_FRA ? 'FRA' : 'CDG' });

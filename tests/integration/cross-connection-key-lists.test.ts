@@ -3,8 +3,9 @@
 // so limit, offset, orderBy and counts keep their meaning. 70,000 users on one connection, one
 // photo each on the other, plus three users without photos.
 import test, { type ExecutionContext } from 'ava';
-import { Joinery, wrap, type Collection, type ConnectionConfig, type QueryLogEntry } from 'joinery';
-import { dialects, testDatabase, type TestDialect } from '../support/databases.js';
+import { Joinery, wrap, type Collection, type QueryLogEntry } from 'joinery';
+import { dialects, type TestDialect } from '../support/databases.js';
+import { openConnections } from '../support/connections.js';
 import { WATERLINE_ENTITIES, WlPhoto, WlProduct, WlUser } from '../fixtures/waterline.js';
 
 const N = 70_000;
@@ -12,16 +13,7 @@ const LONELY = 3;
 const PAIRS: readonly (readonly [TestDialect, TestDialect])[] = [['sqlite', 'sqlite'], ['pg', 'mysql'], ['mysql', 'pg']];
 
 async function setup(t: ExecutionContext, pair: readonly [TestDialect, TestDialect]) {
-  const file = test.meta.file;
-  const a = await testDatabase(pair[0], file, 'users');
-  const b = await testDatabase(pair[1], file, 'media');
-  await a.reset();
-  await b.reset();
-  const connections: Record<string, ConnectionConfig> = { default: a.config, media: b.config };
-  const log: QueryLogEntry[] = [];
-  const orm = await Joinery.init({ entities: WATERLINE_ENTITIES, connections, logger: (q) => log.push(q) });
-  t.teardown(() => orm.close());
-  await orm.schema.create();
+  const { orm, log } = await openConnections(t, { default: pair[0], media: pair[1] }, WATERLINE_ENTITIES);
   // Multi-row INSERTs on the raw drivers: the flush would do the same, but slower to set up.
   const users = Array.from({ length: N + LONELY }, (_, i) => [i + 1, i < N ? `u${i + 1}` : `lonely${i + 1}`]);
   const photos = Array.from({ length: N }, (_, i) => [i + 1, `p${i + 1}.jpg`, i + 1]);

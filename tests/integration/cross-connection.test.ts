@@ -1,23 +1,15 @@
 // Relations across two databases (Waterline's users / photos / wishlist): schema per connection,
 // a graph flushed to both, populate, lazy loads, criteria resolved in steps, counts, nativeDelete.
 import test, { type ExecutionContext } from 'ava';
-import { Collection, Joinery, UsageError, wrap, type ConnectionConfig, type QueryLogEntry } from 'joinery';
-import { dialects, testDatabase, type TestDialect } from '../support/databases.js';
+import { Collection, UsageError, wrap } from 'joinery';
+import { dialects, type TestDialect } from '../support/databases.js';
+import { openConnections } from '../support/connections.js';
 import { WATERLINE_ENTITIES, WlPhoto, WlProduct, WlUser } from '../fixtures/waterline.js';
 
 const PAIRS: readonly (readonly [TestDialect, TestDialect])[] = [['sqlite', 'sqlite'], ['pg', 'mysql'], ['mysql', 'pg']];
 
 async function setup(t: ExecutionContext, pair: readonly [TestDialect, TestDialect]) {
-  const file = test.meta.file;
-  const a = await testDatabase(pair[0], file, 'users');
-  const b = await testDatabase(pair[1], file, 'media');
-  await a.reset();
-  await b.reset();
-  const connections: Record<string, ConnectionConfig> = { default: a.config, media: b.config };
-  const log: QueryLogEntry[] = [];
-  const orm = await Joinery.init({ entities: WATERLINE_ENTITIES, connections, logger: (q) => log.push(q) });
-  t.teardown(() => orm.close());
-  await orm.schema.create();
+  const { orm, log } = await openConnections(t, { default: pair[0], media: pair[1] }, WATERLINE_ENTITIES);
   const em = orm.em.fork();
   const ann = em.create(WlUser, { name: 'Ann' });
   const bob = em.create(WlUser, { name: 'Bob' });
