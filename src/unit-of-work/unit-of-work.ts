@@ -632,7 +632,7 @@ export class UnitOfWork implements CollectionHost, ToOneHost {
     let snapshot: SnapshotBuilder | undefined;
     // Deleted rows leave the identity map and `#removed` in bulk after the loop.
     const deleted = new Map<EntityMetadata, { keys: string[]; entities: object[] }>();
-    let removedHits = 0;
+    let deletes = 0;
     for (let i = 0; i < changeSets.length; i++) {
       const cs = changeSets[i]!;
       const state = states[i]!;
@@ -644,7 +644,7 @@ export class UnitOfWork implements CollectionHost, ToOneHost {
           gone.keys.push(state.key);
           gone.entities.push(cs.entity);
         }
-        if (this.#removed.has(cs.entity)) removedHits++;
+        deletes++;
         state.status = 'detached';
         state.snapshot = undefined;
         if (unlink) this.#unlinkRemoved(cs.entity, state);
@@ -684,7 +684,9 @@ export class UnitOfWork implements CollectionHost, ToOneHost {
       this.#newEdits++;
     }
     for (const [meta, gone] of deleted) this.identityMap.deleteEntities(meta, gone.keys, gone.entities);
-    if (removedHits === this.#removed.size) this.#removed.clear();
+    // Every entity with status 'removed' is in `#removed` (remove() and persist() keep them in
+    // step), so as many deletes as members means every member was deleted.
+    if (deletes === this.#removed.size) this.#removed.clear();
     // Removed entities may never have been in a change set (e.g. new ones removed again).
     else for (const e of this.#removed) if (getState(e)?.status !== 'removed') this.#removed.delete(e);
     if (!this.#flushTraits().collections) return;
