@@ -6,7 +6,7 @@ import { createState, getLinkValues, getState, setLinkValues, type EntityState }
 import { assignPrimaryKey, normalizePrimaryKey, primaryKeyValues } from '../entity/primary-key.js';
 import { rowHydrator, rowToValues, type ReferenceResolver } from '../entity/hydrator.js';
 import {
-  accessorPrototype, installToOneAccessors, setToOneSilently, usesAccessorPrototype, type ToOneHost, type ToOneListener, type ToOneProperty,
+  accessorPrototype, installToOneAccessors, setToOneSilently, usesAccessorPrototype, type ToOneHost, type ToOneProperty,
 } from '../entity/to-one-accessors.js';
 import { snapshotValue } from '../entity/value-conversion.js';
 import type { MetadataSnapshot } from '../metadata/metadata-storage-types.js';
@@ -87,13 +87,13 @@ export class UnitOfWork implements CollectionHost, ToOneHost {
     if (!state || state.owner !== this) {
       const previous = state;
       state = createState(entity, meta, this, status, initialized);
-      // Accessors on the prototype read the state: carry the to-one values over from the old one.
-      if (previous && usesAccessorPrototype(entity, meta)) Object.assign(state.relations, previous.relations);
+      // Accessors (on the prototype or the instance) read the state: carry the to-one values over from the old one.
+      if (previous?.accessors) Object.assign(state.relations, previous.relations);
     }
     state.status = status;
     this.#noteType(meta);
     if (usesAccessorPrototype(entity, meta)) state.accessors = true;
-    else installToOneAccessors(entity, meta, state, this.#toOneListener);
+    else installToOneAccessors(entity, meta, state);
     this.#attachCollections(entity, meta, status === 'new');
     if (status === 'new') {
       this.#new.add(entity);
@@ -120,8 +120,7 @@ export class UnitOfWork implements CollectionHost, ToOneHost {
 
   #attachCollections(entity: object, meta: EntityMetadata, complete: boolean): void {
     const record = entity as Record<string, unknown>;
-    for (const p of meta.properties) {
-      if (p.kind !== '1:m' && p.kind !== 'm:n') continue;
+    for (const p of traitsOf(meta).collections) {
       let coll = record[p.name];
       if (coll instanceof Collection) {
         if (coll._property !== p) coll._attach(p, this, coll.isInitialized() && complete);
@@ -326,8 +325,6 @@ export class UnitOfWork implements CollectionHost, ToOneHost {
     many: (target, values) => this.getReference(target, values),
   };
 
-  readonly #toOneListener: ToOneListener = (e, p, prev, next) => this.#onToOneSet(e, p, prev, next);
-
   /** Called by the to-one accessors of entities on an accessor prototype (see entity/to-one-accessors.ts). */
   onToOneSet(entity: object, prop: ToOneProperty, previous: unknown, next: unknown): void {
     this.#onToOneSet(entity, prop, previous, next);
@@ -493,8 +490,16 @@ export class UnitOfWork implements CollectionHost, ToOneHost {
       if (!state || state.status === 'removed' || state.status === 'detached') continue;
       const record = entity as Record<string, unknown>;
       for (const p of traitsOf(state.meta).relations) {
-        const candidates = relatedForPersist(p, record[p.name]);
-        for (const related of candidates) {
+        const value = record[p.name];
+        if (value === null || value === undefined) continue;
+        // Related objects are almost always managed already (seen): those are checked where they
+        // are, without a list of them; a list is made only when something is left to persist.
+        if (value instanceof Collection) {
+          if (allSeen(value._members(), seen)) continue;
+        } else if (typeof value === 'object' && !Array.isArray(value) && !(value instanceof Date)) {
+          if (seen.has(value)) continue;
+        }
+        for (const related of relatedForPersist(value)) {
           if (seen.has(related)) continue;
           seen.add(related);
           const rs = getState(related);
@@ -614,10 +619,8 @@ export class UnitOfWork implements CollectionHost, ToOneHost {
         if (p.kind === 'm:n') {
           if (!p.owner) continue;
           const ops = coll._ops();
-          const diff = diffLinks(p, state.meta, entity, {
-            ...ops,
-            removed: new Set([...ops.removed].filter((x) => getState(x)?.status !== 'removed')),
-          });
+          const removed = ops.removed.size ? new Set([...ops.removed].filter((x) => getState(x)?.status !== 'removed')) : ops.removed;
+          const diff = diffLinks(p, state.meta, entity, removed === ops.removed ? ops : { ...ops, removed });
           if (diff && (diff.clear || diff.insert.length || diff.delete.length || diff.pivotUpdates.length)) links.push(diff);
         } else if (coll._ops().cleared && state.status !== 'new') {
           clears.push({ prop: p, owner: entity, keep: coll.isInitialized() ? coll.getItems() : [...coll._ops().added] });
@@ -740,15 +743,18 @@ function notFound(entity: object): NotFoundError {
   return new NotFoundError(state.meta.name, key, `${state.meta.name} ${key.join('/')} does not exist: the reference points at no row.`);
 }
 
-function relatedForPersist(p: PropertyMetadata, value: unknown): object[] {
+function relatedForPersist(value: unknown): object[] {
   if (value === null || value === undefined) return [];
-  if (value instanceof Collection) {
-    return value.isInitialized() ? value.getItems() : [...value._ops().added];
-  }
+  if (value instanceof Collection) return [...(value._members() as Iterable<object>)];
   if (Array.isArray(value)) return value.filter((v) => v && typeof v === 'object');
   if (typeof value === 'object' && !(value instanceof Date)) return [value];
-  void p;
   return [];
+}
+
+/** Whether every item is in `seen` (read in place: nothing may change the items meanwhile). */
+function allSeen(items: Iterable<object>, seen: ReadonlySet<object>): boolean {
+  for (const item of items) if (!seen.has(item)) return false;
+  return true;
 }
 
 /** `default` and `onCreate` fill what a new entity left undefined; `onUpdate` runs on every update. */
