@@ -341,5 +341,7 @@ function ownerKeyFallback(meta: EntityMetadata, groups: Map<object, Set<object>>
 }
 
 function uniqueEntities(unit: UnitResult): object[] {
-  return [...new Set(unit.rows.map((r) => r.entity))];
+  const seen = new Set<object>();
+  for (const r of unit.rows) seen.add(r.entity);
+  return [...seen];
 }

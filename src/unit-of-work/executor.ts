@@ -571,8 +571,12 @@ export function connectionsOf(step: CommitStep): string[] {
   switch (step.kind) {
     case 'link-delete':
     case 'link-insert':
-    case 'link-update':
-      return step.diffs.map((d) => d.prop.pivot.connection);
+    case 'link-update': {
+      // One diff per owner: thousands of them name a handful of connections.
+      const out = new Set<string>();
+      for (const d of step.diffs) out.add(d.prop.pivot.connection);
+      return [...out];
+    }
     case 'child-clear':
       return step.clears.map((c) => c.prop.target.connection);
     default:
