@@ -67,9 +67,9 @@ export class Collection<T extends object> implements Iterable<T> {
   #items: T[] = [];
   #members = new Set<T>();
   #initialized: boolean;
-  #added = new Set<T>();
-  // Removals, through-entity values and pending keys are rare: their containers are made on first
-  // use, so a collection (one per entity per collection property) starts with three, not seven.
+  // Queued changes, through-entity values and pending keys are made on first use: a collection
+  // (one per entity per collection property) starts with two containers, not seven.
+  #added?: Set<T>;
   #removed?: Set<T>;
   #cleared = false;
   #pivot?: Map<T, Record<string, unknown>>;
@@ -96,7 +96,7 @@ export class Collection<T extends object> implements Iterable<T> {
     if (initialized !== undefined) this.#initialized = initialized;
     // Items added while the owner was not managed were only recorded; now that the other side is
     // known, let it follow (a child's FK, the owning side of a M:N).
-    for (const item of this.#added) host.propagate(this.owner, property, item, 'add');
+    if (this.#added) for (const item of this.#added) host.propagate(this.owner, property, item, 'add');
     const pending = this.#pending;
     this.#pending = undefined;
     if (pending?.length) this.add(...(pending as T[]));
@@ -120,9 +120,9 @@ export class Collection<T extends object> implements Iterable<T> {
     for (const raw of items) {
       const item = this.#resolve(raw);
       if (item === undefined) continue;
-      if (this.#members.has(item) || this.#added.has(item)) continue;
+      if (this.#members.has(item) || this.#added?.has(item)) continue;
       if (this.#removed?.has(item)) this.#removed.delete(item);
-      else this.#added.add(item);
+      else (this.#added ??= new Set()).add(item);
       this.#addLocal(item);
       if (this.#property) this.#host!.propagate(this.owner, this.#property, item, 'add');
     }
@@ -161,7 +161,7 @@ export class Collection<T extends object> implements Iterable<T> {
 
   /** @internal Record through-entity values on the owning side's queue. */
   _setPivot(item: T, values: Record<string, unknown>, kind: 'insert' | 'update'): void {
-    if (kind === 'insert' || this.#added.has(item)) {
+    if (kind === 'insert' || this.#added?.has(item)) {
       (this.#pivot ??= new Map()).set(item, { ...this.#pivot.get(item), ...values });
     } else {
       (this.#pivotUpdates ??= new Map()).set(item, { ...this.#pivotUpdates.get(item), ...values });
@@ -214,7 +214,7 @@ export class Collection<T extends object> implements Iterable<T> {
     for (const raw of items) {
       const item = this.#resolve(raw);
       if (item === undefined) continue;
-      if (this.#added.has(item)) this.#added.delete(item);
+      if (this.#added?.has(item)) this.#added.delete(item);
       else (this.#removed ??= new Set()).add(item);
       this.#pivot?.delete(item);
       this.#pivotUpdates?.delete(item);
@@ -228,7 +228,7 @@ export class Collection<T extends object> implements Iterable<T> {
     this.#writable('set()');
     const next = [...items].map((i) => this.#resolve(i)).filter((i): i is T => i !== undefined);
     if (!this.#initialized) {
-      for (const item of [...this.#added]) this.remove(item);
+      for (const item of [...(this.#added ?? [])]) this.remove(item);
       this.#cleared = true;
       this.#removed?.clear();
       this.#initialized = true;
@@ -252,7 +252,7 @@ export class Collection<T extends object> implements Iterable<T> {
     const resolved = this.#resolve(item);
     if (resolved === undefined) return false;
     if (this.#initialized) return this.#members.has(resolved);
-    if (this.#added.has(resolved)) return true;
+    if (this.#added?.has(resolved)) return true;
     if (this.#removed?.has(resolved)) return false;
     throw this.#notLoaded('contains()');
   }
@@ -408,7 +408,7 @@ export class Collection<T extends object> implements Iterable<T> {
   /** @internal Queued changes since load / last flush. */
   _ops(): CollectionOps<T> {
     return {
-      added: this.#added,
+      added: this.#added ?? (NONE as ReadonlySet<T>),
       removed: this.#removed ?? (NONE as ReadonlySet<T>),
       cleared: this.#cleared,
       pivot: this.#pivot ?? (NO_VALUES as ReadonlyMap<T, Readonly<Record<string, unknown>>>),
@@ -421,17 +421,17 @@ export class Collection<T extends object> implements Iterable<T> {
    * ones added since. Live, not a copy: the caller reads them before anything changes.
    */
   _members(): Iterable<T> {
-    return this.#initialized ? this.#items : this.#added;
+    return this.#initialized ? this.#items : (this.#added ?? (NONE as ReadonlySet<T>));
   }
 
   /** @internal Whether anything is queued. */
   _dirty(): boolean {
-    return this.#cleared || this.#added.size > 0 || (this.#removed?.size ?? 0) > 0 || (this.#pivotUpdates?.size ?? 0) > 0;
+    return this.#cleared || (this.#added?.size ?? 0) > 0 || (this.#removed?.size ?? 0) > 0 || (this.#pivotUpdates?.size ?? 0) > 0;
   }
 
   /** @internal After a successful flush the queue is written: forget it. */
   _commit(): void {
-    this.#added.clear();
+    this.#added?.clear();
     this.#removed?.clear();
     this.#cleared = false;
     this.#pivot?.clear();
@@ -445,7 +445,7 @@ export class Collection<T extends object> implements Iterable<T> {
     this.#initialized = true;
     const removed = this.#removed;
     if (!this.#cleared) for (const item of items) if (!removed?.has(item)) this.#addLocal(item);
-    for (const item of this.#added) this.#addLocal(item);
+    if (this.#added) for (const item of this.#added) this.#addLocal(item);
   }
 
   /** @internal In-memory change from the other side of a bidirectional relation (no queued op). */
@@ -461,12 +461,12 @@ export class Collection<T extends object> implements Iterable<T> {
   /** @internal Queue without propagating (the other side already did). */
   _queue(item: T, op: 'add' | 'remove'): void {
     if (op === 'add') {
-      if (this.#members.has(item) || this.#added.has(item)) return;
+      if (this.#members.has(item) || this.#added?.has(item)) return;
       if (this.#removed?.has(item)) this.#removed.delete(item);
-      else this.#added.add(item);
+      else (this.#added ??= new Set()).add(item);
       this.#addLocal(item);
     } else {
-      if (this.#added.has(item)) this.#added.delete(item);
+      if (this.#added?.has(item)) this.#added.delete(item);
       else (this.#removed ??= new Set()).add(item);
       this.#pivot?.delete(item);
       this.#pivotUpdates?.delete(item);
