@@ -432,7 +432,7 @@ export class UnitOfWork implements CollectionHost, ToOneHost {
     if (this.#flushTraits().beforeWork) await this.#runBeforeHooks();
     // 4. What to write (pure), and its validation before any SQL.
     const { changeSets, states, allNew } = this.#changeSets();
-    const { links, clears } = this.#flushTraits().collections ? this.#collectionChanges() : { links: [], clears: [] };
+    const { links, clears, dirty } = this.#flushTraits().collections ? this.#collectionChanges() : { links: [], clears: [], dirty: [] };
     const failures = validateChangeSets(changeSets);
     if (links.length) failures.push(...validateLinks(links));
     if (failures.length) throw new ValidationError(failures);
@@ -441,7 +441,7 @@ export class UnitOfWork implements CollectionHost, ToOneHost {
     const steps = planCommit(changeSets, links, clears);
     const result = await this.executor.execute(steps);
     // 6. Commit to memory: keys, identity map, snapshots, queues.
-    this.#applyResult(changeSets, states, allNew, links, clears, result);
+    this.#applyResult(changeSets, states, allNew, links, dirty, result);
     if (this.#flushTraits().afterHooks) await this.#runAfterHooks(changeSets);
   }
 
@@ -607,15 +607,18 @@ export class UnitOfWork implements CollectionHost, ToOneHost {
     };
   }
 
-  #collectionChanges(): { links: LinkDiff[]; clears: ChildClear[] } {
+  /** Join-table writes and unloaded 1:N replacements of this flush, and every collection with queued changes. */
+  #collectionChanges(): { links: LinkDiff[]; clears: ChildClear[]; dirty: Collection<object>[] } {
     const links: LinkDiff[] = [];
     const clears: ChildClear[] = [];
+    const dirty: Collection<object>[] = [];
     for (const entity of this.#managedEntities()) {
       const state = getState(entity)!;
       if (state.status === 'removed') continue;
       for (const p of traitsOf(state.meta).collections) {
         const coll = (entity as Record<string, unknown>)[p.name];
         if (!(coll instanceof Collection) || !coll._dirty()) continue;
+        dirty.push(coll as Collection<object>);
         if (p.kind === 'm:n') {
           if (!p.owner) continue;
           const ops = coll._ops();
@@ -627,11 +630,14 @@ export class UnitOfWork implements CollectionHost, ToOneHost {
         }
       }
     }
-    return { links, clears };
+    return { links, clears, dirty };
   }
 
-  /** `allNew`: the `#newEdits` at which every entity of `#new` had an insert among `changeSets`. */
-  #applyResult(changeSets: ChangeSet[], states: EntityState[], allNew: number | undefined, links: LinkDiff[], clears: ChildClear[], result: CommitResult): void {
+  /**
+   * `allNew`: the `#newEdits` at which every entity of `#new` had an insert among `changeSets`;
+   * `dirty`: the collections whose queued changes this flush wrote.
+   */
+  #applyResult(changeSets: ChangeSet[], states: EntityState[], allNew: number | undefined, links: LinkDiff[], dirty: Collection<object>[], result: CommitResult): void {
     const clearNew = allNew === this.#newEdits;
     const unlink = this.#flushTraits().unlinkOnDelete;
     const generatedKeys = result.generatedKeys;
@@ -692,15 +698,10 @@ export class UnitOfWork implements CollectionHost, ToOneHost {
         for (const [item, values] of diff.pivot) setLinkValues(diff.owner, diff.prop.name, item, { ...getLinkValues(diff.owner, diff.prop.name, item), ...values });
         for (const [item, values] of diff.pivotUpdates) setLinkValues(diff.owner, diff.prop.name, item, { ...getLinkValues(diff.owner, diff.prop.name, item), ...values });
       }
-      ((diff.owner as Record<string, unknown>)[diff.prop.name] as Collection<object>)._commit();
     }
-    for (const c of clears) ((c.owner as Record<string, unknown>)[c.prop.name] as Collection<object>)._commit();
-    for (const entity of this.#managedEntities()) {
-      for (const p of traitsOf(getState(entity)!.meta).collections) {
-        const coll = (entity as Record<string, unknown>)[p.name];
-        if (coll instanceof Collection && coll._dirty()) coll._commit();
-      }
-    }
+    // Link owners, replaced 1:N collections and the inverse sides that mirror them: all were dirty
+    // when the flush read them, so one list, not another walk over every managed entity.
+    for (const coll of dirty) coll._commit();
   }
 
   /** A deleted entity leaves the collections and to-one properties that pointed at it. */
