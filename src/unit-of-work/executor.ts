@@ -135,6 +135,7 @@ export class Executor implements CommitExecutor {
       const byMask = new Map<number, InsertGroup>();
       const scalarsOnly = scalarColumnsOf(meta) !== undefined;
       const nullFks = deferred.size > 0;
+      const targetKeys = props.map((p) => (p.kind === 'scalar' ? undefined : singleKeyOf(p.target)));
       let last: InsertGroup | undefined;
       let lastMask = -1;
       // One row's values, reused: they are copied into their group once the group is known.
@@ -149,7 +150,9 @@ export class Executor implements CommitExecutor {
           if (v === undefined && (scalarsOnly || !(p.name in payload))) continue;
           mask |= 1 << i;
           if (p.kind === 'scalar') row.push(toDatabaseValue(p.type, v, dialect));
-          else if (!pushForeignKey(p, nullFks && deferred.has(p.name) ? null : v, generated, dialect, row)) for (let c = 0; c < p.joinColumns.length; c++) row.push(null);
+          else if (v === null || v === undefined || (nullFks && deferred.has(p.name)) || !pushKey(p.target, targetKeys[i], v as object, p.joinColumns, generated, dialect, row)) {
+            for (let c = 0; c < p.joinColumns.length; c++) row.push(null);
+          }
         }
         let g = mask === lastMask ? last : byMask.get(mask);
         if (!g) {
@@ -365,8 +368,9 @@ export class Executor implements CommitExecutor {
       const owner: unknown[] = [];
       for (const g of group) {
         owner.length = 0;
-        if (!pushKey(g.ownerMeta, g.owner, pivot.joinColumns, generated, dialect, owner)) throw noLinkKey(g.ownerMeta, pivot);
+        if (!pushKey(g.ownerMeta, singleKeyOf(g.ownerMeta), g.owner, pivot.joinColumns, generated, dialect, owner)) throw noLinkKey(g.ownerMeta, pivot);
         const target = g.prop.target;
+        const targetKey = singleKeyOf(target);
         const valued = pivot.through !== undefined && g.pivot.size > 0;
         for (const item of g.insert) {
           const values = valued ? g.pivot.get(item) : undefined;
@@ -382,7 +386,7 @@ export class Executor implements CommitExecutor {
           }
           const out = entry.values;
           for (let i = 0; i < owner.length; i++) out.push(owner[i]);
-          if (!pushKey(target, item, pivot.inverseJoinColumns, generated, dialect, out)) throw noLinkKey(target, pivot);
+          if (!pushKey(target, targetKey, item, pivot.inverseJoinColumns, generated, dialect, out)) throw noLinkKey(target, pivot);
           if (extras) for (const c of extras) out.push(c.value(values![c.property], dialect, result));
         }
       }
@@ -449,11 +453,19 @@ interface InsertGroup {
 }
 
 /**
- * Appends the key of `entity` (of type `meta`), converted for `columns`, to `out`; false (and
- * nothing appended) when it has none yet. A generated key counts before the entity has it.
+ * Appends the key of `entity` (of type `meta`, whose one scalar key property is `single` if it has
+ * one: see `singleKeyOf`), converted for `columns`, to `out`; false (and nothing appended) when it
+ * has none yet. A generated key counts before the entity has it.
  */
-function pushKey(meta: EntityMetadata, entity: object, columns: readonly { type: ScalarType }[], generated: ReadonlyMap<object, unknown[]>, dialect: Dialect, out: unknown[]): boolean {
-  const single = singleKeyOf(meta);
+function pushKey(
+  meta: EntityMetadata,
+  single: SingleKey | undefined,
+  entity: object,
+  columns: readonly { type: ScalarType }[],
+  generated: ReadonlyMap<object, unknown[]>,
+  dialect: Dialect,
+  out: unknown[],
+): boolean {
   if (single) {
     const g = generated.size ? generated.get(entity) : undefined;
     const v = g ? g[0] : (entity as Record<string, unknown>)[single.name];
@@ -465,12 +477,6 @@ function pushKey(meta: EntityMetadata, entity: object, columns: readonly { type:
   if (!key) return false;
   for (let i = 0; i < key.length; i++) out.push(toDatabaseValue(columns[i]!.type, key[i], dialect));
   return true;
-}
-
-/** Appends the FK columns of a to-one set to `value` to `out`; false (nothing appended) for no key. */
-function pushForeignKey(p: Exclude<ColumnProperty, { kind: 'scalar' }>, value: unknown, generated: ReadonlyMap<object, unknown[]>, dialect: Dialect, out: unknown[]): boolean {
-  if (value === null || value === undefined) return false;
-  return pushKey(p.target, value as object, p.joinColumns, generated, dialect, out);
 }
 
 function noLinkKey(meta: EntityMetadata, pivot: PivotMetadata): Error {
@@ -528,10 +534,16 @@ function byPivot(diffs: readonly LinkDiff[]): Map<PivotMetadata, LinkDiff[]> {
 const MAX_INSERT_ROWS: Record<Dialect, number> = { pg: 1000, sqlite: 1000, mysql: 5000 };
 const MAX_UPDATE_ROWS: Record<Dialect, number> = { pg: 5000, sqlite: 5000, mysql: MAX_CASE_UPDATE_ROWS };
 
-const singleKeyCache = new WeakMap<EntityMetadata, { name: string; type: ScalarType } | null>();
+/** The key property of a type whose primary key is one scalar column. */
+interface SingleKey {
+  readonly name: string;
+  readonly type: ScalarType;
+}
+
+const singleKeyCache = new WeakMap<EntityMetadata, SingleKey | null>();
 
 /** The key property when the primary key is one scalar column. */
-function singleKeyOf(meta: EntityMetadata): { name: string; type: ScalarType } | undefined {
+function singleKeyOf(meta: EntityMetadata): SingleKey | undefined {
   let k = singleKeyCache.get(meta);
   if (k === undefined) {
     const only = meta.primaryKeys.length === 1 ? meta.primaryKeys[0]! : undefined;
