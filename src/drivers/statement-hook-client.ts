@@ -1,4 +1,5 @@
 import { knex, type Knex } from 'knex';
+import { runSqliteStatement } from './sqlite-statement-cache.js';
 
 /** One statement as it went to the database, reported after it settled. */
 export interface SentStatement {
@@ -11,11 +12,13 @@ export interface SentStatement {
 }
 
 /** The knex client internals this file relies on (knex does not type them). */
-interface QueryObject {
+export interface QueryObject {
   sql: string;
   bindings?: unknown[];
+  /** What the driver returned, set by `_query`. */
+  response?: unknown;
 }
-interface ClientInternals {
+export interface ClientInternals {
   _query(connection: unknown, obj: QueryObject): Promise<unknown>;
   query(connection: unknown, obj: QueryObject | string): Promise<unknown>;
 }
@@ -42,13 +45,29 @@ export function statementHookClient(
   onSent: (s: SentStatement) => void,
 ): Knex.Config['client'] {
   const Base = dialectClient(knexClientName);
+  const cachedSqlite = knexClientName === 'better-sqlite3';
+
+  const baseQuery = Base.prototype._query;
+  // Not a method (let alone a private one): knex builds each transaction's client with
+  // Object.create(prototype), without running the constructor.
+  const send = (client: ClientInternals, connection: unknown, obj: QueryObject): Promise<unknown> => {
+    if (!cachedSqlite) return baseQuery.call(client, connection, obj);
+    // The dialect's own `_query`, except on SQLite, where prepared statements are reused.
+    try {
+      obj.response = runSqliteStatement(connection as Parameters<typeof runSqliteStatement>[0], obj.sql, obj.bindings);
+      return Promise.resolve(obj);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  };
 
   class StatementHookClient extends Base {
+
     override async _query(connection: unknown, obj: QueryObject): Promise<unknown> {
       if (onSent === ignoreStatements) {
         // Nobody listens: no clock, no copy of the parameters, no report.
         try {
-          return await super._query(connection, obj);
+          return await send(this, connection, obj);
         } catch (error) {
           if (error instanceof Error) failures.set(error, { message: error.message, sql: obj.sql });
           throw error;
@@ -59,7 +78,7 @@ export function statementHookClient(
         onSent({ sql: obj.sql, params: [...(obj.bindings ?? [])], ms: performance.now() - started, ...(error ? { error } : {}) });
       let result: unknown;
       try {
-        result = await super._query(connection, obj);
+        result = await send(this, connection, obj);
       } catch (error) {
         report(error ?? new Error('unknown database error'));
         if (error instanceof Error) failures.set(error, { message: error.message, sql: obj.sql });

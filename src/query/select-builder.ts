@@ -59,10 +59,9 @@ export class SelectBuilder {
       }
       if (where.length) sql += ` where ${where.join(' and ')}`;
       if (order.terms.length) sql += ` order by ${order.terms.join(', ')}`;
-      if (limit !== undefined) {
-        sql += ' limit ?';
-        params.push(limit);
-      }
+      // Written into the SQL (it is a checked integer): a bound LIMIT made SQLite's lookup by
+      // primary key 4-5 times slower than `limit 1` (measured on better-sqlite3 12, 2,000 lookups).
+      if (limit !== undefined) sql += ` limit ${limit}`;
       return { sql, params };
     }
     const qb = this.driver.knex

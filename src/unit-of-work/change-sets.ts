@@ -118,6 +118,7 @@ function updatePayload(
   initialized: boolean,
   snapshot: Readonly<Record<string, unknown>> | undefined,
 ): Record<string, unknown> | undefined {
+  if (initialized && snapshot) return updateDiffer(meta)(entity as Record<string, unknown>, snapshot);
   const record = entity as Record<string, unknown>;
   const snap = snapshot ?? {};
   let payload: Record<string, unknown> | undefined;
@@ -134,4 +135,37 @@ function updatePayload(
     if (!same) (payload ??= {})[p.name] = value;
   }
   return payload;
+}
+
+/** The update payload of a loaded entity against its snapshot (see `updatePayload`), compiled per type. */
+type UpdateDiffer = (entity: Record<string, unknown>, snapshot: Readonly<Record<string, unknown>>) => Record<string, unknown> | undefined;
+
+const updateDiffers = new WeakMap<EntityMetadata, UpdateDiffer>();
+
+/** Types whose values compare with `===` alone (null and a missing snapshot value aside). */
+const PLAIN_TYPES: ReadonlySet<string> = new Set(['string', 'text', 'uuid', 'integer', 'float', 'boolean', 'date']);
+
+/**
+ * `updatePayload` for an initialized entity with a snapshot, compiled once per type into straight
+ * code: one comparison per column property and no call for plain values. Change detection runs for
+ * every managed entity on every flush, so this is the comparator of the hot path. It must agree
+ * with `sameValue` (checked by the change-set tests, which go through both paths).
+ */
+function updateDiffer(meta: EntityMetadata): UpdateDiffer {
+  let diff = updateDiffers.get(meta);
+  if (diff) return diff;
+  const lines = columnProperties(meta)
+    .filter((p) => !p.primary)
+    .map((p) => {
+      const key = JSON.stringify(p.name);
+      let changed: string;
+      // Same as sameValue(): equal, or null against null/missing; anything else differs.
+      if (p.kind !== 'scalar') changed = `v !== (b ?? null)`;
+      else if (PLAIN_TYPES.has(p.type)) changed = `v !== b && !(v === null && b == null)`;
+      else changed = `!same(${JSON.stringify(p.type)}, v, b)`;
+      return `  v = e[${key}];\n  if (v !== undefined) { b = s[${key}]; if (${changed}) (payload ??= {})[${key}] = v; }`;
+    });
+  diff = new Function('same', `return function diff(e, s) {\n  let payload, v, b;\n${lines.join('\n')}\n  return payload;\n};`)(sameValue) as UpdateDiffer;
+  updateDiffers.set(meta, diff);
+  return diff;
 }

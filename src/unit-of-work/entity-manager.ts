@@ -21,6 +21,8 @@ import { runInTransactions } from './connection-transactions.js';
 import { UnitOfWork } from './unit-of-work.js';
 import { columnProperties } from './change-sets.js';
 
+const hasOwn = Object.prototype.hasOwnProperty;
+
 type Ctor<T> = (abstract new (...args: any[]) => T) | (new (...args: any[]) => T);
 
 export interface AssignOptions<T> {
@@ -139,13 +141,18 @@ export class EntityManager {
 
   #assign(meta: EntityMetadata, entity: object, data: Record<string, unknown>, options: AssignOptions<object>, how: string): void {
     const allowed = options.fields ? new Set<string>(options.fields as readonly string[]) : undefined;
-    const unknown: ValidationFailure[] = [];
+    let unknown: ValidationFailure[] | undefined;
     const record = entity as Record<string, unknown>;
-    for (const [key, value] of Object.entries(data ?? {})) {
+    const byName = meta.propertiesByName;
+    // for...in with an own-property check visits what Object.entries would, without an array per key
+    // (this runs once per em.create).
+    for (const key in data) {
+      if (!hasOwn.call(data, key)) continue;
       if (allowed && !allowed.has(key)) continue;
-      const prop = meta.propertiesByName[key];
+      const value = data[key];
+      const prop = byName[key];
       if (!prop) {
-        unknown.push({
+        (unknown ??= []).push({
           entity: meta.name,
           property: key,
           value,
@@ -177,7 +184,7 @@ export class EntityManager {
           );
       }
     }
-    if (unknown.length) throw new ValidationError(unknown, 'UNKNOWN_PROPERTY');
+    if (unknown) throw new ValidationError(unknown, 'UNKNOWN_PROPERTY');
   }
 
   /** Queue new entities for insertion (and what they reach through cascade persist). */

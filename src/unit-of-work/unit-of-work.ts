@@ -84,6 +84,7 @@ export class UnitOfWork implements CollectionHost, ToOneHost {
         `This ${meta.name} is managed by another EntityManager. Load it in this one (em.findOne) or use em.getReference(${meta.name}, id).`,
       );
     }
+    const onAccessorPrototype = usesAccessorPrototype(entity, meta);
     if (!state || state.owner !== this) {
       const previous = state;
       state = createState(entity, meta, this, status, initialized);
@@ -92,15 +93,17 @@ export class UnitOfWork implements CollectionHost, ToOneHost {
     }
     state.status = status;
     this.#noteType(meta);
-    if (usesAccessorPrototype(entity, meta)) state.accessors = true;
+    if (onAccessorPrototype) state.accessors = true;
     else installToOneAccessors(entity, meta, state);
     this.#attachCollections(entity, meta, status === 'new');
     if (status === 'new') {
       this.#new.add(entity);
       this.#newEdits++;
     }
+    // A new entity joins the identity map when its flush inserts it.
+    if (status === 'new') return state;
     const pk = primaryKeyValues(meta, entity);
-    if (pk && status !== 'new') {
+    if (pk) {
       state.key = keyOf(pk);
       this.identityMap.set(meta, state.key, entity);
     }
@@ -464,14 +467,16 @@ export class UnitOfWork implements CollectionHost, ToOneHost {
     }
     // Every new entity is inserted: unless `#new` changes meanwhile, it is emptied as a whole.
     const allNew = inserts === this.#new.size ? this.#newEdits : undefined;
-    for (const entity of this.identityMap.values()) {
-      const state = getState(entity)!;
-      const status = state.status;
-      if (status !== 'managed' && status !== 'removed') continue;
-      const cs = changeSetOf(state.meta, entity, status, state.initialized, state.snapshot);
-      if (cs) {
-        changeSets.push(cs);
-        states.push(state);
+    for (const entities of this.identityMap.byType()) {
+      for (const entity of entities.values()) {
+        const state = getState(entity)!;
+        const status = state.status;
+        if (status !== 'managed' && status !== 'removed') continue;
+        const cs = changeSetOf(state.meta, entity, status, state.initialized, state.snapshot);
+        if (cs) {
+          changeSets.push(cs);
+          states.push(state);
+        }
       }
     }
     return { changeSets, states, allNew };
@@ -644,13 +649,21 @@ export class UnitOfWork implements CollectionHost, ToOneHost {
     const versions = result.versions.size ? result.versions : undefined;
     let snapshotMeta: EntityMetadata | undefined;
     let snapshot: SnapshotBuilder | undefined;
+    // Deleted rows leave the identity map and `#removed` in bulk after the loop.
+    const deleted = new Map<EntityMetadata, { keys: string[]; entities: object[] }>();
+    let deletes = 0;
     for (let i = 0; i < changeSets.length; i++) {
       const cs = changeSets[i]!;
       const state = states[i]!;
       const record = cs.entity as Record<string, unknown>;
       if (cs.type === 'delete') {
-        if (state.key) this.identityMap.delete(cs.meta, state.key);
-        this.#removed.delete(cs.entity);
+        if (state.key) {
+          let gone = deleted.get(cs.meta);
+          if (!gone) deleted.set(cs.meta, (gone = { keys: [], entities: [] }));
+          gone.keys.push(state.key);
+          gone.entities.push(cs.entity);
+        }
+        deletes++;
         state.status = 'detached';
         state.snapshot = undefined;
         if (unlink) this.#unlinkRemoved(cs.entity, state);
@@ -689,8 +702,12 @@ export class UnitOfWork implements CollectionHost, ToOneHost {
       this.#new.clear();
       this.#newEdits++;
     }
+    for (const [meta, gone] of deleted) this.identityMap.deleteEntities(meta, gone.keys, gone.entities);
+    // Every entity with status 'removed' is in `#removed` (remove() and persist() keep them in
+    // step), so as many deletes as members means every member was deleted.
+    if (deletes === this.#removed.size) this.#removed.clear();
     // Removed entities may never have been in a change set (e.g. new ones removed again).
-    for (const e of this.#removed) if (getState(e)?.status !== 'removed') this.#removed.delete(e);
+    else for (const e of this.#removed) if (getState(e)?.status !== 'removed') this.#removed.delete(e);
     if (!this.#flushTraits().collections) return;
     for (const diff of links) {
       // What was written is what a later pivotOf() should read, without another query.

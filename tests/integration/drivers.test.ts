@@ -381,6 +381,65 @@ forEachDialect(
   { dialects: ['sqlite', 'pg'] },
 );
 
+forEachDialect(test, "knex's ?? identifier spelling still works; wrong parameter counts and undefined are errors", async (t, db) => {
+  const driver = await setup(t, db);
+  await driver.execute({ sql: 'insert into users (email) values (?)', params: ['a@x'] });
+  const named = await driver.execute({ sql: 'select ?? from users where email = ?', params: ['email', 'a@x'] });
+  t.deepEqual(named.rows, [{ email: 'a@x' }]);
+
+  const short = await t.throwsAsync(driver.execute({ sql: 'select ? as a, ? as b', params: [1] }));
+  t.true(short instanceof DriverError);
+  t.regex(short!.message, /Expected 1 bindings, saw 2/);
+  const undef = await t.throwsAsync(driver.execute({ sql: 'insert into users (email, born) values (?, ?)', params: ['b@x', undefined] }));
+  t.true(undef instanceof DriverError);
+  t.regex(undef!.message, /Undefined binding\(s\) detected for keys \[1\]/);
+  t.is((await driver.execute({ sql: 'select email from users', params: [] })).rows.length, 1);
+});
+
+forEachDialect(
+  test,
+  "pg: \\? is a literal question mark, as with knex.raw",
+  async (t, db) => {
+    const driver = await setup(t, db);
+    const { rows } = await driver.execute({ sql: "select '\\?' as q, ? as v", params: ['x'] });
+    t.deepEqual(rows, [{ q: '?', v: 'x' }]);
+  },
+  { dialects: ['pg'] },
+);
+
+forEachDialect(
+  test,
+  "statements in a transaction run on its connection: others do not see them before COMMIT",
+  async (t, db) => {
+    const driver = await setup(t, db);
+    await driver.transaction(async (trx) => {
+      await driver.execute({ sql: 'insert into users (email) values (?)', params: ['a@x'] }, trx);
+      t.is((await driver.execute({ sql: 'select email from users where email = ?', params: ['a@x'] }, trx)).rows.length, 1);
+      t.is((await driver.execute({ sql: 'select email from users where email = ?', params: ['a@x'] })).rows.length, 0);
+    });
+    t.is((await driver.execute({ sql: 'select email from users where email = ?', params: ['a@x'] })).rows.length, 1);
+  },
+  // SQLite has one connection: a statement outside the transaction would wait for it forever.
+  { dialects: ['pg', 'mysql'] },
+);
+
+forEachDialect(
+  test,
+  'sqlite: reused prepared statements see schema changes; Dates and booleans are bound as numbers',
+  async (t, db) => {
+    const driver = await setup(t, db);
+    await driver.execute({ sql: 'insert into users (email) values (?)', params: ['a@x'] });
+    const select = { sql: 'select * from users where email = ?', params: ['a@x'] };
+    t.false('nick' in (await driver.execute(select)).rows[0]!);
+    await driver.execute({ sql: 'alter table users add column nick varchar(10) null', params: [] });
+    await driver.execute({ sql: 'update users set nick = ? where email = ?', params: ['ax', 'a@x'] });
+    t.is((await driver.execute(select)).rows[0]!.nick, 'ax');
+    const bound = await driver.execute({ sql: 'select ? as d, ? as yes, ? as no', params: [new Date(1234), true, false] });
+    t.deepEqual(bound.rows.map((r) => ({ d: Number(r.d), yes: Number(r.yes), no: Number(r.no) })), [{ d: 1234, yes: 1, no: 0 }]);
+  },
+  { dialects: ['sqlite'] },
+);
+
 forEachDialect(test, 'debug prints one line per statement to stderr', async (t, db) => {
   const lines: string[] = [];
   const original = console.error;

@@ -1,6 +1,7 @@
 import test from 'ava';
 import { Collection, Entity, ManyToMany, ManyToOne, OneToMany, OneToOne, PrimaryKey, Property, type Rel } from '../../src/index.js';
 import { discoverMetadata } from '../../src/metadata/discovery.js';
+import { sameValue } from '../../src/entity/value-conversion.js';
 import { computeChangeSets, type EntityView } from '../../src/unit-of-work/change-sets.js';
 
 @Entity()
@@ -200,4 +201,39 @@ test('change sets come in the order of the views, and nothing is mutated', (t) =
   t.deepEqual(sets.map((s) => [s.type, s.entity]), [['delete', c], ['insert', a], ['update', b]]);
   t.deepEqual([a.id, a.name, b.id, b.name, c.id, c.name], [undefined, 'new', 2, 'changed', 3, 'gone']);
   t.deepEqual(snapB, { id: 2, name: 'before' });
+});
+
+@Entity()
+class EveryType {
+  @PrimaryKey({ type: 'integer' }) id!: number;
+  @Property({ type: 'string', nullable: true }) s?: unknown;
+  @Property({ type: 'text', nullable: true }) t?: unknown;
+  @Property({ type: 'uuid', nullable: true }) u?: unknown;
+  @Property({ type: 'integer', nullable: true }) i?: unknown;
+  @Property({ type: 'float', nullable: true }) f?: unknown;
+  @Property({ type: 'boolean', nullable: true }) b?: unknown;
+  @Property({ type: 'date', nullable: true }) d?: unknown;
+  @Property({ type: 'datetime', nullable: true }) dt?: unknown;
+  @Property({ type: 'json', nullable: true }) j?: unknown;
+  @Property({ type: 'bigint', nullable: true }) big?: unknown;
+  @Property({ type: 'decimal', nullable: true }) dec?: unknown;
+}
+
+test('change detection of loaded entities agrees with sameValue for every scalar type and null/missing value', (t) => {
+  const everyMeta = discoverMetadata([EveryType]).get(EveryType);
+  const samples: unknown[] = [undefined, null, 0, 1, NaN, '', 'a', '1', true, false, 1n, new Date(5), new Date(5), { k: 1 }, { k: 1 }];
+  for (const p of everyMeta.properties) {
+    if (p.kind !== 'scalar' || p.primary) continue;
+    for (const now of samples) {
+      for (const before of samples) {
+        // JSON cannot hold a BigInt (sameValue throws on it either way).
+        if (p.type === 'json' && (typeof now === 'bigint' || typeof before === 'bigint')) continue;
+        const e = Object.assign(new EveryType(), { id: 1, [p.name]: now });
+        const snapshot: Record<string, unknown> = before === undefined ? { id: 1 } : { id: 1, [p.name]: before };
+        const got = computeChangeSets([{ meta: everyMeta, entity: e, status: 'managed', initialized: true, snapshot }]);
+        const changed = now !== undefined && !sameValue(p.type, now, before);
+        t.deepEqual(got.length ? got[0]!.payload : undefined, changed ? { [p.name]: now } : undefined, `${p.type}: ${String(now)} against ${String(before)}`);
+      }
+    }
+  }
 });

@@ -114,6 +114,14 @@ test('joined ordering with criteria, limit and offset: values bound, one row per
   });
 });
 
+test('a limit without joins or offset is written into the SQL, not bound (SQLite is far slower with a bound LIMIT)', (t) => {
+  for (const dialect of ['sqlite', 'pg', 'mysql'] as const) {
+    const stmt = select(Post, { id: 7 }, { limit: 1 }, dialect);
+    t.true(stmt.sql.endsWith(' = ? limit 1'), stmt.sql);
+    t.deepEqual(stmt.params, [7]);
+  }
+});
+
 test('nulls first / last: native on PostgreSQL and SQLite, emulated on MySQL', (t) => {
   const options: SelectOptions = { orderBy: { author: { name: 'asc nulls last' }, title: 'DESC NULLS FIRST' } };
   t.regex(select(Post, undefined, options, 'pg').sql, /order by "j1"\."name" asc nulls last, "e0"\."title" desc nulls first$/);

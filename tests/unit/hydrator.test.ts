@@ -189,7 +189,11 @@ test('hand-written SELECT matches what knex writes for the same query', (t) => {
       if (order.terms.length) qb.orderByRaw(order.terms.join(', '));
       if (options.limit !== undefined) qb.limit(options.limit);
       const { sql, bindings } = qb.toSQL();
-      t.deepEqual(builder.select(bookMeta, where, options, extra), { sql, params: bindings as unknown[] }, `${dialect} ${JSON.stringify(where)} ${JSON.stringify(options)}`);
+      // Except the limit, which joinery writes as a literal where knex binds it (SQLite is far slower with a bound LIMIT).
+      const expected = options.limit === undefined
+        ? { sql, params: bindings as unknown[] }
+        : { sql: sql.replace(/ limit \?$/, ` limit ${options.limit}`), params: (bindings as unknown[]).slice(0, -1) };
+      t.deepEqual(builder.select(bookMeta, where, options, extra), expected, `${dialect} ${JSON.stringify(where)} ${JSON.stringify(options)}`);
     }
   }
 });

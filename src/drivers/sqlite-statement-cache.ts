@@ -1,0 +1,68 @@
+/** The parts of a better-sqlite3 `Database` and `Statement` the cache uses. */
+interface SqliteStatement {
+  readonly reader: boolean;
+  all(params: unknown[]): unknown[];
+  run(params: unknown[]): { changes: number; lastInsertRowid: number | bigint };
+}
+interface SqliteConnection {
+  prepare(sql: string): SqliteStatement;
+}
+
+/** Statements kept per connection; the least recently used one goes first. */
+const MAX_STATEMENTS = 256;
+/**
+ * Longer statements are prepared each time: they are the multi-row INSERTs and UPDATEs of large
+ * flushes, whose text changes with the row count, and a cached one would pin a large compiled
+ * program for nothing.
+ */
+const MAX_CACHED_SQL_LENGTH = 16_384;
+
+const caches = new WeakMap<object, Map<string, SqliteStatement>>();
+
+/**
+ * The prepared statement for `sql` on `connection`, compiled once and reused.
+ *
+ * better-sqlite3 compiles a statement on every `prepare`, which costs more than running a lookup by
+ * primary key; knex prepares on every query. SQLite re-compiles a cached statement by itself when
+ * the schema changes under it, so reuse is safe across DDL.
+ */
+export function preparedStatement(connection: SqliteConnection, sql: string): SqliteStatement {
+  if (sql.length > MAX_CACHED_SQL_LENGTH) return connection.prepare(sql);
+  let cache = caches.get(connection);
+  if (!cache) {
+    cache = new Map();
+    caches.set(connection, cache);
+  }
+  let statement = cache.get(sql);
+  if (statement) {
+    // Re-inserted so that Map order is use order and the first key is the one to evict.
+    cache.delete(sql);
+    cache.set(sql, statement);
+    return statement;
+  }
+  statement = connection.prepare(sql);
+  if (cache.size >= MAX_STATEMENTS) cache.delete(cache.keys().next().value as string);
+  cache.set(sql, statement);
+  return statement;
+}
+
+/**
+ * Runs one statement the way knex's better-sqlite3 client does (readers with `all`, the rest with
+ * `run`; the same binding conversions), on a cached prepared statement.
+ */
+export function runSqliteStatement(connection: SqliteConnection, sql: string, bindings: readonly unknown[] | undefined): unknown {
+  const statement = preparedStatement(connection, sql);
+  const values = sqliteBindings(bindings);
+  return statement.reader ? statement.all(values) : statement.run(values);
+}
+
+/** better-sqlite3 binds neither `Date` nor `boolean`: epoch milliseconds and 0/1, as knex stores them. */
+export function sqliteBindings(bindings: readonly unknown[] | undefined): unknown[] {
+  if (!bindings) return [];
+  const out = new Array<unknown>(bindings.length);
+  for (let i = 0; i < bindings.length; i++) {
+    const b = bindings[i];
+    out[i] = b instanceof Date ? b.valueOf() : typeof b === 'boolean' ? Number(b) : b;
+  }
+  return out;
+}

@@ -1,0 +1,38 @@
+import test from 'ava';
+import { nativePlaceholders } from '../../src/drivers/native-placeholders.js';
+
+test('pg: each ? becomes $n in order', (t) => {
+  t.deepEqual(nativePlaceholders('pg', 'select * from t where a = ? and b in (?, ?)', [1, 2, 3]), {
+    sql: 'select * from t where a = $1 and b in ($2, $3)',
+  });
+  t.deepEqual(nativePlaceholders('pg', 'update t set a = ?', ['x']), { sql: 'update t set a = $1' });
+});
+
+test('pg: numbering goes past one digit without mixing up $1 and $10', (t) => {
+  const params = Array.from({ length: 12 }, (_, i) => i);
+  const { sql } = nativePlaceholders('pg', `values ${params.map(() => '(?)').join(', ')}`, params) as { sql: string };
+  t.is(sql, `values ${params.map((i) => `($${i + 1})`).join(', ')}`);
+});
+
+test('sqlite and mysql keep ? as it is', (t) => {
+  const sql = 'insert into t (a, b) values (?, ?)';
+  t.deepEqual(nativePlaceholders('sqlite', sql, [1, 2]), { sql });
+  t.deepEqual(nativePlaceholders('mysql', sql, [1, 2]), { sql });
+});
+
+test("knex's ?? and \\? spellings are left to knex", (t) => {
+  for (const dialect of ['pg', 'sqlite', 'mysql'] as const) {
+    t.deepEqual(nativePlaceholders(dialect, 'select ?? from t where a = ?', ['name', 1]), { needsKnex: true });
+    t.deepEqual(nativePlaceholders(dialect, "select '\\?' as q, ? as v", [1]), { needsKnex: true });
+  }
+});
+
+test('a placeholder count that is not the parameter count is an error, as with knex.raw', (t) => {
+  t.throws(() => nativePlaceholders('pg', 'select ? as a, ? as b', [1]), { message: 'Expected 1 bindings, saw 2' });
+  t.throws(() => nativePlaceholders('sqlite', 'select ? as a', [1, 2]), { message: 'Expected 2 bindings, saw 1' });
+});
+
+test('an undefined parameter is an error naming its position, not a silent NULL', (t) => {
+  const e = t.throws(() => nativePlaceholders('mysql', 'insert into t (a, b, c) values (?, ?, ?)', [1, undefined, undefined]));
+  t.regex(e!.message, /^Undefined binding\(s\) detected for keys \[1,2\] when compiling RAW query: insert into t/);
+});
