@@ -67,13 +67,15 @@ export class Collection<T extends object> implements Iterable<T> {
   #items: T[] = [];
   #members = new Set<T>();
   #initialized: boolean;
-  #added = new Set<T>();
-  #removed = new Set<T>();
+  // Queued changes, through-entity values and pending keys are made on first use: a collection
+  // (one per entity per collection property) starts with two containers, not seven.
+  #added?: Set<T>;
+  #removed?: Set<T>;
   #cleared = false;
-  #pivot = new Map<T, Record<string, unknown>>();
-  #pivotUpdates = new Map<T, Record<string, unknown>>();
+  #pivot?: Map<T, Record<string, unknown>>;
+  #pivotUpdates?: Map<T, Record<string, unknown>>;
   /** Items given before the owner was managed, resolved when it is attached. */
-  #pending: unknown[] = [];
+  #pending?: unknown[];
   #property?: OneToManyProperty | ManyToManyProperty;
   /** Set instead of `#property` for a read-only has-many-through (`@ManyThrough`). */
   #through?: ManyThroughProperty;
@@ -94,10 +96,10 @@ export class Collection<T extends object> implements Iterable<T> {
     if (initialized !== undefined) this.#initialized = initialized;
     // Items added while the owner was not managed were only recorded; now that the other side is
     // known, let it follow (a child's FK, the owning side of a M:N).
-    for (const item of this.#added) host.propagate(this.owner, property, item, 'add');
+    if (this.#added) for (const item of this.#added) host.propagate(this.owner, property, item, 'add');
     const pending = this.#pending;
-    this.#pending = [];
-    if (pending.length) this.add(...(pending as T[]));
+    this.#pending = undefined;
+    if (pending?.length) this.add(...(pending as T[]));
   }
 
   /** @internal Bind a has-many-through collection (read-only) to its property and manager. */
@@ -118,9 +120,9 @@ export class Collection<T extends object> implements Iterable<T> {
     for (const raw of items) {
       const item = this.#resolve(raw);
       if (item === undefined) continue;
-      if (this.#members.has(item) || this.#added.has(item)) continue;
-      if (this.#removed.has(item)) this.#removed.delete(item);
-      else this.#added.add(item);
+      if (this.#members.has(item) || this.#added?.has(item)) continue;
+      if (this.#removed?.has(item)) this.#removed.delete(item);
+      else (this.#added ??= new Set()).add(item);
       this.#addLocal(item);
       if (this.#property) this.#host!.propagate(this.owner, this.#property, item, 'add');
     }
@@ -159,10 +161,10 @@ export class Collection<T extends object> implements Iterable<T> {
 
   /** @internal Record through-entity values on the owning side's queue. */
   _setPivot(item: T, values: Record<string, unknown>, kind: 'insert' | 'update'): void {
-    if (kind === 'insert' || this.#added.has(item)) {
-      this.#pivot.set(item, { ...this.#pivot.get(item), ...values });
+    if (kind === 'insert' || this.#added?.has(item)) {
+      (this.#pivot ??= new Map()).set(item, { ...this.#pivot.get(item), ...values });
     } else {
-      this.#pivotUpdates.set(item, { ...this.#pivotUpdates.get(item), ...values });
+      (this.#pivotUpdates ??= new Map()).set(item, { ...this.#pivotUpdates.get(item), ...values });
     }
   }
 
@@ -212,10 +214,10 @@ export class Collection<T extends object> implements Iterable<T> {
     for (const raw of items) {
       const item = this.#resolve(raw);
       if (item === undefined) continue;
-      if (this.#added.has(item)) this.#added.delete(item);
-      else this.#removed.add(item);
-      this.#pivot.delete(item);
-      this.#pivotUpdates.delete(item);
+      if (this.#added?.has(item)) this.#added.delete(item);
+      else (this.#removed ??= new Set()).add(item);
+      this.#pivot?.delete(item);
+      this.#pivotUpdates?.delete(item);
       this.#removeLocal(item);
       if (this.#property) this.#host!.propagate(this.owner, this.#property, item, 'remove');
     }
@@ -226,9 +228,9 @@ export class Collection<T extends object> implements Iterable<T> {
     this.#writable('set()');
     const next = [...items].map((i) => this.#resolve(i)).filter((i): i is T => i !== undefined);
     if (!this.#initialized) {
-      for (const item of [...this.#added]) this.remove(item);
+      for (const item of [...(this.#added ?? [])]) this.remove(item);
       this.#cleared = true;
-      this.#removed.clear();
+      this.#removed?.clear();
       this.#initialized = true;
       this.add(...next);
       return;
@@ -250,8 +252,8 @@ export class Collection<T extends object> implements Iterable<T> {
     const resolved = this.#resolve(item);
     if (resolved === undefined) return false;
     if (this.#initialized) return this.#members.has(resolved);
-    if (this.#added.has(resolved)) return true;
-    if (this.#removed.has(resolved)) return false;
+    if (this.#added?.has(resolved)) return true;
+    if (this.#removed?.has(resolved)) return false;
     throw this.#notLoaded('contains()');
   }
 
@@ -405,21 +407,35 @@ export class Collection<T extends object> implements Iterable<T> {
 
   /** @internal Queued changes since load / last flush. */
   _ops(): CollectionOps<T> {
-    return { added: this.#added, removed: this.#removed, cleared: this.#cleared, pivot: this.#pivot, pivotUpdates: this.#pivotUpdates };
+    return {
+      added: this.#added ?? (NONE as ReadonlySet<T>),
+      removed: this.#removed ?? (NONE as ReadonlySet<T>),
+      cleared: this.#cleared,
+      pivot: this.#pivot ?? (NO_VALUES as ReadonlyMap<T, Readonly<Record<string, unknown>>>),
+      pivotUpdates: this.#pivotUpdates ?? (NO_VALUES as ReadonlyMap<T, Readonly<Record<string, unknown>>>),
+    };
+  }
+
+  /**
+   * @internal The items a flush follows from this collection: all of them when loaded, else the
+   * ones added since. Live, not a copy: the caller reads them before anything changes.
+   */
+  _members(): Iterable<T> {
+    return this.#initialized ? this.#items : (this.#added ?? (NONE as ReadonlySet<T>));
   }
 
   /** @internal Whether anything is queued. */
   _dirty(): boolean {
-    return this.#cleared || this.#added.size > 0 || this.#removed.size > 0 || this.#pivotUpdates.size > 0;
+    return this.#cleared || (this.#added?.size ?? 0) > 0 || (this.#removed?.size ?? 0) > 0 || (this.#pivotUpdates?.size ?? 0) > 0;
   }
 
   /** @internal After a successful flush the queue is written: forget it. */
   _commit(): void {
-    this.#added.clear();
-    this.#removed.clear();
+    this.#added?.clear();
+    this.#removed?.clear();
     this.#cleared = false;
-    this.#pivot.clear();
-    this.#pivotUpdates.clear();
+    this.#pivot?.clear();
+    this.#pivotUpdates?.clear();
   }
 
   /** @internal Set the loaded items; queued changes are applied on top. */
@@ -428,8 +444,8 @@ export class Collection<T extends object> implements Iterable<T> {
     this.#members.clear();
     this.#initialized = true;
     const removed = this.#removed;
-    if (!this.#cleared) for (const item of items) if (!removed.has(item)) this.#addLocal(item);
-    for (const item of this.#added) this.#addLocal(item);
+    if (!this.#cleared) for (const item of items) if (!removed?.has(item)) this.#addLocal(item);
+    if (this.#added) for (const item of this.#added) this.#addLocal(item);
   }
 
   /** @internal In-memory change from the other side of a bidirectional relation (no queued op). */
@@ -445,15 +461,15 @@ export class Collection<T extends object> implements Iterable<T> {
   /** @internal Queue without propagating (the other side already did). */
   _queue(item: T, op: 'add' | 'remove'): void {
     if (op === 'add') {
-      if (this.#members.has(item) || this.#added.has(item)) return;
-      if (this.#removed.has(item)) this.#removed.delete(item);
-      else this.#added.add(item);
+      if (this.#members.has(item) || this.#added?.has(item)) return;
+      if (this.#removed?.has(item)) this.#removed.delete(item);
+      else (this.#added ??= new Set()).add(item);
       this.#addLocal(item);
     } else {
-      if (this.#added.has(item)) this.#added.delete(item);
-      else this.#removed.add(item);
-      this.#pivot.delete(item);
-      this.#pivotUpdates.delete(item);
+      if (this.#added?.has(item)) this.#added.delete(item);
+      else (this.#removed ??= new Set()).add(item);
+      this.#pivot?.delete(item);
+      this.#pivotUpdates?.delete(item);
       this.#removeLocal(item);
     }
   }
@@ -474,7 +490,7 @@ export class Collection<T extends object> implements Iterable<T> {
     if (raw === undefined || raw === null) return undefined;
     if (!this.#property) {
       if (typeof raw === 'object' && !(raw instanceof Date)) return raw as T;
-      this.#pending.push(raw);
+      (this.#pending ??= []).push(raw);
       return undefined;
     }
     return this.#host!.resolveItem(this.#property, raw) as T;
@@ -523,6 +539,10 @@ export class Collection<T extends object> implements Iterable<T> {
     );
   }
 }
+
+// What `_ops()` hands out for a queue never used (read only: the collection makes its own on first write).
+const NONE: ReadonlySet<never> = new Set<never>();
+const NO_VALUES: ReadonlyMap<never, never> = new Map<never, never>();
 
 /** The `@ManyThrough` property of `owner` that holds `collection`, read from the decorators (the owner may not be managed yet). */
 function throughPropertyName(owner: object, collection: Collection<object>): string | undefined {

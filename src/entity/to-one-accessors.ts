@@ -3,34 +3,63 @@ import { Collection, type CollectionHost } from './collection.js';
 import { getState, type EntityState } from './entity-state.js';
 
 export type ToOneProperty = ManyToOneProperty | OneToOneProperty;
-export type ToOneListener = (entity: object, prop: ToOneProperty, previous: unknown, next: unknown) => void;
 
 /**
  * Turns the to-one properties of a managed entity into accessors on the instance itself, so that
  * assigning `post.author = user` can update `user.posts` in memory. Instance-level accessors work
  * whether class fields are defined (`useDefineForClassFields`) or assigned: an own accessor
- * replaces the own data property either way.
+ * replaces the own data property either way. The accessor functions are those of the accessor
+ * prototype, shared by every entity of the type (they read the entity's state), so that making an
+ * entity with `new` allocates no closures for them.
  */
-export function installToOneAccessors(entity: object, meta: EntityMetadata, state: EntityState, onSet: ToOneListener): void {
+export function installToOneAccessors(entity: object, meta: EntityMetadata, state: EntityState): void {
   if (state.accessors) return;
   state.accessors = true;
   const record = entity as Record<string, unknown>;
-  for (const prop of meta.properties) {
-    if (prop.kind !== 'm:1' && prop.kind !== '1:1') continue;
-    const current = Object.prototype.hasOwnProperty.call(entity, prop.name) ? record[prop.name] : undefined;
-    state.relations[prop.name] = current;
-    Object.defineProperty(entity, prop.name, {
-      configurable: true,
-      enumerable: true,
-      get: () => state.relations[prop.name],
-      set: (next: unknown) => {
-        const previous = state.relations[prop.name];
-        if (previous === next) return;
-        state.relations[prop.name] = next;
-        onSet(entity, prop, previous, next);
-      },
-    });
+  for (const [name, descriptor] of toOneDescriptors(meta)) {
+    const current = Object.prototype.hasOwnProperty.call(entity, name) ? record[name] : undefined;
+    state.relations[name] = current;
+    Object.defineProperty(entity, name, descriptor);
   }
+}
+
+const instanceDescriptors = new WeakMap<EntityMetadata, readonly (readonly [string, PropertyDescriptor])[]>();
+
+/** The accessor descriptor of each to-one property of `meta`, made once per type. */
+function toOneDescriptors(meta: EntityMetadata): readonly (readonly [string, PropertyDescriptor])[] {
+  let list = instanceDescriptors.get(meta);
+  if (!list) {
+    list = meta.properties
+      .filter((p): p is ToOneProperty => p.kind === 'm:1' || p.kind === '1:1')
+      .map((p) => [p.name, { configurable: true, enumerable: true, ...toOneAccessor(p) }] as const);
+    instanceDescriptors.set(meta, list);
+  }
+  return list;
+}
+
+/**
+ * Getter and setter of a to-one property: the value lives in the relation slots of the entity's
+ * state (in the WeakMap, never on the entity), and an assignment tells the state's owner.
+ */
+function toOneAccessor(prop: ToOneProperty): { get(this: object): unknown; set(this: object, next: unknown): void } {
+  const name = prop.name;
+  return {
+    get(this: object) {
+      return getState(this)?.relations[name];
+    },
+    set(this: object, next: unknown) {
+      const state = getState(this);
+      if (!state) {
+        // Not managed (cannot happen for objects the unit of work built, but stay a plain field then).
+        Object.defineProperty(this, name, { value: next, writable: true, enumerable: true, configurable: true });
+        return;
+      }
+      const previous = state.relations[name];
+      if (previous === next) return;
+      state.relations[name] = next;
+      (state.owner as ToOneHost).onToOneSet(this, prop, previous, next);
+    },
+  };
 }
 
 /** Sets a to-one value without triggering propagation (used while propagating, and by hydration). */
@@ -41,7 +70,7 @@ export function setToOneSilently(entity: object, state: EntityState, name: strin
 
 /** Who hears about to-one assignments on entities built from an accessor prototype: the state's owner. */
 export interface ToOneHost {
-  onToOneSet: ToOneListener;
+  onToOneSet(entity: object, prop: ToOneProperty, previous: unknown, next: unknown): void;
 }
 
 const accessorProtos = new WeakMap<EntityMetadata, object>();
@@ -79,28 +108,7 @@ export function accessorPrototype(meta: EntityMetadata): object {
       },
     });
   }
-  for (const prop of toOne) {
-    const name = prop.name;
-    Object.defineProperty(proto, name, {
-      configurable: true,
-      enumerable: true,
-      get(this: object) {
-        return getState(this)?.relations[name];
-      },
-      set(this: object, next: unknown) {
-        const state = getState(this);
-        if (!state) {
-          // Not managed (cannot happen for objects the unit of work built, but stay a plain field then).
-          Object.defineProperty(this, name, { value: next, writable: true, enumerable: true, configurable: true });
-          return;
-        }
-        const previous = state.relations[name];
-        if (previous === next) return;
-        state.relations[name] = next;
-        (state.owner as ToOneHost).onToOneSet(this, prop, previous, next);
-      },
-    });
-  }
+  for (const prop of toOne) Object.defineProperty(proto, prop.name, { configurable: true, enumerable: true, ...toOneAccessor(prop) });
   accessorProtos.set(meta, proto);
   return proto;
 }

@@ -21,30 +21,41 @@ export function chunk<T>(items: readonly T[], size: number): T[][] {
  * Multi-row INSERT. With no columns at all (a table of only a generated key) each row is
  * `DEFAULT`/`NULL` for `keyColumn`.
  */
-export function insertStatement(
-  d: SqlDialect,
-  table: string,
-  columns: readonly string[],
-  rows: readonly (readonly unknown[])[],
-  options: {
-    returning?: readonly string[];
-    keyColumn?: string;
-    ignoreDuplicates?: readonly string[];
-    /** On a duplicate of `conflict`, set `update` columns to the new row's values. */
-    upsert?: { conflict: readonly string[]; update: readonly string[] };
-  } = {},
-): Statement {
-  let sql: string;
-  const params: unknown[] = [];
+export function insertStatement(d: SqlDialect, table: string, columns: readonly string[], rows: readonly (readonly unknown[])[], options: InsertOptions = {}): Statement {
   if (columns.length === 0) {
     const key = options.keyColumn!;
     const empty = d.dialect === 'sqlite' ? '(NULL)' : '(DEFAULT)';
-    sql = `INSERT INTO ${d.quote(table)} (${d.quote(key)}) VALUES ${rows.map(() => empty).join(', ')}`;
-  } else {
-    const tuple = `(${placeholders(columns.length)})`;
-    sql = `INSERT INTO ${d.quote(table)} (${columns.map((c) => d.quote(c)).join(', ')}) VALUES ${rows.length ? tuple + `, ${tuple}`.repeat(rows.length - 1) : ''}`;
-    for (const r of rows) for (const v of r) params.push(v);
+    return insertTail(d, `INSERT INTO ${d.quote(table)} (${d.quote(key)}) VALUES ${rows.map(() => empty).join(', ')}`, [], options);
   }
+  const values: unknown[] = [];
+  for (const r of rows) for (const v of r) values.push(v);
+  return insertValuesStatement(d, table, columns, values, options);
+}
+
+/** Options of {@link insertStatement}. */
+export interface InsertOptions {
+  returning?: readonly string[];
+  /** The generated key column, named when a row sets no column at all. */
+  keyColumn?: string;
+  ignoreDuplicates?: readonly string[];
+  /** On a duplicate of `conflict`, set `update` columns to the new row's values. */
+  upsert?: { conflict: readonly string[]; update: readonly string[] };
+}
+
+/**
+ * {@link insertStatement} for rows already laid end to end in `values` (`columns.length` values a
+ * row, at least one column): a flush that builds its rows this way allocates no array per row.
+ */
+export function insertValuesStatement(d: SqlDialect, table: string, columns: readonly string[], values: unknown[], options: InsertOptions = {}): Statement {
+  const rows = values.length / columns.length;
+  const tuple = `(${placeholders(columns.length)})`;
+  const sql = `INSERT INTO ${d.quote(table)} (${columns.map((c) => d.quote(c)).join(', ')}) VALUES ${rows ? tuple + `, ${tuple}`.repeat(rows - 1) : ''}`;
+  return insertTail(d, sql, values, options);
+}
+
+/** The conflict and RETURNING clauses of an INSERT. */
+function insertTail(d: SqlDialect, head: string, params: unknown[], options: InsertOptions): Statement {
+  let sql = head;
   if (options.upsert) {
     const { conflict, update } = options.upsert;
     if (d.dialect === 'mysql') {

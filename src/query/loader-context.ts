@@ -119,6 +119,16 @@ export function keyTypes(meta: EntityMetadata): ScalarType[] {
 /** Owners with a primary key, by identity-map key (new owners have nothing to load). */
 export function keyedOwners(meta: EntityMetadata, owners: readonly object[]): Map<string, { owner: object; key: unknown[] }> {
   const out = new Map<string, { owner: object; key: unknown[] }>();
+  const only = meta.primaryKeys.length === 1 ? meta.primaryKeys[0]! : undefined;
+  if (only?.kind === 'scalar') {
+    // One scalar key: its value is the key, and its string the identity-map key (as keyOf gives it).
+    const name = only.name;
+    for (const owner of owners) {
+      const v = (owner as Record<string, unknown>)[name];
+      if (v !== undefined && v !== null) out.set(String(v), { owner, key: [v] });
+    }
+    return out;
+  }
   for (const owner of owners) {
     const key = primaryKeyValues(meta, owner);
     if (key) out.set(keyOf(key), { owner, key });

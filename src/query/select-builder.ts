@@ -142,7 +142,7 @@ export function selectBuilderFor(driver: Driver): SelectBuilder {
 const selectFromCache: Record<Dialect, WeakMap<EntityMetadata, string>> = { pg: new WeakMap(), mysql: new WeakMap(), sqlite: new WeakMap() };
 
 /** Identifier quoting as knex does it for each client (SQLite takes backticks too). */
-function knexQuote(dialect: Dialect): (s: string) => string {
+export function knexQuote(dialect: Dialect): (s: string) => string {
   return dialect === 'pg' ? (s) => `"${s.replace(/"/g, '""')}"` : (s) => `\`${s.replace(/`/g, '``')}\``;
 }
 

@@ -3,7 +3,7 @@ import { getState } from '../entity/entity-state.js';
 import { primaryKeyValues } from '../entity/primary-key.js';
 import { setToOneSilently } from '../entity/to-one-accessors.js';
 import { fromDatabaseValue } from '../entity/value-conversion.js';
-import type { EntityMetadata, ManyToManyProperty, OneToManyProperty, OneToOneInverseProperty, ScalarType, ToOneOwning } from '../metadata/types.js';
+import type { ColumnMetadata, EntityMetadata, ManyToManyProperty, OneToManyProperty, OneToOneInverseProperty, ScalarType, ToOneOwning } from '../metadata/types.js';
 import { keyOf } from '../unit-of-work/identity-map.js';
 import { CriteriaCompiler } from './criteria.js';
 import { runUnit, type RootSource, type UnitResult } from './joined-loader.js';
@@ -11,7 +11,7 @@ import { collectionOf, itemOrder, keyedOwners, keyTypes, type LoaderContext, typ
 import { loadThrough, throughCollectionOf } from './many-through.js';
 import { pivotExtraColumns, readPivotValues, storeLinkValues } from './pivot-values.js';
 import { joinedChildren, type PopulateNode } from './populate-tree.js';
-import { orderColumns, type OrderByInput } from './select-builder.js';
+import { knexQuote, orderColumns, type OrderByInput } from './select-builder.js';
 
 /** What one select-in level loaded: the related entities, and those of the joined relations below it. */
 export interface LevelResult {
@@ -138,6 +138,7 @@ export class SelectInLoader {
     const pivot = prop.pivot;
     const mine = prop.owner ? pivot.joinColumns : pivot.inverseJoinColumns;
     const theirs = prop.owner ? pivot.inverseJoinColumns : pivot.joinColumns;
+    if (query.limit === undefined && query.offset === undefined) return this.#manyToManySql(owner, prop, keys, query);
     const knex = this.ctx.driver(target.connection).knex;
     const qb = knex
       .queryBuilder()
@@ -161,6 +162,39 @@ export class SelectInLoader {
     if (query.offset !== undefined) qb.offset(query.offset);
     const { sql, bindings } = qb.toSQL();
     return { sql, params: bindings as unknown[] };
+  }
+
+  /**
+   * `manyToManyStatement` without a limit or offset, written out as knex writes it: building it with
+   * knex cost more than reading the rows of a populate level.
+   */
+  #manyToManySql(owner: EntityMetadata, prop: ManyToManyProperty, keys: readonly unknown[][], query: ItemQuery): Statement {
+    const target = prop.target;
+    const pivot = prop.pivot;
+    const mine = prop.owner ? pivot.joinColumns : pivot.inverseJoinColumns;
+    const theirs = prop.owner ? pivot.inverseJoinColumns : pivot.joinColumns;
+    const q = knexQuote(this.ctx.driver(target.connection).dialect);
+    const e0 = q('e0');
+    const p = q('p');
+    const select = target.columns.map((c) => `${e0}.${q(c.name)}`);
+    mine.forEach((c, i) => select.push(`${p}.${q(c.name)} as ${q(`__owner${i}`)}`));
+    pivotExtraColumns(prop).forEach((c, i) => select.push(`${p}.${q(c.name)} as ${q(`__pv${i}`)}`));
+    const on = theirs.map((c, i) => `${p}.${q(c.name)} = ${e0}.${q(target.primaryKeyColumns[i]!)}`);
+    const inList = this.ctx.inList(target.connection, 'p', mine.map((c) => c.name), mine.map((c) => c.type), keys);
+    let sql = `select ${select.join(', ')} from ${q(target.tableName)} as ${e0} inner join ${q(pivot.tableName)} as ${p} on ${on.join(' and ')} where ${inList.sql}`;
+    const params = inList.params as unknown[];
+    if (query.where !== undefined) {
+      const compiler = new CriteriaCompiler(this.ctx.dialect(target.connection));
+      compiler.nextAlias(); // e0 is the target
+      const cond = compiler.compileItems(owner, prop, query.where, 'e0', 'p');
+      if (cond.sql !== '1 = 1') {
+        sql += ` and ${cond.sql}`;
+        params.push(...cond.params);
+      }
+    }
+    const order = orderColumns(target, query.orderBy);
+    if (order.length) sql += ` order by ${order.map(([column, dir]) => `${e0}.${q(column)} ${dir}`).join(', ')}`;
+    return { sql, params };
   }
 
   /**
@@ -212,10 +246,11 @@ export class SelectInLoader {
     }
     const mine = prop.owner ? prop.pivot.joinColumns : prop.pivot.inverseJoinColumns;
     const extras = pivotExtraColumns(prop);
+    const ownerKeyOf = ownerKeyReader(mine);
     const groups = new Map<string, Set<object>>();
     for (const entity of items) {
       for (const row of byItem.get(keyOf(primaryKeyValues(prop.target, entity) ?? [])) ?? []) {
-        const ownerKey = keyOf(mine.map((c, i) => fromDatabaseValue(c.type, row[`__owner${i}`])));
+        const ownerKey = ownerKeyOf(row);
         let set = groups.get(ownerKey);
         if (!set) groups.set(ownerKey, (set = new Set()));
         set.add(entity);
@@ -230,14 +265,15 @@ export class SelectInLoader {
   readLinks(prop: ManyToManyProperty, rows: readonly { entity: object; row: Row }[], ownerOf: (key: string) => object | undefined): Map<string, Set<object>> {
     const mine = prop.owner ? prop.pivot.joinColumns : prop.pivot.inverseJoinColumns;
     const extras = pivotExtraColumns(prop);
+    const ownerKey = ownerKeyReader(mine);
     const groups = new Map<string, Set<object>>();
     for (const { entity, row } of rows) {
-      const ownerKey = keyOf(mine.map((c, i) => fromDatabaseValue(c.type, row[`__owner${i}`])));
-      let items = groups.get(ownerKey);
-      if (!items) groups.set(ownerKey, (items = new Set()));
+      const key = ownerKey(row);
+      let items = groups.get(key);
+      if (!items) groups.set(key, (items = new Set()));
       if (items.has(entity)) continue; // a row repeated by joined relations below
       items.add(entity);
-      const owner = extras.length ? ownerOf(ownerKey) : undefined;
+      const owner = extras.length ? ownerOf(key) : undefined;
       if (owner) storeLinkValues(prop, owner, entity, readPivotValues(this.ctx.uow(), prop, extras, row, (i) => `__pv${i}`));
     }
     return groups;
@@ -273,6 +309,20 @@ export interface CrossLinks {
   readonly itemKey: (row: Row) => unknown[];
 }
 
+/**
+ * The identity-map key of the owner a link row names (its `__owner<i>` columns), as `keyOf` of the
+ * converted values gives it; a one-column key is read without building a key array.
+ */
+function ownerKeyReader(columns: readonly ColumnMetadata[]): (row: Row) => string {
+  const names = columns.map((_, i) => `__owner${i}`);
+  if (columns.length === 1) {
+    const name = names[0]!;
+    const type = columns[0]!.type;
+    return (row) => String(fromDatabaseValue(type, row[name]));
+  }
+  return (row) => keyOf(columns.map((c, i) => fromDatabaseValue(c.type, row[names[i]!])));
+}
+
 function manyToManyPassThrough(prop: ManyToManyProperty): string[] {
   const mine = prop.owner ? prop.pivot.joinColumns : prop.pivot.inverseJoinColumns;
   return [...mine.map((_, i) => `__owner${i}`), ...pivotExtraColumns(prop).map((_, i) => `__pv${i}`)];
@@ -291,5 +341,7 @@ function ownerKeyFallback(meta: EntityMetadata, groups: Map<object, Set<object>>
 }
 
 function uniqueEntities(unit: UnitResult): object[] {
-  return [...new Set(unit.rows.map((r) => r.entity))];
+  const seen = new Set<object>();
+  for (const r of unit.rows) seen.add(r.entity);
+  return [...seen];
 }

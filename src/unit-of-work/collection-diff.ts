@@ -37,10 +37,13 @@ export function diffLinks(prop: ManyToManyProperty, ownerMeta: EntityMetadata, o
     ownerMeta,
     owner,
     clear: ops.cleared,
-    insert: [...ops.added],
-    delete: ops.cleared ? [] : [...ops.removed],
+    insert: ops.added.size ? [...ops.added] : NONE,
+    delete: ops.cleared || !ops.removed.size ? NONE : [...ops.removed],
     pivot: ops.pivot,
     // A link dropped by a clear has no row left to update.
-    pivotUpdates: ops.cleared ? [] : [...ops.pivotUpdates],
+    pivotUpdates: ops.cleared || !ops.pivotUpdates.size ? NONE : [...ops.pivotUpdates],
   };
 }
+
+// Most diffs only insert: their empty lists share one array (one diff per owner of a flush).
+const NONE: readonly never[] = Object.freeze([]);

@@ -80,11 +80,29 @@ function toOnes(meta: EntityMetadata): ToOne[] {
   return columnProperties(meta).filter((p): p is ToOne => p.kind !== 'scalar');
 }
 
-/** Edges `meta --prop--> target` used by at least one row, between types present in `groups`. */
-function usedEdges(groups: Map<EntityMetadata, ChangeSet[]>, members: Set<object>): Map<EntityMetadata, ToOne[]> {
+/**
+ * Edges `meta --prop--> target` used by at least one row, between types present in `groups`. A
+ * row uses the edge when its value is one of the target type's rows: the rows of each target type
+ * are collected once, when an edge first asks (usually the first row answers).
+ */
+function usedEdges(groups: Map<EntityMetadata, ChangeSet[]>): Map<EntityMetadata, ToOne[]> {
   const edges = new Map<EntityMetadata, ToOne[]>();
+  const rowsOf = new Map<EntityMetadata, Set<object>>();
+  const membersOfType = (meta: EntityMetadata): Set<object> => {
+    let members = rowsOf.get(meta);
+    if (!members) {
+      members = new Set();
+      for (const c of groups.get(meta)!) members.add(c.entity);
+      rowsOf.set(meta, members);
+    }
+    return members;
+  };
   for (const [meta, sets] of groups) {
-    const used = toOnes(meta).filter((p) => groups.has(p.target) && sets.some((c) => members.has(c.payload[p.name] as object)));
+    const used = toOnes(meta).filter((p) => {
+      if (!groups.has(p.target)) return false;
+      const members = membersOfType(p.target);
+      return sets.some((c) => members.has(c.payload[p.name] as object));
+    });
     edges.set(meta, used);
   }
   return edges;
@@ -101,8 +119,7 @@ function membersOf(groups: Map<EntityMetadata, ChangeSet[]>): Set<object> {
 }
 
 function orderInserts(groups: Map<EntityMetadata, ChangeSet[]>): { order: EntityMetadata[]; deferred: Map<EntityMetadata, Set<string>> } {
-  const members = membersOf(groups);
-  const edges = usedEdges(groups, members);
+  const edges = usedEdges(groups);
   const deferred = new Map<EntityMetadata, Set<string>>();
   const types = [...groups.keys()];
   for (;;) {

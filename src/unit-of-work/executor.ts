@@ -3,7 +3,7 @@ import { OptimisticLockError } from '../errors/driver-errors.js';
 import { primaryKeyValues } from '../entity/primary-key.js';
 import { fromDatabaseValue, toDatabaseValue } from '../entity/value-conversion.js';
 import type { ColumnMetadata, Dialect, EntityMetadata, PivotMetadata, ScalarType } from '../metadata/types.js';
-import { chunk, deleteStatement, insertStatement, MAX_CASE_UPDATE_ROWS, rowsPerStatement, updateStatement, type TypedColumn, type UpdateRow } from '../query/dml.js';
+import { chunk, deleteStatement, insertStatement, insertValuesStatement, MAX_CASE_UPDATE_ROWS, rowsPerStatement, updateStatement, type TypedColumn, type UpdateRow } from '../query/dml.js';
 import { SqlDialect } from '../query/sql-dialect.js';
 import { columnProperties, type ChangeSet, type ColumnProperty } from './change-sets.js';
 import type { CommitStep } from './commit-plan.js';
@@ -125,71 +125,87 @@ export class Executor implements CommitExecutor {
     const d = this.#dialect(meta.connection);
     const props = columnProperties(meta);
     const dialect = driver.dialect;
+    const generated = result.generatedKeys;
     // Rows that leave different columns undefined (so the database default applies) cannot share
-    // one VALUES list; group them by the columns they set.
-    const groups = new Map<string, { columns: string[]; rows: unknown[][]; entities: object[] }>();
-    // A type of scalar columns only: a row's group is the bit set of the columns it sets, and its
-    // values go straight into the row (insert payloads hold no undefined values).
-    const scalars = scalarColumnsOf(meta);
-    const byMask = scalars ? new Map<number, { columns: string[]; rows: unknown[][]; entities: object[] }>() : undefined;
-    for (const cs of sets) {
-      const payload = cs.payload;
-      if (scalars) {
-        const row: unknown[] = [];
-        let mask = 0;
-        for (let i = 0; i < scalars.length; i++) {
-          const p = scalars[i]!;
-          const v = payload[p.name];
-          if (v === undefined) continue;
-          mask |= 1 << i;
-          row.push(toDatabaseValue(p.type, v, dialect));
-        }
-        let g = byMask!.get(mask);
-        if (!g) {
-          const columns = scalars.filter((_, i) => mask & (1 << i)).map((p) => p.column.name);
-          const sig = columns.join('\u0000');
-          g = groups.get(sig);
-          if (!g) groups.set(sig, (g = { columns, rows: [], entities: [] }));
-          byMask!.set(mask, g);
-        }
-        g.rows.push(row);
-        g.entities.push(cs.entity);
-        continue;
-      }
-      const columns: string[] = [];
+    // one VALUES list; group them by the columns they set. The values of a group go end to end
+    // into one array.
+    const groups = new Map<string, InsertGroup>();
+    if (props.length <= 30) {
+      // A row's group is the bit set of the properties it sets: no column list per row.
+      const byMask = new Map<number, InsertGroup>();
+      const scalarsOnly = scalarColumnsOf(meta) !== undefined;
+      const nullFks = deferred.size > 0;
+      const targetKeys = props.map((p) => (p.kind === 'scalar' ? undefined : singleKeyOf(p.target)));
+      let last: InsertGroup | undefined;
+      let lastMask = -1;
+      // One row's values, reused: they are copied into their group once the group is known.
       const row: unknown[] = [];
-      for (const p of props) {
-        if (!(p.name in cs.payload)) continue;
-        const names = p.kind === 'scalar' ? [p.column.name] : p.joinColumns.map((c) => c.name);
-        columns.push(...names);
-        row.push(...this.#columnValues(p, cs.payload[p.name], meta.connection, result, deferred.has(p.name)));
+      for (const cs of sets) {
+        const payload = cs.payload;
+        row.length = 0;
+        let mask = 0;
+        for (let i = 0; i < props.length; i++) {
+          const p = props[i]!;
+          const v = payload[p.name];
+          if (v === undefined && (scalarsOnly || !(p.name in payload))) continue;
+          mask |= 1 << i;
+          if (p.kind === 'scalar') row.push(toDatabaseValue(p.type, v, dialect));
+          else if (v === null || v === undefined || (nullFks && deferred.has(p.name)) || !pushKey(p.target, targetKeys[i], v as object, p.joinColumns, generated, dialect, row)) {
+            for (let c = 0; c < p.joinColumns.length; c++) row.push(null);
+          }
+        }
+        let g = mask === lastMask ? last : byMask.get(mask);
+        if (!g) {
+          const columns = props.filter((_, i) => mask & (1 << i)).flatMap((p) => (p.kind === 'scalar' ? [p.column.name] : p.joinColumns.map((c) => c.name)));
+          groups.set(String(mask), (g = { columns, values: [], entities: [] }));
+          byMask.set(mask, g);
+        }
+        last = g;
+        lastMask = mask;
+        for (let i = 0; i < row.length; i++) g.values.push(row[i]);
+        g.entities.push(cs.entity);
       }
-      const sig = columns.join('\u0000');
-      let g = groups.get(sig);
-      if (!g) groups.set(sig, (g = { columns, rows: [], entities: [] }));
-      g.rows.push(row);
-      g.entities.push(cs.entity);
+    } else {
+      for (const cs of sets) {
+        const columns: string[] = [];
+        const row: unknown[] = [];
+        for (const p of props) {
+          if (!(p.name in cs.payload)) continue;
+          const names = p.kind === 'scalar' ? [p.column.name] : p.joinColumns.map((c) => c.name);
+          columns.push(...names);
+          row.push(...this.#columnValues(p, cs.payload[p.name], meta.connection, result, deferred.has(p.name)));
+        }
+        const sig = columns.join('\u0000');
+        let g = groups.get(sig);
+        if (!g) groups.set(sig, (g = { columns, values: [], entities: [] }));
+        g.values.push(...row);
+        g.entities.push(cs.entity);
+      }
     }
     const pk = meta.autoincrementPk ? (meta.primaryKeys[0] as { column: ColumnMetadata; type: ScalarType }) : undefined;
+    const returning = pk && driver.supportsReturning ? [pk.column.name] : undefined;
     for (const g of groups.values()) {
-      const size = Math.min(rowsPerStatement(g.columns.length, driver.maxParams), MAX_INSERT_ROWS[driver.dialect]);
-      const rowChunks = chunk(g.rows, size);
-      const entityChunks = chunk(g.entities, size);
-      for (let i = 0; i < rowChunks.length; i++) {
-        const rows = rowChunks[i]!;
-        const entities = entityChunks[i]!;
-        const returning = pk && driver.supportsReturning ? [pk.column.name] : undefined;
-        const stmt = insertStatement(d, meta.tableName, g.columns, rows, { returning, keyColumn: pk?.column.name });
+      const width = g.columns.length;
+      const size = Math.min(rowsPerStatement(width, driver.maxParams), MAX_INSERT_ROWS[driver.dialect]);
+      const rowCount = g.entities.length;
+      for (let from = 0; from < rowCount; from += size) {
+        const to = Math.min(rowCount, from + size);
+        const whole = from === 0 && to === rowCount;
+        const entities = whole ? g.entities : g.entities.slice(from, to);
+        const stmt = width
+          ? insertValuesStatement(d, meta.tableName, g.columns, whole ? g.values : g.values.slice(from * width, to * width), { returning })
+          : insertStatement(d, meta.tableName, g.columns, entities.map(() => []), { returning, keyColumn: pk?.column.name });
         const res = await this.#run(meta.connection, stmt, open);
         if (!pk) continue;
         if (returning) {
           if (res.rows.length !== entities.length) throw new Error(`joinery: INSERT into ${meta.tableName} returned ${res.rows.length} keys for ${entities.length} rows`);
-          entities.forEach((e, j) => result.generatedKeys.set(e, [fromDatabaseValue(pk.type, res.rows[j]![pk.column.name])]));
+          const column = pk.column.name;
+          for (let j = 0; j < entities.length; j++) generated.set(entities[j]!, [fromDatabaseValue(pk.type, res.rows[j]![column])]);
         } else {
           // MySQL reports the first generated id of a multi-row INSERT; InnoDB allocates the
           // rest consecutively for a single statement with a known row count.
           const first = Number(res.insertId);
-          entities.forEach((e, j) => result.generatedKeys.set(e, [fromDatabaseValue(pk.type, first + j)]));
+          for (let j = 0; j < entities.length; j++) generated.set(entities[j]!, [fromDatabaseValue(pk.type, first + j)]);
         }
       }
     }
@@ -339,33 +355,49 @@ export class Executor implements CommitExecutor {
   }
 
   async #linkInsert(diffs: readonly LinkDiff[], open: Map<string, DriverTransaction>, result: CommitResult): Promise<void> {
+    const generated = result.generatedKeys;
     for (const [pivot, group] of byPivot(diffs)) {
       const driver = this.#driver(pivot.connection);
       const d = this.#dialect(pivot.connection);
+      const dialect = driver.dialect;
       const linkCols = [...pivot.joinColumns, ...pivot.inverseJoinColumns].map((c) => c.name);
-      // Links with through-entity values carry extra columns; rows are grouped by which ones.
-      const groups = new Map<string, { extras: PivotColumn[]; rows: unknown[][] }>();
+      // Links with through-entity values carry extra columns; rows are grouped by which ones, and
+      // a group's values go end to end into one array.
+      const groups = new Map<string, { extras: PivotColumn[]; values: unknown[] }>();
+      let plain: { extras: PivotColumn[]; values: unknown[] } | undefined;
+      const owner: unknown[] = [];
       for (const g of group) {
-        const owner = this.#linkKey(pivot, 'owner', g.owner, g.ownerMeta, result);
+        owner.length = 0;
+        if (!pushKey(g.ownerMeta, singleKeyOf(g.ownerMeta), g.owner, pivot.joinColumns, generated, dialect, owner)) throw noLinkKey(g.ownerMeta, pivot);
+        const target = g.prop.target;
+        const targetKey = singleKeyOf(target);
+        const valued = pivot.through !== undefined && g.pivot.size > 0;
         for (const item of g.insert) {
-          const values = g.pivot.get(item) ?? {};
-          const extras = pivotColumns(pivot, Object.keys(values));
-          const sig = extras.map((c) => c.column).join('\u0000');
-          let entry = groups.get(sig);
-          if (!entry) groups.set(sig, (entry = { extras, rows: [] }));
-          entry.rows.push([
-            ...owner,
-            ...this.#linkKey(pivot, 'target', item, g.prop.target, result),
-            ...extras.map((c) => c.value(values[c.property], driver.dialect, result)),
-          ]);
+          const values = valued ? g.pivot.get(item) : undefined;
+          const extras = values ? pivotColumns(pivot, Object.keys(values)) : undefined;
+          let entry: { extras: PivotColumn[]; values: unknown[] } | undefined;
+          if (!extras?.length) {
+            if (!plain) groups.set('', (plain = { extras: [], values: [] }));
+            entry = plain;
+          } else {
+            const sig = extras.map((c) => c.column).join('\u0000');
+            entry = groups.get(sig);
+            if (!entry) groups.set(sig, (entry = { extras, values: [] }));
+          }
+          const out = entry.values;
+          for (let i = 0; i < owner.length; i++) out.push(owner[i]);
+          if (!pushKey(target, targetKey, item, pivot.inverseJoinColumns, generated, dialect, out)) throw noLinkKey(target, pivot);
+          if (extras) for (const c of extras) out.push(c.value(values![c.property], dialect, result));
         }
       }
-      for (const { extras, rows } of groups.values()) {
-        const cols = [...linkCols, ...extras.map((c) => c.column)];
+      for (const { extras, values } of groups.values()) {
+        const cols = extras.length ? [...linkCols, ...extras.map((c) => c.column)] : linkCols;
         // Adding an existing plain link is a no-op; attaching with values sets them on it.
         const conflict = extras.length ? { upsert: { conflict: linkCols, update: extras.map((c) => c.column) } } : { ignoreDuplicates: linkCols };
-        for (const part of chunk(rows, rowsPerStatement(cols.length, driver.maxParams))) {
-          await this.#run(pivot.connection, insertStatement(d, pivot.tableName, cols, part, conflict), open);
+        const size = rowsPerStatement(cols.length, driver.maxParams) * cols.length;
+        for (let from = 0; from < values.length; from += size) {
+          const part = from === 0 && values.length <= size ? values : values.slice(from, from + size);
+          await this.#run(pivot.connection, insertValuesStatement(d, pivot.tableName, cols, part, conflict), open);
         }
       }
     }
@@ -411,6 +443,44 @@ export class Executor implements CommitExecutor {
       await this.#run(meta.connection, deleteStatement(d, meta.tableName, meta.primaryKeyColumns, part), open);
     }
   }
+}
+
+/** Rows of one INSERT shape: their columns, their values end to end, and their entities in row order. */
+interface InsertGroup {
+  readonly columns: string[];
+  readonly values: unknown[];
+  readonly entities: object[];
+}
+
+/**
+ * Appends the key of `entity` (of type `meta`, whose one scalar key property is `single` if it has
+ * one: see `singleKeyOf`), converted for `columns`, to `out`; false (and nothing appended) when it
+ * has none yet. A generated key counts before the entity has it.
+ */
+function pushKey(
+  meta: EntityMetadata,
+  single: SingleKey | undefined,
+  entity: object,
+  columns: readonly { type: ScalarType }[],
+  generated: ReadonlyMap<object, unknown[]>,
+  dialect: Dialect,
+  out: unknown[],
+): boolean {
+  if (single) {
+    const g = generated.size ? generated.get(entity) : undefined;
+    const v = g ? g[0] : (entity as Record<string, unknown>)[single.name];
+    if (v === undefined || v === null) return false;
+    out.push(toDatabaseValue(columns[0]!.type, v, dialect));
+    return true;
+  }
+  const key = primaryKeyValues(meta, entity, generated);
+  if (!key) return false;
+  for (let i = 0; i < key.length; i++) out.push(toDatabaseValue(columns[i]!.type, key[i], dialect));
+  return true;
+}
+
+function noLinkKey(meta: EntityMetadata, pivot: PivotMetadata): Error {
+  return new Error(`joinery: ${meta.name} has no key for join table ${pivot.tableName}`);
 }
 
 /** One extra column of a through entity, with how to bind a value for it. */
@@ -464,10 +534,16 @@ function byPivot(diffs: readonly LinkDiff[]): Map<PivotMetadata, LinkDiff[]> {
 const MAX_INSERT_ROWS: Record<Dialect, number> = { pg: 1000, sqlite: 1000, mysql: 5000 };
 const MAX_UPDATE_ROWS: Record<Dialect, number> = { pg: 5000, sqlite: 5000, mysql: MAX_CASE_UPDATE_ROWS };
 
-const singleKeyCache = new WeakMap<EntityMetadata, { name: string; type: ScalarType } | null>();
+/** The key property of a type whose primary key is one scalar column. */
+interface SingleKey {
+  readonly name: string;
+  readonly type: ScalarType;
+}
+
+const singleKeyCache = new WeakMap<EntityMetadata, SingleKey | null>();
 
 /** The key property when the primary key is one scalar column. */
-function singleKeyOf(meta: EntityMetadata): { name: string; type: ScalarType } | undefined {
+function singleKeyOf(meta: EntityMetadata): SingleKey | undefined {
   let k = singleKeyCache.get(meta);
   if (k === undefined) {
     const only = meta.primaryKeys.length === 1 ? meta.primaryKeys[0]! : undefined;
@@ -507,8 +583,12 @@ export function connectionsOf(step: CommitStep): string[] {
   switch (step.kind) {
     case 'link-delete':
     case 'link-insert':
-    case 'link-update':
-      return step.diffs.map((d) => d.prop.pivot.connection);
+    case 'link-update': {
+      // One diff per owner: thousands of them name a handful of connections.
+      const out = new Set<string>();
+      for (const d of step.diffs) out.add(d.prop.pivot.connection);
+      return [...out];
+    }
     case 'child-clear':
       return step.clears.map((c) => c.prop.target.connection);
     default:

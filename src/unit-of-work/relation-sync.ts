@@ -60,11 +60,10 @@ export function propagateCollectionChange(
  * an orphanRemoval inverse 1:1 just let go of, for the flush to remove if it stays unlinked.
  */
 export function syncToOne(host: RelationSyncHost, entity: object, prop: ToOneProperty, previous: unknown, next: unknown): object | undefined {
-  const state = getState(entity)!;
   if (next !== null && next !== undefined && (typeof next !== 'object' || next instanceof Date)) {
     // A bare primary key: store the reference instead, so the identity map stays the single truth.
     const ref = host.getReference(prop.target, next);
-    state.relations[prop.name] = ref;
+    getState(entity)!.relations[prop.name] = ref;
     next = ref;
   }
   if (prop.kind === 'm:1') {

@@ -6,7 +6,7 @@ import { createState, getLinkValues, getState, setLinkValues, type EntityState }
 import { assignPrimaryKey, normalizePrimaryKey, primaryKeyValues } from '../entity/primary-key.js';
 import { rowHydrator, rowToValues, type ReferenceResolver } from '../entity/hydrator.js';
 import {
-  accessorPrototype, installToOneAccessors, setToOneSilently, usesAccessorPrototype, type ToOneHost, type ToOneListener, type ToOneProperty,
+  accessorPrototype, installToOneAccessors, setToOneSilently, usesAccessorPrototype, type ToOneHost, type ToOneProperty,
 } from '../entity/to-one-accessors.js';
 import { snapshotValue } from '../entity/value-conversion.js';
 import type { MetadataSnapshot } from '../metadata/metadata-storage-types.js';
@@ -88,13 +88,13 @@ export class UnitOfWork implements CollectionHost, ToOneHost {
     if (!state || state.owner !== this) {
       const previous = state;
       state = createState(entity, meta, this, status, initialized);
-      // Accessors on the prototype read the state: carry the to-one values over from the old one.
-      if (previous && onAccessorPrototype) Object.assign(state.relations, previous.relations);
+      // Accessors (on the prototype or the instance) read the state: carry the to-one values over from the old one.
+      if (previous?.accessors) Object.assign(state.relations, previous.relations);
     }
     state.status = status;
     this.#noteType(meta);
     if (onAccessorPrototype) state.accessors = true;
-    else installToOneAccessors(entity, meta, state, this.#toOneListener);
+    else installToOneAccessors(entity, meta, state);
     this.#attachCollections(entity, meta, status === 'new');
     if (status === 'new') {
       this.#new.add(entity);
@@ -123,8 +123,7 @@ export class UnitOfWork implements CollectionHost, ToOneHost {
 
   #attachCollections(entity: object, meta: EntityMetadata, complete: boolean): void {
     const record = entity as Record<string, unknown>;
-    for (const p of meta.properties) {
-      if (p.kind !== '1:m' && p.kind !== 'm:n') continue;
+    for (const p of traitsOf(meta).collections) {
       let coll = record[p.name];
       if (coll instanceof Collection) {
         if (coll._property !== p) coll._attach(p, this, coll.isInitialized() && complete);
@@ -329,8 +328,6 @@ export class UnitOfWork implements CollectionHost, ToOneHost {
     many: (target, values) => this.getReference(target, values),
   };
 
-  readonly #toOneListener: ToOneListener = (e, p, prev, next) => this.#onToOneSet(e, p, prev, next);
-
   /** Called by the to-one accessors of entities on an accessor prototype (see entity/to-one-accessors.ts). */
   onToOneSet(entity: object, prop: ToOneProperty, previous: unknown, next: unknown): void {
     this.#onToOneSet(entity, prop, previous, next);
@@ -438,7 +435,7 @@ export class UnitOfWork implements CollectionHost, ToOneHost {
     if (this.#flushTraits().beforeWork) await this.#runBeforeHooks();
     // 4. What to write (pure), and its validation before any SQL.
     const { changeSets, states, allNew } = this.#changeSets();
-    const { links, clears } = this.#flushTraits().collections ? this.#collectionChanges() : { links: [], clears: [] };
+    const { links, clears, dirty } = this.#flushTraits().collections ? this.#collectionChanges() : { links: [], clears: [], dirty: [] };
     const failures = validateChangeSets(changeSets);
     if (links.length) failures.push(...validateLinks(links));
     if (failures.length) throw new ValidationError(failures);
@@ -447,7 +444,7 @@ export class UnitOfWork implements CollectionHost, ToOneHost {
     const steps = planCommit(changeSets, links, clears);
     const result = await this.executor.execute(steps);
     // 6. Commit to memory: keys, identity map, snapshots, queues.
-    this.#applyResult(changeSets, states, allNew, links, clears, result);
+    this.#applyResult(changeSets, states, allNew, links, dirty, result);
     if (this.#flushTraits().afterHooks) await this.#runAfterHooks(changeSets);
   }
 
@@ -498,8 +495,16 @@ export class UnitOfWork implements CollectionHost, ToOneHost {
       if (!state || state.status === 'removed' || state.status === 'detached') continue;
       const record = entity as Record<string, unknown>;
       for (const p of traitsOf(state.meta).relations) {
-        const candidates = relatedForPersist(p, record[p.name]);
-        for (const related of candidates) {
+        const value = record[p.name];
+        if (value === null || value === undefined) continue;
+        // Related objects are almost always managed already (seen): those are checked where they
+        // are, without a list of them; a list is made only when something is left to persist.
+        if (value instanceof Collection) {
+          if (allSeen(value._members(), seen)) continue;
+        } else if (typeof value === 'object' && !Array.isArray(value) && !(value instanceof Date)) {
+          if (seen.has(value)) continue;
+        }
+        for (const related of relatedForPersist(value)) {
           if (seen.has(related)) continue;
           seen.add(related);
           const rs = getState(related);
@@ -607,33 +612,37 @@ export class UnitOfWork implements CollectionHost, ToOneHost {
     };
   }
 
-  #collectionChanges(): { links: LinkDiff[]; clears: ChildClear[] } {
+  /** Join-table writes and unloaded 1:N replacements of this flush, and every collection with queued changes. */
+  #collectionChanges(): { links: LinkDiff[]; clears: ChildClear[]; dirty: Collection<object>[] } {
     const links: LinkDiff[] = [];
     const clears: ChildClear[] = [];
+    const dirty: Collection<object>[] = [];
     for (const entity of this.#managedEntities()) {
       const state = getState(entity)!;
       if (state.status === 'removed') continue;
       for (const p of traitsOf(state.meta).collections) {
         const coll = (entity as Record<string, unknown>)[p.name];
         if (!(coll instanceof Collection) || !coll._dirty()) continue;
+        dirty.push(coll as Collection<object>);
         if (p.kind === 'm:n') {
           if (!p.owner) continue;
           const ops = coll._ops();
-          const diff = diffLinks(p, state.meta, entity, {
-            ...ops,
-            removed: new Set([...ops.removed].filter((x) => getState(x)?.status !== 'removed')),
-          });
+          const removed = ops.removed.size ? new Set([...ops.removed].filter((x) => getState(x)?.status !== 'removed')) : ops.removed;
+          const diff = diffLinks(p, state.meta, entity, removed === ops.removed ? ops : { ...ops, removed });
           if (diff && (diff.clear || diff.insert.length || diff.delete.length || diff.pivotUpdates.length)) links.push(diff);
         } else if (coll._ops().cleared && state.status !== 'new') {
           clears.push({ prop: p, owner: entity, keep: coll.isInitialized() ? coll.getItems() : [...coll._ops().added] });
         }
       }
     }
-    return { links, clears };
+    return { links, clears, dirty };
   }
 
-  /** `allNew`: the `#newEdits` at which every entity of `#new` had an insert among `changeSets`. */
-  #applyResult(changeSets: ChangeSet[], states: EntityState[], allNew: number | undefined, links: LinkDiff[], clears: ChildClear[], result: CommitResult): void {
+  /**
+   * `allNew`: the `#newEdits` at which every entity of `#new` had an insert among `changeSets`;
+   * `dirty`: the collections whose queued changes this flush wrote.
+   */
+  #applyResult(changeSets: ChangeSet[], states: EntityState[], allNew: number | undefined, links: LinkDiff[], dirty: Collection<object>[], result: CommitResult): void {
     const clearNew = allNew === this.#newEdits;
     const unlink = this.#flushTraits().unlinkOnDelete;
     const generatedKeys = result.generatedKeys;
@@ -706,15 +715,10 @@ export class UnitOfWork implements CollectionHost, ToOneHost {
         for (const [item, values] of diff.pivot) setLinkValues(diff.owner, diff.prop.name, item, { ...getLinkValues(diff.owner, diff.prop.name, item), ...values });
         for (const [item, values] of diff.pivotUpdates) setLinkValues(diff.owner, diff.prop.name, item, { ...getLinkValues(diff.owner, diff.prop.name, item), ...values });
       }
-      ((diff.owner as Record<string, unknown>)[diff.prop.name] as Collection<object>)._commit();
     }
-    for (const c of clears) ((c.owner as Record<string, unknown>)[c.prop.name] as Collection<object>)._commit();
-    for (const entity of this.#managedEntities()) {
-      for (const p of traitsOf(getState(entity)!.meta).collections) {
-        const coll = (entity as Record<string, unknown>)[p.name];
-        if (coll instanceof Collection && coll._dirty()) coll._commit();
-      }
-    }
+    // Link owners, replaced 1:N collections and the inverse sides that mirror them: all were dirty
+    // when the flush read them, so one list, not another walk over every managed entity.
+    for (const coll of dirty) coll._commit();
   }
 
   /** A deleted entity leaves the collections and to-one properties that pointed at it. */
@@ -757,15 +761,18 @@ function notFound(entity: object): NotFoundError {
   return new NotFoundError(state.meta.name, key, `${state.meta.name} ${key.join('/')} does not exist: the reference points at no row.`);
 }
 
-function relatedForPersist(p: PropertyMetadata, value: unknown): object[] {
+function relatedForPersist(value: unknown): object[] {
   if (value === null || value === undefined) return [];
-  if (value instanceof Collection) {
-    return value.isInitialized() ? value.getItems() : [...value._ops().added];
-  }
+  if (value instanceof Collection) return [...(value._members() as Iterable<object>)];
   if (Array.isArray(value)) return value.filter((v) => v && typeof v === 'object');
   if (typeof value === 'object' && !(value instanceof Date)) return [value];
-  void p;
   return [];
+}
+
+/** Whether every item is in `seen` (read in place: nothing may change the items meanwhile). */
+function allSeen(items: Iterable<object>, seen: ReadonlySet<object>): boolean {
+  for (const item of items) if (!seen.has(item)) return false;
+  return true;
 }
 
 /** `default` and `onCreate` fill what a new entity left undefined; `onUpdate` runs on every update. */

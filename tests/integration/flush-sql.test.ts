@@ -3,7 +3,7 @@
 import test from 'ava';
 import { Joinery, type QueryLogEntry } from 'joinery';
 import { forEachDialect, type TestDb } from '../support/databases.js';
-import { BLOG, Post, Tag, User } from '../fixtures/blog.js';
+import { BLOG, Car, Post, Tag, User } from '../fixtures/blog.js';
 
 async function setup(t: { teardown(fn: () => unknown): void }, db: TestDb) {
   const log: QueryLogEntry[] = [];
@@ -114,6 +114,33 @@ forEachDialect(test, 'M:N changes by bare primary key are written without loadin
   t.false(ref.tags.isInitialized());
   const [loaded] = await orm.em.fork().find(Post, {}, { populate: ['tags'] });
   t.deepEqual(loaded!.tags.getItems().map((x) => x.name).sort(), ['t2', 't3']);
+});
+
+forEachDialect(test, 'a flush forgets the collection changes it wrote, on both sides: the next flush sends nothing', async (t, db) => {
+  const { orm, sql } = await setup(t, db);
+  const seed = orm.em.fork();
+  const u = seed.create(User, { email: 'a@x.io', passwordHash: 'h' });
+  const c = seed.create(Car, { model: 'c' });
+  const p = seed.create(Post, { title: 'p', author: seed.create(User, { email: 'b@x.io', passwordHash: 'h' }) });
+  await seed.flush();
+  const em = orm.em.fork();
+  const user = em.getReference(User, u.id);
+  const car = em.getReference(Car, c.id);
+  car.owners.add(user); // the inverse side: the owning side queues the link
+  user.posts.add(em.getReference(Post, p.id));
+  t.true(car.owners.contains(user) && user.cars.contains(car) && user.posts.contains(p.id), 'queued, and answered from the queue');
+  const before = sql().length;
+  await em.flush();
+  const written = sql().length;
+  t.true(written > before);
+  await em.flush();
+  t.is(sql().length, written, 'nothing left to write');
+  // Unloaded collections answered from their queue; once written, the queue is gone.
+  for (const check of [() => car.owners.contains(user), () => user.cars.contains(car), () => user.posts.contains(p.id)]) {
+    t.throws(check, { code: 'COLLECTION_NOT_LOADED' });
+  }
+  const loaded = await orm.em.fork().findOneOrFail(User, u.id, { populate: ['cars', 'posts'] });
+  t.deepEqual([loaded.cars.getItems().map((x) => x.id), loaded.posts.getItems().map((x) => x.id)], [[c.id], [p.id]]);
 });
 
 forEachDialect(test, 'a flush with nothing to do sends nothing', async (t, db) => {

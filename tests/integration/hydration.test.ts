@@ -42,3 +42,20 @@ forEachDialect(test, 'a loaded entity keeps its to-one values when another Entit
   post.author = bob;
   t.is(post.author, bob, 'assignments go to the new state');
 });
+
+forEachDialect(test, 'an entity made with em.create keeps its to-one values when another EntityManager takes it over', async (t, db) => {
+  const { orm, ids } = await setup(t, db);
+  const first = orm.em.fork();
+  const ann = await first.findOneOrFail(User, ids.ann);
+  const post = first.create(Post, { title: 'p2', author: ann });
+  await first.flush();
+  first.clear();
+  const second = orm.em.fork();
+  const bob = await second.findOneOrFail(User, ids.bob, { populate: ['posts'] });
+  second.persist(post);
+  t.is(post.author, ann, 'the value carried over from the first state');
+  post.author = bob;
+  t.is(post.author, bob, 'assignments go to the new state');
+  t.true(bob.posts.contains(post), 'and reach the new EntityManager, which keeps the inverse side in step');
+  t.true(Object.keys(post).includes('author'), 'the to-one stays an own enumerable property of an entity made with new');
+});

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { chunk, deleteStatement, insertStatement, rowsPerStatement, updateStatement } from '../../src/query/dml.js';
+import { chunk, deleteStatement, insertStatement, insertValuesStatement, rowsPerStatement, updateStatement } from '../../src/query/dml.js';
 import { placeholders, SqlDialect } from '../../src/query/sql-dialect.js';
 
 const sqlite = new SqlDialect('sqlite');
@@ -130,6 +130,19 @@ test('ignoreDuplicates with RETURNING: the conflict clause comes first', (t) => 
     insertStatement(pg, 'tags', ['name'], [['a']], { ignoreDuplicates: ['name'], returning: ['id'] }).sql,
     'INSERT INTO "tags" ("name") VALUES (?) ON CONFLICT DO NOTHING RETURNING "id"',
   );
+});
+
+test('rows given end to end make the same INSERT as rows given one by one', (t) => {
+  const rows = [[1, 2, 'a'], [1, 3, 'b'], [4, 2, null]];
+  const upsert = { upsert: { conflict: ['car_id', 'user_id'], update: ['since'] } };
+  for (const d of [sqlite, pg, mysql]) {
+    t.deepEqual(insertValuesStatement(d, 'car_user', ['car_id', 'user_id', 'since'], rows.flat()), insertStatement(d, 'car_user', ['car_id', 'user_id', 'since'], rows));
+    t.deepEqual(insertValuesStatement(d, 'car_user', ['car_id', 'user_id', 'since'], rows.flat(), upsert), insertStatement(d, 'car_user', ['car_id', 'user_id', 'since'], rows, upsert));
+  }
+  t.deepEqual(insertValuesStatement(pg, 'users', ['name'], ['Ann', 'Bob'], { returning: ['id'] }), {
+    sql: 'INSERT INTO "users" ("name") VALUES (?), (?) RETURNING "id"',
+    params: ['Ann', 'Bob'],
+  });
 });
 
 // ---- UPDATE ----
