@@ -12,6 +12,7 @@ import { failedStatementOf, type ClientInternals, type QueryObject } from './sta
 interface PooledClient extends ClientInternals {
   acquireConnection(): Promise<object>;
   releaseConnection(connection: object): Promise<unknown>;
+  validateConnection(connection: object): boolean;
 }
 
 /** Most bound parameters per statement, per dialect. */
@@ -92,13 +93,67 @@ export class KnexDriver implements Driver {
       await client._query(connection, query);
       return query.response;
     }
-    const connection = await client.acquireConnection();
+    const connection = this.#takeSpare(client) ?? (await client.acquireConnection());
     try {
       await client._query(connection, query);
-    } finally {
-      await client.releaseConnection(connection);
+    } catch (error) {
+      // A connection that just failed a statement goes back through the pool, which checks it.
+      void client.releaseConnection(connection);
+      throw error;
     }
+    this.#keepSpare(client, connection);
     return query.response;
+  }
+
+  /**
+   * A pooled connection kept after a statement outside a transaction, until the event loop's next
+   * check phase: the statements an application sends one after another (`await findOne` in a loop, a
+   * request handler's lookups) reuse it instead of a pool round trip each (knex's pool arms a timer
+   * and a promise chain per acquire, which cost more than a lookup by key on SQLite). It is back in
+   * the pool before any timer or I/O callback runs, and at once when a transaction or knex itself
+   * needs the pool.
+   */
+  #spare: object | undefined;
+  #spareScheduled = false;
+
+  #takeSpare(client: PooledClient): object | undefined {
+    const connection = this.#spare;
+    if (!connection) return undefined;
+    this.#spare = undefined;
+    // Closed by the server or failed since (knex marks such connections): the pool replaces it.
+    if ((connection as { __knex__disposed?: unknown }).__knex__disposed || !client.validateConnection(connection)) {
+      void client.releaseConnection(connection);
+      return undefined;
+    }
+    return connection;
+  }
+
+  #keepSpare(client: PooledClient, connection: object): void {
+    if (this.#spare) {
+      // Statements ran side by side: one spare is enough.
+      void client.releaseConnection(connection);
+      return;
+    }
+    this.#spare = connection;
+    if (this.#spareScheduled) return;
+    this.#spareScheduled = true;
+    setImmediate(() => {
+      this.#spareScheduled = false;
+      this.#returnSpare();
+    });
+  }
+
+  /** Gives the spare connection back to knex's pool (before anything else takes from the pool). */
+  #returnSpare(): void {
+    const connection = this.#spare;
+    if (!connection) return;
+    this.#spare = undefined;
+    void (this.knex.client as PooledClient).releaseConnection(connection);
+  }
+
+  /** Hands the pool to code that acquires from it directly (transactions, schema tools, knex's own runner). */
+  releaseIdle(): void {
+    this.#returnSpare();
   }
 
   #connectionOf(trx: DriverTransaction): object {
@@ -115,6 +170,7 @@ export class KnexDriver implements Driver {
     // An error thrown by `fn` is rethrown untouched (it is already mapped, or is the caller's own), even
     // when the ROLLBACK after it fails too; only failures of BEGIN / COMMIT themselves need mapping.
     let fromFn: { error: unknown } | undefined;
+    this.#returnSpare();
     try {
       return await this.knex.transaction(async (knexTrx) => {
         try {
@@ -133,11 +189,13 @@ export class KnexDriver implements Driver {
   }
 
   async close(): Promise<void> {
+    this.#returnSpare();
     await this.knex.destroy();
   }
 
   /** knex's own raw-query path, for the statements whose SQL uses knex's `??` or `\\?` spellings. */
   #raw(stmt: Statement, trx: DriverTransaction | undefined): Knex.Raw {
+    this.#returnSpare();
     const build = (runner: Knex) =>
       stmt.params.length ? runner.raw(stmt.sql, stmt.params as Knex.RawBinding[]) : runner.raw(literalQuestionMarks(stmt.sql, this.dialect));
     if (!trx) return build(this.knex);

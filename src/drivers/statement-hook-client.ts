@@ -48,9 +48,13 @@ export function statementHookClient(
   const cachedSqlite = knexClientName === 'better-sqlite3';
 
   const baseQuery = Base.prototype._query;
+  const pg = knexClientName === 'pg';
   // Not a method (let alone a private one): knex builds each transaction's client with
   // Object.create(prototype), without running the constructor.
   const send = (client: ClientInternals, connection: unknown, obj: QueryObject): Promise<unknown> => {
+    // What knex's pg `_query` does, with the text and values passed as they are: a config object
+    // makes node-postgres copy it, property descriptors and all, for every statement.
+    if (pg && !(obj as { options?: unknown }).options) return sendPg(connection as PgConnection, obj);
     if (!cachedSqlite) return baseQuery.call(client, connection, obj);
     // The dialect's own `_query`, except on SQLite, where prepared statements are reused.
     try {
@@ -99,6 +103,22 @@ export function statementHookClient(
     }
   }
   return StatementHookClient as unknown as Knex.Config['client'];
+}
+
+/** The part of node-postgres' Client that statements go through. */
+interface PgConnection {
+  query(text: string, values: unknown[], callback: (err: Error | null, result: unknown) => void): void;
+}
+
+function sendPg(connection: PgConnection, obj: QueryObject): Promise<unknown> {
+  if (!obj.sql) return Promise.reject(new Error('The query is empty'));
+  return new Promise((resolve, reject) => {
+    connection.query(obj.sql, obj.bindings ?? [], (err, result) => {
+      if (err) return reject(err);
+      obj.response = result;
+      resolve(obj);
+    });
+  });
 }
 
 const baseClients = new Map<string, ClientClass>();
