@@ -27,6 +27,42 @@ export interface StepRunner {
   run(connection: string, stmt: Statement): Promise<Row[]>;
 }
 
+const crossing = new WeakMap<EntityMetadata, boolean>();
+
+/** Whether some relation path from `meta` ends on another connection than `meta`'s (a join table counts). */
+function reachesOtherConnection(meta: EntityMetadata): boolean {
+  let known = crossing.get(meta);
+  if (known === undefined) {
+    known = false;
+    const seen = new Set<EntityMetadata>([meta]);
+    const todo = [meta];
+    while (!known && todo.length) {
+      for (const p of todo.pop()!.properties) {
+        if (p.kind === 'scalar') continue;
+        if (p.target.connection !== meta.connection || (p.kind === 'm:n' && p.pivot.connection !== meta.connection)) {
+          known = true;
+          break;
+        }
+        if (!seen.has(p.target)) {
+          seen.add(p.target);
+          todo.push(p.target);
+        }
+      }
+    }
+    crossing.set(meta, known);
+  }
+  return known;
+}
+
+/**
+ * Whether `where` on `meta` may need step queries ({@link resolveCrossConnection}): plain criteria
+ * on an entity from which some relation reaches another connection. A key, an entity or `{}` never
+ * does; callers skip the pass (and its await) for them.
+ */
+export function needsSteps(meta: EntityMetadata, where: unknown): boolean {
+  return isPlainCriteria(where) && reachesOtherConnection(meta) && Object.keys(where as object).length > 0;
+}
+
 /**
  * `where` for a statement on `meta`'s connection, with every cross-connection part resolved to keys.
  * Mistakes in `where` are reported before the first step query, as for any query.

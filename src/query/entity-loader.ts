@@ -8,7 +8,7 @@ import type { ReadOptions } from '../unit-of-work/read-routing.js';
 import type { UnitOfWork } from '../unit-of-work/unit-of-work.js';
 import { matchCollection } from './collection-matching.js';
 import { CriteriaCompiler } from './criteria.js';
-import { resolveCrossConnection, resolveItemCriteria } from './cross-connection.js';
+import { needsSteps, resolveCrossConnection, resolveItemCriteria } from './cross-connection.js';
 import { runUnit } from './joined-loader.js';
 import { countThrough } from './many-through.js';
 import { keyTypes, LoaderContext, type Row } from './loader-context.js';
@@ -87,11 +87,13 @@ export class EntityLoader {
     // Everything the options can get wrong is checked before the first statement.
     const tree = this.#tree(meta, options.populate ?? [], true, options);
     const counts = countSpecs(this.#ctx, meta, options.counts);
+    const plain = tree.size === 0 && counts.length === 0;
     // Criteria that reach another connection are resolved to keys first, in steps.
-    const resolved = await this.resolveWhere(meta, where);
+    const resolved = needsSteps(meta, where) ? await this.resolveWhere(meta, where) : where;
+    if (plain) return this.#findPlain(meta, resolved, options);
     await this.#resolveTreeWhere(meta, tree);
     const stmt = this.builder(meta.connection).select(meta, resolved, options);
-    const fresh = new Set<object>();
+    const fresh = this.#ctx.freshSet();
     const joined = [...tree.values()].filter((n) => n.strategy === 'joined');
     const source = { meta, statements: [stmt], passThrough: [], orderBy: options.orderBy };
     const unit = await runUnit(this.#ctx, source, joined, fresh);
@@ -102,8 +104,23 @@ export class EntityLoader {
     return entities;
   }
 
+  /**
+   * A find with nothing to populate or count: one statement, each row hydrated, `onLoad` hooks.
+   * Lookups by key are the hottest reads an application makes; this path skips the joined-loader's
+   * plans and the populate passes, and the awaits they would cost even when empty.
+   */
+  async #findPlain(meta: EntityMetadata, where: unknown, options: FindOptions): Promise<object[]> {
+    const rows = await this.run(meta.connection, this.builder(meta.connection).select(meta, where, options));
+    const fresh = meta.hooks.onLoad.length ? new Set<object>() : undefined;
+    const entities: object[] = [];
+    for (const row of rows) entities.push(this.#ctx.hydrateRow(meta, row, fresh));
+    if (fresh?.size) await this.#ctx.afterLoad(fresh);
+    return entities;
+  }
+
   async count(meta: EntityMetadata, where: unknown): Promise<number> {
-    const rows = await this.run(meta.connection, this.builder(meta.connection).count(meta, await this.resolveWhere(meta, where)));
+    const resolved = needsSteps(meta, where) ? await this.resolveWhere(meta, where) : where;
+    const rows = await this.run(meta.connection, this.builder(meta.connection).count(meta, resolved));
     return Number(rows[0]?.count ?? 0);
   }
 
@@ -111,7 +128,7 @@ export class EntityLoader {
   async populate(meta: EntityMetadata, entities: readonly object[], paths: readonly string[], options: Pick<FindOptions, 'populateWhere' | 'populateOrderBy' | 'strategy'> = {}): Promise<void> {
     const tree = this.#tree(meta, paths, false, options);
     await this.#resolveTreeWhere(meta, tree);
-    const fresh = new Set<object>();
+    const fresh = this.#ctx.freshSet();
     await this.#populateLevel(meta, entities, tree, new Map(), fresh);
     await this.#ctx.afterLoad(fresh);
   }
@@ -152,7 +169,7 @@ export class EntityLoader {
    * only descended into; every other one costs one select-in query per level (per chunk), which
    * also joins that relation's own `joined` children.
    */
-  async #populateLevel(meta: EntityMetadata, entities: readonly object[], tree: PopulateTree, loaded: Map<PopulateNode, object[]>, fresh: Set<object>): Promise<void> {
+  async #populateLevel(meta: EntityMetadata, entities: readonly object[], tree: PopulateTree, loaded: Map<PopulateNode, object[]>, fresh: Set<object> | undefined): Promise<void> {
     if (!entities.length) return;
     for (const node of tree.values()) {
       const joined = node.strategy === 'joined' ? loaded.get(node) : undefined;
@@ -169,7 +186,7 @@ export class EntityLoader {
   async loadByKeys(meta: EntityMetadata, keys: unknown[][], refresh = false): Promise<object[]> {
     const out: object[] = [];
     const builder = this.builder(meta.connection);
-    const fresh = new Set<object>();
+    const fresh = this.#ctx.freshSet();
     for (const part of this.#ctx.chunks(meta.connection, keys, meta.primaryKeyColumns.length)) {
       const byKey = this.#ctx.inList(meta.connection, 'e0', meta.primaryKeyColumns, keyTypes(meta), part);
       const rows = await this.run(meta.connection, builder.select(meta, undefined, {}, byKey));
@@ -204,7 +221,7 @@ export class EntityLoader {
       if (!list) groups.set(prop, (list = []));
       if (!list.includes(c.owner)) list.push(c.owner);
     }
-    const fresh = new Set<object>();
+    const fresh = this.#ctx.freshSet();
     for (const [prop, owners] of groups) {
       const meta = getState(owners[0]!)!.meta;
       await this.#selectIn.load(meta, { prop, children: new Map(), strategy: 'select-in' }, owners, fresh);

@@ -13,6 +13,8 @@ import { sqlDialect, type SqlDialect } from './sql-dialect.js';
 
 export type Row = Record<string, unknown>;
 
+const onLoadHooks = new WeakMap<object, boolean>();
+
 /**
  * What every loading strategy needs from the EntityManager: drivers (inside the open transaction),
  * the unit of work, and hydration that tells freshly loaded entities apart (they get `onLoad`).
@@ -51,24 +53,36 @@ export class LoaderContext {
    * The managed entity for a row's values; adds it to `fresh` when this call initialised it (an
    * entity already loaded keeps its in-memory state and gets no second `onLoad`).
    */
-  hydrate(meta: EntityMetadata, values: Row, fresh: Set<object>, refresh = false): object {
+  hydrate(meta: EntityMetadata, values: Row, fresh: Set<object> | undefined, refresh = false): object {
     const uow = this.uow();
     const known = uow.identityMap.get(meta, keyOf(keyFromValues(meta, values)));
     if (known && !refresh && getState(known)?.initialized) return known;
     const entity = uow.hydrate(meta, values, refresh);
-    fresh.add(entity);
+    fresh?.add(entity);
     return entity;
   }
 
+  /**
+   * The set a load collects freshly loaded entities in, for their `onLoad` hooks; undefined when no
+   * entity type has one, which spares a set entry per loaded entity.
+   */
+  freshSet(): Set<object> | undefined {
+    const metadata = this.uow().metadata;
+    let any = onLoadHooks.get(metadata);
+    if (any === undefined) onLoadHooks.set(metadata, (any = metadata.entities.some((m) => m.hooks.onLoad.length > 0)));
+    return any ? new Set<object>() : undefined;
+  }
+
   /** `onLoad` hooks of freshly loaded entities, skipping (without an await each) those that have none. */
-  async afterLoad(entities: Iterable<object>): Promise<void> {
+  async afterLoad(entities: Iterable<object> | undefined): Promise<void> {
+    if (!entities) return;
     const withHooks: object[] = [];
     for (const e of entities) if (getState(e)?.meta.hooks.onLoad.length) withHooks.push(e);
     if (withHooks.length) await this.uow().afterLoad(withHooks);
   }
 
   /** `hydrate` for a row keyed by column name, through the entity type's compiled hydrator. */
-  hydrateRow(meta: EntityMetadata, row: Row, fresh: Set<object>, refresh = false): object {
+  hydrateRow(meta: EntityMetadata, row: Row, fresh: Set<object> | undefined, refresh = false): object {
     return this.uow().hydrateRow(meta, row, fresh, refresh);
   }
 

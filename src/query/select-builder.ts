@@ -4,6 +4,7 @@ import type { Dialect, EntityMetadata } from '../metadata/types.js';
 import { CriteriaCompiler, type Fragment } from './criteria.js';
 import { resolveOrderBy, type OrderByInput } from './order-by.js';
 import { SqlDialect } from './sql-dialect.js';
+import { toDatabaseValue } from '../entity/value-conversion.js';
 
 export { orderColumns, type OrderByInput, type QueryOrder, type QueryOrderMap } from './order-by.js';
 
@@ -37,6 +38,10 @@ export class SelectBuilder {
 
   /** `SELECT <all columns> FROM table e0 WHERE ... ORDER BY ... LIMIT ... OFFSET ...`. */
   select(meta: EntityMetadata, where: unknown, options: SelectOptions = {}, extra?: Fragment): Statement {
+    if ((typeof where === 'number' || typeof where === 'string') && !extra && options.orderBy === undefined && options.offset === undefined) {
+      const byKey = this.#byKey(meta, where, options.limit);
+      if (byKey) return byKey;
+    }
     const compiler = new CriteriaCompiler(this.d);
     compiler.nextAlias(); // e0 is the root
     const cond = compiler.compile(meta, where, ROOT);
@@ -76,6 +81,26 @@ export class SelectBuilder {
     if (offset !== undefined) qb.offset(offset);
     const { sql, bindings } = qb.toSQL();
     return { sql, params: bindings as unknown[] };
+  }
+
+  /**
+   * A lookup by one bare key value (`em.findOne(User, 7)`), the hottest read there is: its SQL is the
+   * same every time, built once per type, and only the key is converted per call. Undefined for
+   * composite keys (the criteria compiler reports the mistake).
+   */
+  #byKey(meta: EntityMetadata, key: number | string, limit: number | undefined): Statement | undefined {
+    const pk = meta.primaryKeys.length === 1 ? meta.primaryKeys[0]! : undefined;
+    if (pk?.kind !== 'scalar') return undefined;
+    const dialect = this.driver.dialect;
+    const cache = byKeyCache[dialect];
+    let sql = cache.get(meta);
+    if (sql === undefined) {
+      // The condition quoted as the criteria compiler quotes it: the same SQL as the general path.
+      sql = `${this.#selectFrom(meta)} where ${this.d.quote(ROOT)}.${this.d.quote(pk.column.name)} = ?`;
+      cache.set(meta, sql);
+    }
+    if (limit !== undefined) sql += ` limit ${checkCount('limit', meta, limit)}`;
+    return { sql, params: [toDatabaseValue(pk.type, key, dialect)] };
   }
 
   /** `select <every column of meta> from <table> as e0`, quoted the way knex quotes, built once per type. */
@@ -140,6 +165,7 @@ export function selectBuilderFor(driver: Driver): SelectBuilder {
 
 // Module-wide, not per builder: every fork has builders of its own.
 const selectFromCache: Record<Dialect, WeakMap<EntityMetadata, string>> = { pg: new WeakMap(), mysql: new WeakMap(), sqlite: new WeakMap() };
+const byKeyCache: Record<Dialect, WeakMap<EntityMetadata, string>> = { pg: new WeakMap(), mysql: new WeakMap(), sqlite: new WeakMap() };
 
 /** Identifier quoting as knex does it for each client (SQLite takes backticks too). */
 export function knexQuote(dialect: Dialect): (s: string) => string {
