@@ -196,10 +196,18 @@ function updateFromValues(
  * thousands of placeholders.
  */
 export function deleteStatement(d: SqlDialect, table: string, keyColumns: readonly string[], keys: readonly (readonly unknown[])[]): Statement {
+  const flat: unknown[] = [];
+  for (const k of keys) for (const v of k) flat.push(v);
+  return deleteKeysStatement(d, table, keyColumns, flat);
+}
+
+/**
+ * {@link deleteStatement} for keys written end to end (`keyColumns.length` values a row), as a flush
+ * collects them: no array per row. On PostgreSQL a single-column key list is the parameter itself.
+ */
+export function deleteKeysStatement(d: SqlDialect, table: string, keyColumns: readonly string[], values: readonly unknown[]): Statement {
   if (d.dialect === 'pg' && keyColumns.length === 1) {
-    return { sql: `DELETE FROM ${d.quote(table)} WHERE ${d.quote(keyColumns[0]!)} = ANY(?)`, params: [keys.map((k) => k[0])] };
+    return { sql: `DELETE FROM ${d.quote(table)} WHERE ${d.quote(keyColumns[0]!)} = ANY(?)`, params: [values] };
   }
-  const params: unknown[] = [];
-  for (const k of keys) params.push(...k);
-  return { sql: `DELETE FROM ${d.quote(table)} WHERE ${d.inList(keyColumns, keys.length)}`, params };
+  return { sql: `DELETE FROM ${d.quote(table)} WHERE ${d.inList(keyColumns, values.length / keyColumns.length)}`, params: values as unknown[] };
 }

@@ -3,7 +3,7 @@ import { OptimisticLockError } from '../errors/driver-errors.js';
 import { primaryKeyValues } from '../entity/primary-key.js';
 import { fromDatabaseValue, toDatabaseValue } from '../entity/value-conversion.js';
 import type { ColumnMetadata, Dialect, EntityMetadata, PivotMetadata, ScalarType } from '../metadata/types.js';
-import { chunk, deleteStatement, insertStatement, insertValuesStatement, MAX_CASE_UPDATE_ROWS, rowsPerStatement, updateStatement, type TypedColumn, type UpdateRow } from '../query/dml.js';
+import { chunk, deleteKeysStatement, deleteStatement, insertStatement, insertValuesStatement, MAX_CASE_UPDATE_ROWS, rowsPerStatement, updateStatement, type TypedColumn, type UpdateRow } from '../query/dml.js';
 import { SqlDialect } from '../query/sql-dialect.js';
 import { columnProperties, type ChangeSet, type ColumnProperty } from './change-sets.js';
 import type { CommitStep } from './commit-plan.js';
@@ -437,10 +437,19 @@ export class Executor implements CommitExecutor {
     const driver = this.#driver(meta.connection);
     const d = this.#dialect(meta.connection);
     const dialect = driver.dialect;
-    const keys = new Array<unknown[]>(sets.length);
-    for (let i = 0; i < sets.length; i++) keys[i] = this.#keyOf(meta, sets[i]!.entity, result, dialect);
-    for (const part of chunk(keys, rowsPerStatement(meta.primaryKeyColumns.length, driver.maxParams))) {
-      await this.#run(meta.connection, deleteStatement(d, meta.tableName, meta.primaryKeyColumns, part), open);
+    const single = singleKeyOf(meta);
+    const cols = keyColumnsOf(meta);
+    const generated = result.generatedKeys;
+    // Keys end to end, converted once: one array for the whole type, not one per entity.
+    const keys: unknown[] = [];
+    for (const cs of sets) {
+      if (!pushKey(meta, single, cs.entity, cols, generated, dialect, keys)) throw new Error(`joinery: ${meta.name} has no primary key value at flush`);
+    }
+    const width = cols.length;
+    const size = rowsPerStatement(width, driver.maxParams) * width;
+    for (let i = 0; i < keys.length; i += size) {
+      const part = i === 0 && keys.length <= size ? keys : keys.slice(i, i + size);
+      await this.#run(meta.connection, deleteKeysStatement(d, meta.tableName, meta.primaryKeyColumns, part), open);
     }
   }
 }

@@ -6,6 +6,7 @@ import type { EntityMetadata } from '../metadata/types.js';
  */
 export class IdentityMap {
   readonly #byEntity = new Map<EntityMetadata, Map<string, object>>();
+  #edits = 0;
 
   get(meta: EntityMetadata, key: string): object | undefined {
     return this.#byEntity.get(meta)?.get(key);
@@ -18,34 +19,49 @@ export class IdentityMap {
       this.#byEntity.set(meta, m);
     }
     m.set(key, entity);
+    this.#edits++;
   }
 
   delete(meta: EntityMetadata, key: string): void {
     this.#byEntity.get(meta)?.delete(key);
+    this.#edits++;
   }
 
   /**
    * Takes `entities[i]` out under `keys[i]` (only while that key still maps to that entity). When
    * they are every entity of the type, the type's map is replaced instead: a flush that deletes all
    * loaded rows of a table spares thousands of single deletes, each of which may rehash the map.
+   * `walkedAt`: the {@link edits} at which the caller found `entities` (distinct) among this map's
+   * values; unchanged since, as many as the map holds are all of them, with no lookup per key.
    */
-  deleteEntities(meta: EntityMetadata, keys: readonly string[], entities: readonly object[]): void {
+  deleteEntities(meta: EntityMetadata, keys: readonly string[], entities: readonly object[], walkedAt?: number): void {
     const m = this.#byEntity.get(meta);
     if (!m) return;
     if (keys.length === m.size) {
-      let all = true;
-      for (let i = 0; i < keys.length && all; i++) all = m.get(keys[i]!) === entities[i];
+      let all = walkedAt === this.#edits;
+      if (!all) {
+        all = true;
+        for (let i = 0; i < keys.length && all; i++) all = m.get(keys[i]!) === entities[i];
+      }
       // Distinct entities each found under their key: the keys are distinct and cover the map.
       if (all) {
         this.#byEntity.set(meta, new Map());
+        this.#edits++;
         return;
       }
     }
     for (let i = 0; i < keys.length; i++) if (m.get(keys[i]!) === entities[i]) m.delete(keys[i]!);
+    this.#edits++;
+  }
+
+  /** Counts changes to the map: equal counts mean the same entries. */
+  get edits(): number {
+    return this.#edits;
   }
 
   clear(): void {
     this.#byEntity.clear();
+    this.#edits++;
   }
 
   /** Every entity, as one array (a generator costs more per entity than the work done with it). */

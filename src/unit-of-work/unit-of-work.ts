@@ -2,7 +2,7 @@ import { NotFoundError } from '../errors/not-found-error.js';
 import { UsageError } from '../errors/usage-error.js';
 import { ValidationError } from '../errors/validation-error.js';
 import { Collection, type CollectionHost, type MatchingOptions } from '../entity/collection.js';
-import { createState, getLinkValues, getState, setLinkValues, type EntityState } from '../entity/entity-state.js';
+import { createState, getLinkValues, getState, setLinkValues, type EntityState, type EntityStatus } from '../entity/entity-state.js';
 import { assignPrimaryKey, normalizePrimaryKey, primaryKeyValues } from '../entity/primary-key.js';
 import { rowHydrator, rowToValues, type ReferenceResolver } from '../entity/hydrator.js';
 import {
@@ -46,7 +46,6 @@ export class UnitOfWork implements CollectionHost, ToOneHost {
   readonly #new = new Set<object>();
   /** Counts changes to `#new`, so a flush can tell that nobody touched it while it ran. */
   #newEdits = 0;
-  readonly #removed = new Set<object>();
   /** Owning sides of a 1:1 unlinked from an orphanRemoval inverse side: removed at flush if still unlinked. */
   readonly #oneToOneOrphans = new Set<object>();
   #flushing = false;
@@ -169,7 +168,6 @@ export class UnitOfWork implements CollectionHost, ToOneHost {
     if (state && state.owner === this) {
       if (state.status === 'removed') {
         state.status = state.snapshot || !state.initialized ? 'managed' : 'new';
-        this.#removed.delete(entity);
         if (state.status === 'new') {
           this.#new.add(entity);
           this.#newEdits++;
@@ -204,8 +202,8 @@ export class UnitOfWork implements CollectionHost, ToOneHost {
       state.status = 'detached';
       return;
     }
+    // The status is the whole record: the flush finds removed entities in the identity map it walks anyway.
     state.status = 'removed';
-    this.#removed.add(entity);
   }
 
   /** Forget every entity (they become detached). */
@@ -215,7 +213,6 @@ export class UnitOfWork implements CollectionHost, ToOneHost {
     this.identityMap.clear();
     this.#new.clear();
     this.#newEdits++;
-    this.#removed.clear();
   }
 
   #detach(entity: object): void {
@@ -434,7 +431,7 @@ export class UnitOfWork implements CollectionHost, ToOneHost {
     // 3. Before-hooks and generated values run before validation, so what they set is checked and written.
     if (this.#flushTraits().beforeWork) await this.#runBeforeHooks();
     // 4. What to write (pure), and its validation before any SQL.
-    const { changeSets, states, allNew } = this.#changeSets();
+    const { changeSets, states, allNew, walkedAt } = this.#changeSets();
     const { links, clears, dirty } = this.#flushTraits().collections ? this.#collectionChanges() : { links: [], clears: [], dirty: [] };
     const failures = validateChangeSets(changeSets);
     if (links.length) failures.push(...validateLinks(links));
@@ -444,7 +441,7 @@ export class UnitOfWork implements CollectionHost, ToOneHost {
     const steps = planCommit(changeSets, links, clears);
     const result = await this.executor.execute(steps);
     // 6. Commit to memory: keys, identity map, snapshots, queues.
-    this.#applyResult(changeSets, states, allNew, links, dirty, result);
+    this.#applyResult(changeSets, states, allNew, walkedAt, links, dirty, result);
     if (this.#flushTraits().afterHooks) await this.#runAfterHooks(changeSets);
   }
 
@@ -452,7 +449,7 @@ export class UnitOfWork implements CollectionHost, ToOneHost {
    * The change sets of this flush (new entities first, then the identity map), with the state of
    * each one's entity at the same index: read once here, reused when the result is applied.
    */
-  #changeSets(): { changeSets: ChangeSet[]; states: EntityState[]; allNew: number | undefined } {
+  #changeSets(): { changeSets: ChangeSet[]; states: EntityState[]; allNew: number | undefined; walkedAt: number } {
     const changeSets: ChangeSet[] = [];
     const states: EntityState[] = [];
     let inserts = 0;
@@ -467,6 +464,7 @@ export class UnitOfWork implements CollectionHost, ToOneHost {
     }
     // Every new entity is inserted: unless `#new` changes meanwhile, it is emptied as a whole.
     const allNew = inserts === this.#new.size ? this.#newEdits : undefined;
+    const walkedAt = this.identityMap.edits;
     for (const entities of this.identityMap.byType()) {
       for (const entity of entities.values()) {
         const state = getState(entity)!;
@@ -479,7 +477,7 @@ export class UnitOfWork implements CollectionHost, ToOneHost {
         }
       }
     }
-    return { changeSets, states, allNew };
+    return { changeSets, states, allNew, walkedAt };
   }
 
   #managedEntities(): object[] {
@@ -534,12 +532,13 @@ export class UnitOfWork implements CollectionHost, ToOneHost {
   async #cascadeRemove(): Promise<void> {
     // Nothing cascades and no 1:1 orphan waits: the passes below would find nothing to take.
     if (!this.#oneToOneOrphans.size && !this.#flushTraits().cascadeRemove) return;
-    let frontier: object[] = [...this.#removed];
+    let frontier: object[] = [];
+    for (const entity of this.identityMap.values()) if (getState(entity)!.status === 'removed') frontier.push(entity);
     const take = (child: object, into: object[]) => {
       const cs = getState(child);
       if (cs && cs.owner === this && cs.status !== 'removed' && cs.status !== 'detached') {
         this.remove(child);
-        if (this.#removed.has(child)) into.push(child);
+        if ((cs.status as EntityStatus) === 'removed') into.push(child);
       }
     };
     for (const orphan of this.#oneToOneOrphans) {
@@ -642,16 +641,15 @@ export class UnitOfWork implements CollectionHost, ToOneHost {
    * `allNew`: the `#newEdits` at which every entity of `#new` had an insert among `changeSets`;
    * `dirty`: the collections whose queued changes this flush wrote.
    */
-  #applyResult(changeSets: ChangeSet[], states: EntityState[], allNew: number | undefined, links: LinkDiff[], dirty: Collection<object>[], result: CommitResult): void {
+  #applyResult(changeSets: ChangeSet[], states: EntityState[], allNew: number | undefined, walkedAt: number, links: LinkDiff[], dirty: Collection<object>[], result: CommitResult): void {
     const clearNew = allNew === this.#newEdits;
     const unlink = this.#flushTraits().unlinkOnDelete;
     const generatedKeys = result.generatedKeys;
     const versions = result.versions.size ? result.versions : undefined;
     let snapshotMeta: EntityMetadata | undefined;
     let snapshot: SnapshotBuilder | undefined;
-    // Deleted rows leave the identity map and `#removed` in bulk after the loop.
+    // Deleted rows leave the identity map in bulk after the loop.
     const deleted = new Map<EntityMetadata, { keys: string[]; entities: object[] }>();
-    let deletes = 0;
     for (let i = 0; i < changeSets.length; i++) {
       const cs = changeSets[i]!;
       const state = states[i]!;
@@ -663,7 +661,6 @@ export class UnitOfWork implements CollectionHost, ToOneHost {
           gone.keys.push(state.key);
           gone.entities.push(cs.entity);
         }
-        deletes++;
         state.status = 'detached';
         state.snapshot = undefined;
         if (unlink) this.#unlinkRemoved(cs.entity, state);
@@ -702,12 +699,7 @@ export class UnitOfWork implements CollectionHost, ToOneHost {
       this.#new.clear();
       this.#newEdits++;
     }
-    for (const [meta, gone] of deleted) this.identityMap.deleteEntities(meta, gone.keys, gone.entities);
-    // Every entity with status 'removed' is in `#removed` (remove() and persist() keep them in
-    // step), so as many deletes as members means every member was deleted.
-    if (deletes === this.#removed.size) this.#removed.clear();
-    // Removed entities may never have been in a change set (e.g. new ones removed again).
-    else for (const e of this.#removed) if (getState(e)?.status !== 'removed') this.#removed.delete(e);
+    for (const [meta, gone] of deleted) this.identityMap.deleteEntities(meta, gone.keys, gone.entities, walkedAt);
     if (!this.#flushTraits().collections) return;
     for (const diff of links) {
       // What was written is what a later pivotOf() should read, without another query.

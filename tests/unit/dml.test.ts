@@ -1,5 +1,5 @@
 import test from 'ava';
-import { chunk, deleteStatement, insertStatement, insertValuesStatement, rowsPerStatement, updateStatement } from '../../src/query/dml.js';
+import { chunk, deleteKeysStatement, deleteStatement, insertStatement, insertValuesStatement, rowsPerStatement, updateStatement } from '../../src/query/dml.js';
 import { placeholders, SqlDialect } from '../../src/query/sql-dialect.js';
 
 const sqlite = new SqlDialect('sqlite');
@@ -290,6 +290,18 @@ test('delete by key: IN list, or one array parameter on PostgreSQL', (t) => {
   t.deepEqual(deleteStatement(sqlite, 'users', ['id'], [[1], [2], [3]]), { sql: 'DELETE FROM "users" WHERE "id" IN (?, ?, ?)', params: [1, 2, 3] });
   t.deepEqual(deleteStatement(pg, 'users', ['id'], [[1], [2]]), { sql: 'DELETE FROM "users" WHERE "id" = ANY(?)', params: [[1, 2]] });
   t.deepEqual(deleteStatement(mysql, 'users', ['id'], [[1], [2]]), { sql: 'DELETE FROM `users` WHERE `id` IN (?, ?)', params: [1, 2] });
+});
+
+test('delete by keys end to end: the same statements, the pg parameter is the key list itself', (t) => {
+  const ids = [1, 2, 3];
+  const pgStmt = deleteKeysStatement(pg, 'users', ['id'], ids);
+  t.deepEqual(pgStmt, { sql: 'DELETE FROM "users" WHERE "id" = ANY(?)', params: [[1, 2, 3]] });
+  t.is(pgStmt.params[0], ids);
+  t.deepEqual(deleteKeysStatement(sqlite, 'users', ['id'], ids), deleteStatement(sqlite, 'users', ['id'], [[1], [2], [3]]));
+  t.deepEqual(deleteKeysStatement(mysql, 'car_user', ['car_id', 'user_id'], [1, 2, 3, 4]), {
+    sql: 'DELETE FROM `car_user` WHERE (`car_id`, `user_id`) IN ((?, ?), (?, ?))',
+    params: [1, 2, 3, 4],
+  });
 });
 
 test('delete by composite key: row-value IN', (t) => {

@@ -38,3 +38,22 @@ test('deleteEntities: a key that now maps to another entity keeps it, even when 
   t.is(map.get(Item, '0'), undefined);
   t.is(map.get(Item, '1'), newcomer);
 });
+
+test('deleteEntities: entities found walking an unchanged map empty it without looking up each key', (t) => {
+  const { map, items } = filled(3);
+  const walkedAt = map.edits;
+  // Keys that no longer say where each entity is: only the count and the unchanged map decide.
+  map.deleteEntities(Item, ['x', 'y', 'z'], items, walkedAt);
+  t.is(map.get(Item, '0'), undefined);
+  t.is(map.size, 1);
+});
+
+test('deleteEntities: a map changed since the walk is checked key by key', (t) => {
+  const { map, items } = filled(2);
+  const walkedAt = map.edits;
+  const newcomer = { id: 1 };
+  map.set(Item, '1', newcomer);
+  map.deleteEntities(Item, ['0', '1'], [items[0]!, items[1]!], walkedAt);
+  t.is(map.get(Item, '0'), undefined);
+  t.is(map.get(Item, '1'), newcomer);
+});
