@@ -26,7 +26,7 @@ export async function matchCollection(ctx: LoaderContext, selectIn: SelectInLoad
   const target = prop.target;
   const orderBy = (options.orderBy as OrderByInput | undefined) ?? itemOrder(target, prop.orderBy);
   // A new owner has no rows yet; the statement is still built so mistakes in the options surface.
-  const fresh = new Set<object>();
+  const fresh = ctx.freshSet();
   let rows: Row[];
   let entities: object[];
   const linkConnection = prop.kind === 'm:n' ? prop.pivot.connection : target.connection;

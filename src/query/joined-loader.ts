@@ -52,7 +52,7 @@ interface Plan {
  * statement counts root entities, not joined rows. Entities go through the identity map and
  * collections are hydrated exactly as select-in does, so both strategies build the same graph.
  */
-export async function runUnit(ctx: LoaderContext, source: RootSource, joined: readonly PopulateNode[], fresh: Set<object>): Promise<UnitResult> {
+export async function runUnit(ctx: LoaderContext, source: RootSource, joined: readonly PopulateNode[], fresh: Set<object> | undefined): Promise<UnitResult> {
   const meta = source.meta;
   const wrapped = joined.length > 0;
   let next = 1;
@@ -198,7 +198,7 @@ function condition(d: SqlDialect, owner: EntityMetadata, node: PopulateNode, ali
 }
 
 /** The entity of `p` in this row, or undefined when the LEFT JOIN found none. */
-function readEntity(ctx: LoaderContext, p: Plan, row: Row, fresh: Set<object>): object | undefined {
+function readEntity(ctx: LoaderContext, p: Plan, row: Row, fresh: Set<object> | undefined): object | undefined {
   let raw = '';
   for (const k of p.pkKeys) {
     const v = row[k];

@@ -27,7 +27,7 @@ export interface ThroughLevel {
  * joined back along the hops to the owner's table. Two paths reaching one item give it once per
  * owner (the rows repeat; grouping keeps the first, so the order is the query's).
  */
-export async function loadThrough(ctx: LoaderContext, meta: EntityMetadata, prop: ManyThroughProperty, node: PopulateNode, owners: readonly object[], fresh: Set<object>): Promise<ThroughLevel> {
+export async function loadThrough(ctx: LoaderContext, meta: EntityMetadata, prop: ManyThroughProperty, node: PopulateNode, owners: readonly object[], fresh: Set<object> | undefined): Promise<ThroughLevel> {
   const keyed = keyedOwners(meta, owners);
   const keys = [...keyed.values()].map((k) => k.key);
   const orderBy = itemOrder(prop.target, node.orderBy ?? prop.orderBy);
@@ -106,7 +106,7 @@ export async function matchThrough(ctx: LoaderContext, meta: EntityMetadata, pro
   const orderBy = (options.orderBy as OrderByInput | undefined) ?? itemOrder(prop.target, prop.orderBy);
   const stmt = throughStatement(ctx, meta, prop, [key ?? meta.primaryKeyColumns.map(() => null)], options.where, orderBy);
   if (!key) return []; // a new owner has no rows; the statement was still built so mistakes surface
-  const fresh = new Set<object>();
+  const fresh = ctx.freshSet();
   const rows = await ctx.run(meta.connection, stmt);
   const items = [...new Set(rows.map((row) => ctx.hydrateRow(prop.target, row, fresh)))];
   await ctx.afterLoad(fresh);

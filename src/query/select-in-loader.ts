@@ -35,7 +35,7 @@ export interface ItemQuery {
 export class SelectInLoader {
   constructor(private readonly ctx: LoaderContext) {}
 
-  async load(meta: EntityMetadata, node: PopulateNode, owners: readonly object[], fresh: Set<object>): Promise<LevelResult> {
+  async load(meta: EntityMetadata, node: PopulateNode, owners: readonly object[], fresh: Set<object> | undefined): Promise<LevelResult> {
     const prop = node.prop;
     switch (prop.kind) {
       case 'm:1':
@@ -54,7 +54,7 @@ export class SelectInLoader {
     }
   }
 
-  async #toOne(node: PopulateNode, owners: readonly object[], fresh: Set<object>): Promise<LevelResult> {
+  async #toOne(node: PopulateNode, owners: readonly object[], fresh: Set<object> | undefined): Promise<LevelResult> {
     const target = node.prop.target;
     const targets = new Set<object>();
     for (const o of owners) {
@@ -69,7 +69,7 @@ export class SelectInLoader {
     return { entities: [...targets], loaded: unit.loaded };
   }
 
-  async #inverseOne(meta: EntityMetadata, node: PopulateNode, prop: OneToOneInverseProperty, owners: readonly object[], fresh: Set<object>): Promise<LevelResult> {
+  async #inverseOne(meta: EntityMetadata, node: PopulateNode, prop: OneToOneInverseProperty, owners: readonly object[], fresh: Set<object> | undefined): Promise<LevelResult> {
     const fk = prop.target.propertiesByName[prop.mappedBy] as unknown as ToOneOwning;
     const keyed = keyedOwners(meta, owners);
     const keys = [...keyed.values()].map((k) => k.key);
@@ -84,7 +84,7 @@ export class SelectInLoader {
     return { entities: [...new Set(byOwner.values())], loaded: unit.loaded };
   }
 
-  async #oneToMany(meta: EntityMetadata, node: PopulateNode, prop: OneToManyProperty, owners: readonly object[], fresh: Set<object>): Promise<LevelResult> {
+  async #oneToMany(meta: EntityMetadata, node: PopulateNode, prop: OneToManyProperty, owners: readonly object[], fresh: Set<object> | undefined): Promise<LevelResult> {
     const fk = prop.target.propertiesByName[prop.mappedBy] as unknown as ToOneOwning;
     const keyed = keyedOwners(meta, owners);
     const keys = [...keyed.values()].map((k) => k.key);
@@ -92,20 +92,21 @@ export class SelectInLoader {
     const by = { columns: fk.joinColumns.map((c) => c.name), types: fk.joinColumns.map((c) => c.type), keys };
     const unit = await this.#byColumns(prop.target, by, { where: node.where, orderBy: order }, joinedChildren(node), fresh);
     // By parent object, not by key string: the identity map makes each item's parent the owner itself.
-    const groups = new Map<object, Set<object>>();
+    // Arrays, not sets: rows repeated by joined children repeat an item, and the collection drops repeats.
+    const groups = new Map<object, object[]>();
     for (const { entity } of unit.rows) {
       const parent = (entity as Record<string, unknown>)[prop.mappedBy];
       if (!parent || typeof parent !== 'object') continue;
-      let items = groups.get(parent);
-      if (!items) groups.set(parent, (items = new Set()));
-      items.add(entity);
+      const items = groups.get(parent);
+      if (items) items.push(entity);
+      else groups.set(parent, [entity]);
     }
     const byKey = ownerKeyFallback(meta, groups, keyed);
     for (const [key, { owner }] of keyed) collectionOf(owner, prop)._hydrate(groups.get(owner) ?? byKey?.get(key) ?? []);
-    return { entities: uniqueEntities(unit), loaded: unit.loaded };
+    return { entities: levelEntities(node, unit), loaded: unit.loaded };
   }
 
-  async #manyToMany(meta: EntityMetadata, node: PopulateNode, prop: ManyToManyProperty, owners: readonly object[], fresh: Set<object>): Promise<LevelResult> {
+  async #manyToMany(meta: EntityMetadata, node: PopulateNode, prop: ManyToManyProperty, owners: readonly object[], fresh: Set<object> | undefined): Promise<LevelResult> {
     const mine = prop.owner ? prop.pivot.joinColumns : prop.pivot.inverseJoinColumns;
     const keyed = keyedOwners(meta, owners);
     const keys = [...keyed.values()].map((k) => k.key);
@@ -115,7 +116,7 @@ export class SelectInLoader {
       const unit = await this.#byColumns(prop.target, { columns: prop.target.primaryKeyColumns, types: keyTypes(prop.target), keys: links.targetKeys }, { orderBy: query.orderBy }, joinedChildren(node), fresh);
       const groups = this.groupCrossLinks(prop, links, unit.rows.map((r) => r.entity), (ownerKey) => keyed.get(ownerKey)?.owner);
       for (const [key, { owner }] of keyed) collectionOf(owner, prop)._hydrate(groups.get(key) ?? []);
-      return { entities: uniqueEntities(unit), loaded: unit.loaded };
+      return { entities: levelEntities(node, unit), loaded: unit.loaded };
     }
     const reserved = node.where ? new CriteriaCompiler(this.ctx.dialect(prop.target.connection)).compileItems(meta, prop, node.where, 'e0', 'p').params.length : 0;
     const statements = this.ctx
@@ -125,7 +126,7 @@ export class SelectInLoader {
     const unit = await runUnit(this.ctx, source, joinedChildren(node), fresh);
     const groups = this.readLinks(prop, unit.rows, (ownerKey) => keyed.get(ownerKey)?.owner);
     for (const [key, { owner }] of keyed) collectionOf(owner, prop)._hydrate(groups.get(key) ?? []);
-    return { entities: uniqueEntities(unit), loaded: unit.loaded };
+    return { entities: levelEntities(node, unit), loaded: unit.loaded };
   }
 
   /**
@@ -285,7 +286,7 @@ export class SelectInLoader {
     by: { columns: readonly string[]; types: readonly ScalarType[]; keys: readonly unknown[][] },
     query: ItemQuery,
     joined: readonly PopulateNode[],
-    fresh: Set<object>,
+    fresh: Set<object> | undefined,
   ): Promise<UnitResult> {
     if (!by.keys.length) return { rows: [], loaded: new Map(joined.map((n) => [n, []])) };
     const builder = this.ctx.builder(target.connection);
@@ -329,15 +330,20 @@ function manyToManyPassThrough(prop: ManyToManyProperty): string[] {
 }
 
 /** Groups whose parent is not one of the owner objects (an owner from elsewhere), by key; undefined when none. */
-function ownerKeyFallback(meta: EntityMetadata, groups: Map<object, Set<object>>, keyed: Map<string, { owner: object }>): Map<string, Set<object>> | undefined {
+function ownerKeyFallback(meta: EntityMetadata, groups: Map<object, object[]>, keyed: Map<string, { owner: object }>): Map<string, object[]> | undefined {
   let owners: Set<object> | undefined;
-  let byKey: Map<string, Set<object>> | undefined;
+  let byKey: Map<string, object[]> | undefined;
   for (const [parent, items] of groups) {
     owners ??= new Set([...keyed.values()].map((k) => k.owner));
     if (owners.has(parent)) continue;
     (byKey ??= new Map()).set(keyOf(primaryKeyValues(meta, parent) ?? []), items);
   }
   return byKey;
+}
+
+/** The level's entities, for the populate of the level below; none to collect when nothing is below. */
+function levelEntities(node: PopulateNode, unit: UnitResult): object[] {
+  return node.children.size ? uniqueEntities(unit) : [];
 }
 
 function uniqueEntities(unit: UnitResult): object[] {
