@@ -111,7 +111,7 @@ class Profiler {
     if (!this.#started) {
       this.#session.connect();
       await this.#session.post('Profiler.enable');
-      await this.#session.post('Profiler.setSamplingInterval', { interval: 100 });
+      await this.#session.post('Profiler.setSamplingInterval', { interval: 20 });
       this.#started = true;
     }
     await this.#session.post('Profiler.start');
