@@ -44,6 +44,11 @@ interface Plan {
   readonly children: Plan[];
   /** Entities met in this statement, by raw key: each row is hydrated once per table. */
   readonly seen: Map<string, object>;
+  /**
+   * Without joins, by the raw value of a one-column key: rows that repeat an entity (the tags of many
+   * books) cost a lookup by that value, not a key string and the identity map each.
+   */
+  seenByValue?: Map<unknown, object>;
 }
 
 /**
@@ -72,6 +77,8 @@ export async function runUnit(ctx: LoaderContext, source: RootSource, joined: re
     return p;
   };
   const root = plan(undefined, meta, 't0');
+  // Link rows (a many-to-many's items, one row per link) repeat their items; other rows do not.
+  if (source.passThrough.length && root.pkKeys.length === 1) root.seenByValue = new Map();
   const d = ctx.dialect(meta.connection);
   const statements = wrapped ? source.statements.map((s) => joinedStatement(d, s, source, root)) : source.statements;
 
@@ -205,8 +212,14 @@ function readEntity(ctx: LoaderContext, p: Plan, row: Row, fresh: Set<object> | 
     if (v === null || v === undefined) return undefined;
     if (p.aliased) raw += `${String(v)}\u0001`;
   }
-  // Without joins a row is one entity: the identity map already answers for repeats.
-  if (!p.aliased) return ctx.hydrateRow(p.meta, row, fresh);
+  if (!p.aliased) {
+    const byValue = p.seenByValue;
+    if (!byValue) return ctx.hydrateRow(p.meta, row, fresh);
+    const v = row[p.pkKeys[0]!];
+    let known = byValue.get(v);
+    if (!known) byValue.set(v, (known = ctx.hydrateRow(p.meta, row, fresh)));
+    return known;
+  }
   let entity = p.seen.get(raw);
   if (!entity) {
     // Unaliased columns (no joins) are the row itself: no copy.
