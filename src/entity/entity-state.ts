@@ -8,6 +8,8 @@ export type EntityStatus = 'new' | 'managed' | 'removed' | 'detached';
  * so entities stay plain objects (and `useDefineForClassFields` cannot shadow anything of ours).
  */
 export interface EntityState {
+  /** The entity this state describes (identity maps hold states, so their walks need no lookup). */
+  readonly entity: object;
   readonly meta: EntityMetadata;
   /** The unit of work that manages it (typed loosely to keep entity/ free of unit-of-work imports). */
   owner: unknown;
@@ -63,7 +65,7 @@ function relationsFor(meta: EntityMetadata): Record<string, unknown> {
 export function createState(entity: object, meta: EntityMetadata, owner: unknown, status: EntityStatus, initialized: boolean, withRelations?: boolean): EntityState {
   const relations = withRelations === undefined ? relationsFor(meta) : withRelations ? {} : NO_RELATIONS;
   // Every field from the start, so all states share one shape.
-  const state: EntityState = { meta, owner, status, initialized, snapshot: undefined, relations, key: undefined, accessors: false };
+  const state: EntityState = { entity, meta, owner, status, initialized, snapshot: undefined, relations, key: undefined, accessors: false };
   states.set(entity, state);
   return state;
 }

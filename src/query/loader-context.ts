@@ -55,8 +55,8 @@ export class LoaderContext {
    */
   hydrate(meta: EntityMetadata, values: Row, fresh: Set<object> | undefined, refresh = false): object {
     const uow = this.uow();
-    const known = uow.identityMap.get(meta, keyOf(keyFromValues(meta, values)));
-    if (known && !refresh && getState(known)?.initialized) return known;
+    const known = uow.identityMap.getState(meta, keyOf(keyFromValues(meta, values)));
+    if (known && !refresh && known.initialized) return known.entity;
     const entity = uow.hydrate(meta, values, refresh);
     fresh?.add(entity);
     return entity;

@@ -409,9 +409,8 @@ export class EntityManager {
       value = (where as Record<string, unknown>)[pkName];
       if (value !== null && typeof value === 'object') return undefined;
     } else return undefined;
-    const found = this.#uow.identityMap.get(meta, String(value));
-    const state = found ? getState(found) : undefined;
-    if (found && state?.initialized && state.status === 'managed') return found;
+    const state = this.#uow.identityMap.getState(meta, String(value));
+    if (state?.initialized && state.status === 'managed') return state.entity;
     return undefined;
   }
 }

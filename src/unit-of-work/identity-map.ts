@@ -1,24 +1,33 @@
+import type { EntityState } from '../entity/entity-state.js';
 import type { EntityMetadata } from '../metadata/types.js';
 
 /**
  * One object per primary key per EntityManager. Keys are the primary key values joined into a
  * string (`"1"`, `"3\u00017"` for composite keys); numbers and numeric strings of the same key meet.
+ * It holds each entity's state (which points at the entity): a flush walks every managed entity
+ * with its state in hand, without a WeakMap lookup per entity.
  */
 export class IdentityMap {
-  readonly #byEntity = new Map<EntityMetadata, Map<string, object>>();
+  readonly #byEntity = new Map<EntityMetadata, Map<string, EntityState>>();
   #edits = 0;
 
   get(meta: EntityMetadata, key: string): object | undefined {
+    return this.#byEntity.get(meta)?.get(key)?.entity;
+  }
+
+  /** The state of the entity under `key`, as it was put here. */
+  getState(meta: EntityMetadata, key: string): EntityState | undefined {
     return this.#byEntity.get(meta)?.get(key);
   }
 
-  set(meta: EntityMetadata, key: string, entity: object): void {
+  /** Puts `state.entity` under `key`. */
+  set(meta: EntityMetadata, key: string, state: EntityState): void {
     let m = this.#byEntity.get(meta);
     if (!m) {
       m = new Map();
       this.#byEntity.set(meta, m);
     }
-    m.set(key, entity);
+    m.set(key, state);
     this.#edits++;
   }
 
@@ -41,7 +50,7 @@ export class IdentityMap {
       let all = walkedAt === this.#edits;
       if (!all) {
         all = true;
-        for (let i = 0; i < keys.length && all; i++) all = m.get(keys[i]!) === entities[i];
+        for (let i = 0; i < keys.length && all; i++) all = m.get(keys[i]!)?.entity === entities[i];
       }
       // Distinct entities each found under their key: the keys are distinct and cover the map.
       if (all) {
@@ -50,7 +59,7 @@ export class IdentityMap {
         return;
       }
     }
-    for (let i = 0; i < keys.length; i++) if (m.get(keys[i]!) === entities[i]) m.delete(keys[i]!);
+    for (let i = 0; i < keys.length; i++) if (m.get(keys[i]!)?.entity === entities[i]) m.delete(keys[i]!);
     this.#edits++;
   }
 
@@ -67,12 +76,19 @@ export class IdentityMap {
   /** Every entity, as one array (a generator costs more per entity than the work done with it). */
   values(): object[] {
     const out: object[] = [];
-    for (const m of this.#byEntity.values()) for (const e of m.values()) out.push(e);
+    for (const m of this.#byEntity.values()) for (const s of m.values()) out.push(s.entity);
     return out;
   }
 
-  /** The per-type maps, for passes that walk every entity without collecting them first. */
-  byType(): IterableIterator<ReadonlyMap<string, object>> {
+  /** Every entity's state, as one array. */
+  states(): EntityState[] {
+    const out: EntityState[] = [];
+    for (const m of this.#byEntity.values()) for (const s of m.values()) out.push(s);
+    return out;
+  }
+
+  /** The per-type maps of states, for passes that walk every entity without collecting them first. */
+  byType(): IterableIterator<ReadonlyMap<string, EntityState>> {
     return this.#byEntity.values();
   }
 

@@ -104,7 +104,7 @@ export class UnitOfWork implements CollectionHost, ToOneHost {
     const pk = primaryKeyValues(meta, entity);
     if (pk) {
       state.key = keyOf(pk);
-      this.identityMap.set(meta, state.key, entity);
+      this.identityMap.set(meta, state.key, state);
     }
     return state;
   }
@@ -235,15 +235,15 @@ export class UnitOfWork implements CollectionHost, ToOneHost {
       else pk.push(...(v as unknown[]));
     }
     const key = keyOf(pk);
-    let entity = this.identityMap.get(meta, key);
-    let state = entity ? getState(entity)! : undefined;
+    let state = this.identityMap.getState(meta, key);
+    let entity = state?.entity;
     if (entity && state && state.initialized && !refresh) return entity;
     if (!entity) {
       entity = Object.create(accessorPrototype(meta)) as object;
       state = this.manage(entity, meta, 'managed', true);
       if (!state.key) {
         state.key = key;
-        this.identityMap.set(meta, key, entity);
+        this.identityMap.set(meta, key, state);
       }
     } else if (!state!.initialized) {
       this.#attachCollections(entity, meta, false);
@@ -284,11 +284,12 @@ export class UnitOfWork implements CollectionHost, ToOneHost {
       fresh?.add(entity);
       return entity;
     }
-    let entity = this.identityMap.get(meta, key);
+    const known = this.identityMap.getState(meta, key);
+    let entity: object;
     let state: EntityState;
-    if (entity) {
-      const known = getState(entity);
-      if (!known || known.owner !== this) {
+    if (known) {
+      entity = known.entity;
+      if (known.owner !== this) {
         // Not ours to update in place: the general path reports or re-manages it.
         const e = this.hydrate(meta, rowToValues(meta, row), refresh);
         fresh?.add(e);
@@ -304,7 +305,7 @@ export class UnitOfWork implements CollectionHost, ToOneHost {
       this.#noteType(meta);
       if (h.collections) this.#attachCollections(entity, meta, false);
       state.key = key;
-      this.identityMap.set(meta, key, entity);
+      this.identityMap.set(meta, key, state);
     }
     state.snapshot = h.write(entity, row, state.relations, this.#references);
     state.initialized = true;
@@ -466,11 +467,10 @@ export class UnitOfWork implements CollectionHost, ToOneHost {
     const allNew = inserts === this.#new.size ? this.#newEdits : undefined;
     const walkedAt = this.identityMap.edits;
     for (const entities of this.identityMap.byType()) {
-      for (const entity of entities.values()) {
-        const state = getState(entity)!;
+      for (const state of entities.values()) {
         const status = state.status;
         if (status !== 'managed' && status !== 'removed') continue;
-        const cs = changeSetOf(state.meta, entity, status, state.initialized, state.snapshot);
+        const cs = changeSetOf(state.meta, state.entity, status, state.initialized, state.snapshot);
         if (cs) {
           changeSets.push(cs);
           states.push(state);
@@ -533,7 +533,7 @@ export class UnitOfWork implements CollectionHost, ToOneHost {
     // Nothing cascades and no 1:1 orphan waits: the passes below would find nothing to take.
     if (!this.#oneToOneOrphans.size && !this.#flushTraits().cascadeRemove) return;
     let frontier: object[] = [];
-    for (const entity of this.identityMap.values()) if (getState(entity)!.status === 'removed') frontier.push(entity);
+    for (const state of this.identityMap.states()) if (state.status === 'removed') frontier.push(state.entity);
     const take = (child: object, into: object[]) => {
       const cs = getState(child);
       if (cs && cs.owner === this && cs.status !== 'removed' && cs.status !== 'detached') {
@@ -585,8 +585,8 @@ export class UnitOfWork implements CollectionHost, ToOneHost {
       if (traits.hooks.has('beforeCreate')) await runHooks(meta, entity, 'beforeCreate');
       if (traits.generatedOnCreate.length) applyGeneratedValues(traits.generatedOnCreate, entity, 'create');
     }
-    for (const entity of this.identityMap.values()) {
-      const state = getState(entity)!;
+    for (const state of this.identityMap.states()) {
+      const entity = state.entity;
       const traits = traitsOf(state.meta);
       if (state.status === 'removed') {
         if (traits.hooks.has('beforeDelete')) await runHooks(state.meta, entity, 'beforeDelete');
@@ -675,7 +675,7 @@ export class UnitOfWork implements CollectionHost, ToOneHost {
         const keys = cs.meta.primaryKeys;
         // One generated scalar key is the whole key (what keyOf(primaryKeyValues()) gives).
         state.key = generated && generated.length === 1 && keys.length === 1 && keys[0]!.kind === 'scalar' ? String(generated[0]) : keyOf(primaryKeyValues(cs.meta, cs.entity)!);
-        this.identityMap.set(cs.meta, state.key, cs.entity);
+        this.identityMap.set(cs.meta, state.key, state);
       }
       const version = versions?.get(cs.entity);
       if (version !== undefined && cs.meta.versionProperty) record[cs.meta.versionProperty.name] = version;
