@@ -15,8 +15,9 @@ const DEFAULT_PEER_DIALECTS: readonly BenchDialect[] = ['pg'];
 
 const USAGE = `Usage: npm run bench -- [options]
   --quick              1 warm-up round and 3 measured rounds, a first look below the protocol's 5
-                       (default: 2 and 5; the second warm-up lets V8 finish optimising before anything is timed)
-  --reps N             measured rounds
+                       (default: 2 and 9; the second warm-up lets V8 finish optimising before anything is timed)
+  --reps N             measured rounds (default 9: this machine's database round trips drift by 2-3x
+                       over seconds, and a median of 5 rounds moved ratios by 20-30 % from run to run)
   --warmup N           warm-up rounds
   --dialects LIST      comma-separated, of pg,mysql,sqlite (default: all three)
   --workloads LIST     comma-separated, of W1..W8 (default: all)
@@ -77,7 +78,7 @@ function options(): Options {
     return n;
   };
   return {
-    reps: int(values.reps, values.quick ? 3 : 5, 1),
+    reps: int(values.reps, values.quick ? 3 : 9, 1),
     warmup: int(values.warmup, values.quick ? 1 : 2, 0),
     dialects: list(values.dialects, ['pg', 'mysql', 'sqlite'] as const, 'dialect'),
     workloads: list(values.workloads, WORKLOADS, 'workload'),

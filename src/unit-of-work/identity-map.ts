@@ -40,18 +40,13 @@ export class IdentityMap {
    * Takes `entities[i]` out under `keys[i]` (only while that key still maps to that entity). When
    * they are every entity of the type, the type's map is replaced instead: a flush that deletes all
    * loaded rows of a table spares thousands of single deletes, each of which may rehash the map.
-   * `walkedAt`: the {@link edits} at which the caller found `entities` (distinct) among this map's
-   * values; unchanged since, as many as the map holds are all of them, with no lookup per key.
    */
-  deleteEntities(meta: EntityMetadata, keys: readonly string[], entities: readonly object[], walkedAt?: number): void {
+  deleteEntities(meta: EntityMetadata, keys: readonly string[], entities: readonly object[]): void {
     const m = this.#byEntity.get(meta);
     if (!m) return;
     if (keys.length === m.size) {
-      let all = walkedAt === this.#edits;
-      if (!all) {
-        all = true;
-        for (let i = 0; i < keys.length && all; i++) all = m.get(keys[i]!)?.entity === entities[i];
-      }
+      let all = true;
+      for (let i = 0; i < keys.length && all; i++) all = m.get(keys[i]!)?.entity === entities[i];
       // Distinct entities each found under their key: the keys are distinct and cover the map.
       if (all) {
         this.#byEntity.set(meta, new Map());
@@ -61,6 +56,19 @@ export class IdentityMap {
     }
     for (let i = 0; i < keys.length; i++) if (m.get(keys[i]!)?.entity === entities[i]) m.delete(keys[i]!);
     this.#edits++;
+  }
+
+  /**
+   * Empties the type's map when `count` distinct entities found walking it at {@link edits}
+   * `walkedAt` are as many as it holds, and it has not changed since: they are all of them. False
+   * (nothing done) otherwise: the caller takes them out by key.
+   */
+  deleteAll(meta: EntityMetadata, count: number, walkedAt: number): boolean {
+    const m = this.#byEntity.get(meta);
+    if (!m || walkedAt !== this.#edits || count !== m.size) return false;
+    this.#byEntity.set(meta, new Map());
+    this.#edits++;
+    return true;
   }
 
   /** Counts changes to the map: equal counts mean the same entries. */

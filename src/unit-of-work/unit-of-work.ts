@@ -649,17 +649,23 @@ export class UnitOfWork implements CollectionHost, ToOneHost {
     let snapshotMeta: EntityMetadata | undefined;
     let snapshot: SnapshotBuilder | undefined;
     // Deleted rows leave the identity map in bulk after the loop.
-    const deleted = new Map<EntityMetadata, { keys: string[]; entities: object[] }>();
+    // Counted per type here (runs of one type, the usual order, skip the map); the keys are
+    // collected only for a type whose entries cannot all go at once.
+    const deleted = new Map<EntityMetadata, number>();
+    let deletedMeta: EntityMetadata | undefined;
+    let deletedRun = 0;
     for (let i = 0; i < changeSets.length; i++) {
       const cs = changeSets[i]!;
       const state = states[i]!;
       const record = cs.entity as Record<string, unknown>;
       if (cs.type === 'delete') {
         if (state.key) {
-          let gone = deleted.get(cs.meta);
-          if (!gone) deleted.set(cs.meta, (gone = { keys: [], entities: [] }));
-          gone.keys.push(state.key);
-          gone.entities.push(cs.entity);
+          if (cs.meta !== deletedMeta) {
+            if (deletedMeta) deleted.set(deletedMeta, (deleted.get(deletedMeta) ?? 0) + deletedRun);
+            deletedMeta = cs.meta;
+            deletedRun = 0;
+          }
+          deletedRun++;
         }
         state.status = 'detached';
         state.snapshot = undefined;
@@ -699,7 +705,20 @@ export class UnitOfWork implements CollectionHost, ToOneHost {
       this.#new.clear();
       this.#newEdits++;
     }
-    for (const [meta, gone] of deleted) this.identityMap.deleteEntities(meta, gone.keys, gone.entities, walkedAt);
+    if (deletedMeta) deleted.set(deletedMeta, (deleted.get(deletedMeta) ?? 0) + deletedRun);
+    for (const [meta, count] of deleted) {
+      if (this.identityMap.deleteAll(meta, count, walkedAt)) continue;
+      const keys: string[] = [];
+      const entities: object[] = [];
+      for (let i = 0; i < changeSets.length; i++) {
+        const cs = changeSets[i]!;
+        if (cs.type === 'delete' && cs.meta === meta && states[i]!.key) {
+          keys.push(states[i]!.key!);
+          entities.push(cs.entity);
+        }
+      }
+      this.identityMap.deleteEntities(meta, keys, entities);
+    }
     if (!this.#flushTraits().collections) return;
     for (const diff of links) {
       // What was written is what a later pivotOf() should read, without another query.

@@ -42,23 +42,21 @@ test('deleteEntities: a key that now maps to another entity keeps it, even when 
   t.is(map.get(Item, '1'), newcomer);
 });
 
-test('deleteEntities: entities found walking an unchanged map empty it without looking up each key', (t) => {
-  const { map, items } = filled(3);
-  const walkedAt = map.edits;
-  // Keys that no longer say where each entity is: only the count and the unchanged map decide.
-  map.deleteEntities(Item, ['x', 'y', 'z'], items, walkedAt);
+test('deleteAll: as many entities as an unchanged map holds empty it, without a key', (t) => {
+  const { map } = filled(3);
+  t.true(map.deleteAll(Item, 3, map.edits));
   t.is(map.get(Item, '0'), undefined);
   t.is(map.size, 1);
 });
 
-test('deleteEntities: a map changed since the walk is checked key by key', (t) => {
-  const { map, items } = filled(2);
+test('deleteAll: fewer entities, or a map changed since the walk, are left to deleteEntities', (t) => {
+  const { map } = filled(2);
+  t.false(map.deleteAll(Item, 1, map.edits));
   const walkedAt = map.edits;
-  const newcomer = { id: 1 };
-  map.set(Item, '1', st(newcomer));
-  map.deleteEntities(Item, ['0', '1'], [items[0]!, items[1]!], walkedAt);
-  t.is(map.get(Item, '0'), undefined);
-  t.is(map.get(Item, '1'), newcomer);
+  map.set(Item, '1', st({ id: 1 }));
+  t.false(map.deleteAll(Item, 2, walkedAt));
+  t.is(map.size, 3);
+  t.false(map.deleteAll(Other, 1, walkedAt));
 });
 
 test('the map holds states: getState and states() hand them back, get() and values() their entities', (t) => {
