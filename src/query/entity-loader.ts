@@ -113,7 +113,8 @@ export class EntityLoader {
     const rows = await this.run(meta.connection, this.builder(meta.connection).select(meta, where, options));
     const fresh = meta.hooks.onLoad.length ? new Set<object>() : undefined;
     const entities: object[] = [];
-    for (const row of rows) entities.push(this.#ctx.hydrateRow(meta, row, fresh));
+    const read = this.#ctx.rowReader(meta);
+    for (const row of rows) entities.push(read(row, fresh));
     if (fresh?.size) await this.#ctx.afterLoad(fresh);
     return entities;
   }

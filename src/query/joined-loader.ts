@@ -49,6 +49,8 @@ interface Plan {
    * books) cost a lookup by that value, not a key string and the identity map each.
    */
   seenByValue?: Map<unknown, object>;
+  /** Hydrates a row of this plan's type (made on the first row). */
+  read?: (row: Row, fresh: Set<object> | undefined) => object;
 }
 
 /**
@@ -213,11 +215,12 @@ function readEntity(ctx: LoaderContext, p: Plan, row: Row, fresh: Set<object> | 
     if (p.aliased) raw += `${String(v)}\u0001`;
   }
   if (!p.aliased) {
+    const read = (p.read ??= ctx.rowReader(p.meta));
     const byValue = p.seenByValue;
-    if (!byValue) return ctx.hydrateRow(p.meta, row, fresh);
+    if (!byValue) return read(row, fresh);
     const v = row[p.pkKeys[0]!];
     let known = byValue.get(v);
-    if (!known) byValue.set(v, (known = ctx.hydrateRow(p.meta, row, fresh)));
+    if (!known) byValue.set(v, (known = read(row, fresh)));
     return known;
   }
   let entity = p.seen.get(raw);

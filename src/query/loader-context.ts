@@ -86,6 +86,11 @@ export class LoaderContext {
     return this.uow().hydrateRow(meta, row, fresh, refresh);
   }
 
+  /** `hydrateRow` for the rows of one statement, with the per-type lookups done once. */
+  rowReader(meta: EntityMetadata): (row: Row, fresh: Set<object> | undefined) => object {
+    return this.uow().rowReader(meta);
+  }
+
   /** `keys` (each `width` values) in chunks that keep `reserved` other parameters under the database's limit. */
   chunks(connection: string, keys: readonly unknown[][], width: number, reserved = 0): unknown[][][] {
     const driver = this.driver(connection);

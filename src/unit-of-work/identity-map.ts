@@ -22,12 +22,26 @@ export class IdentityMap {
 
   /** Puts `state.entity` under `key`. */
   set(meta: EntityMetadata, key: string, state: EntityState): void {
+    this.slot(meta).set(key, state);
+    this.#edits++;
+  }
+
+  /**
+   * The type's own map, for hydrating many rows with one lookup of it: read it directly, put into it
+   * with {@link setIn}. It stays the type's map for the map's lifetime (emptied in place, never replaced).
+   */
+  slot(meta: EntityMetadata): Map<string, EntityState> {
     let m = this.#byEntity.get(meta);
     if (!m) {
       m = new Map();
       this.#byEntity.set(meta, m);
     }
-    m.set(key, state);
+    return m;
+  }
+
+  /** `set` into a map from {@link slot}. */
+  setIn(slot: Map<string, EntityState>, key: string, state: EntityState): void {
+    slot.set(key, state);
     this.#edits++;
   }
 
@@ -49,7 +63,7 @@ export class IdentityMap {
       for (let i = 0; i < keys.length && all; i++) all = m.get(keys[i]!)?.entity === entities[i];
       // Distinct entities each found under their key: the keys are distinct and cover the map.
       if (all) {
-        this.#byEntity.set(meta, new Map());
+        m.clear();
         this.#edits++;
         return;
       }
@@ -66,7 +80,7 @@ export class IdentityMap {
   deleteAll(meta: EntityMetadata, count: number, walkedAt: number): boolean {
     const m = this.#byEntity.get(meta);
     if (!m || walkedAt !== this.#edits || count !== m.size) return false;
-    this.#byEntity.set(meta, new Map());
+    m.clear();
     this.#edits++;
     return true;
   }
@@ -77,7 +91,7 @@ export class IdentityMap {
   }
 
   clear(): void {
-    this.#byEntity.clear();
+    for (const m of this.#byEntity.values()) m.clear();
     this.#edits++;
   }
 

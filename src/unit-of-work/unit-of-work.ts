@@ -4,7 +4,7 @@ import { ValidationError } from '../errors/validation-error.js';
 import { Collection, type CollectionHost, type MatchingOptions } from '../entity/collection.js';
 import { createState, getLinkValues, getState, setLinkValues, type EntityState, type EntityStatus } from '../entity/entity-state.js';
 import { assignPrimaryKey, normalizePrimaryKey, primaryKeyValues } from '../entity/primary-key.js';
-import { rowHydrator, rowToValues, type ReferenceResolver } from '../entity/hydrator.js';
+import { rowHydrator, rowToValues, type ReferenceResolver, type RowHydrator } from '../entity/hydrator.js';
 import {
   accessorPrototype, installToOneAccessors, setToOneSilently, usesAccessorPrototype, type ToOneHost, type ToOneProperty,
 } from '../entity/to-one-accessors.js';
@@ -277,14 +277,27 @@ export class UnitOfWork implements CollectionHost, ToOneHost {
    * hydrator of `meta`. Adds the entity to `fresh` when this call initialised it (or refreshed it).
    */
   hydrateRow(meta: EntityMetadata, row: Record<string, unknown>, fresh: Set<object> | undefined, refresh = false): object {
+    return this.#hydrateRowWith(meta, rowHydrator(meta), this.identityMap.slot(meta), row, fresh, refresh);
+  }
+
+  /**
+   * {@link hydrateRow} for the rows of one statement: the type's hydrator and identity-map slot are
+   * looked up once, not per row.
+   */
+  rowReader(meta: EntityMetadata): (row: Record<string, unknown>, fresh: Set<object> | undefined) => object {
     const h = rowHydrator(meta);
+    const slot = this.identityMap.slot(meta);
+    return (row, fresh) => this.#hydrateRowWith(meta, h, slot, row, fresh, false);
+  }
+
+  #hydrateRowWith(meta: EntityMetadata, h: RowHydrator, slot: Map<string, EntityState>, row: Record<string, unknown>, fresh: Set<object> | undefined, refresh: boolean): object {
     const key = h.key(row);
     if (key === undefined) {
       const entity = this.hydrate(meta, rowToValues(meta, row), refresh);
       fresh?.add(entity);
       return entity;
     }
-    const known = this.identityMap.getState(meta, key);
+    const known = slot.get(key);
     let entity: object;
     let state: EntityState;
     if (known) {
@@ -305,7 +318,7 @@ export class UnitOfWork implements CollectionHost, ToOneHost {
       this.#noteType(meta);
       if (h.collections) this.#attachCollections(entity, meta, false);
       state.key = key;
-      this.identityMap.set(meta, key, state);
+      this.identityMap.setIn(slot, key, state);
     }
     state.snapshot = h.write(entity, row, state.relations, this.#references);
     state.initialized = true;
