@@ -65,7 +65,8 @@ export interface CollectionOps<T> {
 export class Collection<T extends object> implements Iterable<T> {
   readonly owner: object;
   #items: T[] = [];
-  #members = new Set<T>();
+  /** Membership of `#items` (and of local adds before loading); made when first needed, see {@link #memberSet}. */
+  #members?: Set<T>;
   #initialized: boolean;
   // Queued changes, through-entity values and pending keys are made on first use: a collection
   // (one per entity per collection property) starts with two containers, not seven.
@@ -120,7 +121,7 @@ export class Collection<T extends object> implements Iterable<T> {
     for (const raw of items) {
       const item = this.#resolve(raw);
       if (item === undefined) continue;
-      if (this.#members.has(item) || this.#added?.has(item)) continue;
+      if (this.#memberSet().has(item) || this.#added?.has(item)) continue;
       if (this.#removed?.has(item)) this.#removed.delete(item);
       else (this.#added ??= new Set()).add(item);
       this.#addLocal(item);
@@ -251,7 +252,7 @@ export class Collection<T extends object> implements Iterable<T> {
     this.#bind();
     const resolved = this.#resolve(item);
     if (resolved === undefined) return false;
-    if (this.#initialized) return this.#members.has(resolved);
+    if (this.#initialized) return this.#memberSet().has(resolved);
     if (this.#added?.has(resolved)) return true;
     if (this.#removed?.has(resolved)) return false;
     throw this.#notLoaded('contains()');
@@ -441,11 +442,23 @@ export class Collection<T extends object> implements Iterable<T> {
   /** @internal Set the loaded items; queued changes are applied on top. */
   _hydrate(items: Iterable<T>): void {
     this.#items = [];
-    this.#members.clear();
+    this.#members = undefined;
     this.#initialized = true;
     const removed = this.#removed;
     if (!this.#cleared) for (const item of items) if (!removed?.has(item)) this.#addLocal(item);
     if (this.#added) for (const item of this.#added) this.#addLocal(item);
+  }
+
+  /**
+   * @internal `_hydrate` for items known to be distinct, in an array the collection keeps (the caller
+   * hands it over): no membership set is built until something asks, which a loaded collection that
+   * is only read never does.
+   */
+  _hydrateDistinct(items: T[]): void {
+    if (this.#cleared || this.#removed?.size || this.#added?.size) return this._hydrate(items);
+    this.#items = items;
+    this.#members = undefined;
+    this.#initialized = true;
   }
 
   /** @internal In-memory change from the other side of a bidirectional relation (no queued op). */
@@ -461,7 +474,7 @@ export class Collection<T extends object> implements Iterable<T> {
   /** @internal Queue without propagating (the other side already did). */
   _queue(item: T, op: 'add' | 'remove'): void {
     if (op === 'add') {
-      if (this.#members.has(item) || this.#added?.has(item)) return;
+      if (this.#memberSet().has(item) || this.#added?.has(item)) return;
       if (this.#removed?.has(item)) this.#removed.delete(item);
       else (this.#added ??= new Set()).add(item);
       this.#addLocal(item);
@@ -475,15 +488,21 @@ export class Collection<T extends object> implements Iterable<T> {
   }
 
   #addLocal(item: T): void {
-    if (this.#members.has(item)) return;
-    this.#members.add(item);
+    const members = this.#memberSet();
+    if (members.has(item)) return;
+    members.add(item);
     if (this.#initialized) this.#items.push(item);
   }
 
   #removeLocal(item: T): void {
-    if (!this.#members.delete(item)) return;
+    if (!this.#memberSet().delete(item)) return;
     const i = this.#items.indexOf(item);
     if (i >= 0) this.#items.splice(i, 1);
+  }
+
+  /** The membership set, built from the loaded items the first time it is needed. */
+  #memberSet(): Set<T> {
+    return (this.#members ??= new Set(this.#initialized ? this.#items : undefined));
   }
 
   #resolve(raw: unknown): T | undefined {

@@ -102,7 +102,13 @@ export class SelectInLoader {
       else groups.set(parent, [entity]);
     }
     const byKey = ownerKeyFallback(meta, groups, keyed);
-    for (const [key, { owner }] of keyed) collectionOf(owner, prop)._hydrate(groups.get(owner) ?? byKey?.get(key) ?? []);
+    // Without joined children each row is another item: the groups are distinct, and handed over.
+    const distinct = unit.loaded.size === 0;
+    for (const [key, { owner }] of keyed) {
+      const items = groups.get(owner) ?? byKey?.get(key) ?? [];
+      if (distinct) collectionOf(owner, prop)._hydrateDistinct(items);
+      else collectionOf(owner, prop)._hydrate(items);
+    }
     return { entities: levelEntities(node, unit), loaded: unit.loaded };
   }
 

@@ -172,3 +172,20 @@ forEachDialect(test, 'onLoad runs once per loaded entity, not again when a popul
     t.deepEqual([...commentLoads].sort(), posts.flatMap((p) => p.comments.getItems().map((c) => c.id)).sort(), 'after the comments are populated');
   }
 });
+
+forEachDialect(test, 'a populated collection answers contains, ignores a second add of an item and removes one', async (t, db) => {
+  const { orm } = await setup(t, db, 8);
+  const em = orm.em.fork();
+  const users = await em.find(User, {}, { populate: ['posts'], orderBy: { id: 'asc' } });
+  const user = users[3]!; // 3 % 4 = 3 posts
+  const [first, second] = user.posts.getItems();
+  t.true(user.posts.contains(first!));
+  t.false(user.posts.contains(users[1]!.posts.getItems()[0]!));
+  user.posts.add(first!);
+  t.is(user.posts.count(), 3);
+  user.posts.remove(second!);
+  t.deepEqual(user.posts.getItems(), [first, user.posts.getItems()[1]]);
+  t.false(user.posts.getItems().includes(second!));
+  t.is(user.posts.count(), 2);
+  t.false(user.posts.contains(second!));
+});
