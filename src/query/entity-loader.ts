@@ -56,6 +56,18 @@ export interface FindOptions extends SelectOptions, ReadOptions {
   counts?: CountsOption;
 }
 
+/** The tree of a find that populates nothing; never changed (every pass over it finds no node). */
+const NO_POPULATE: PopulateTree = new Map();
+
+const eagerCache = new WeakMap<EntityMetadata, boolean>();
+
+/** Whether the type has a relation marked `eager` (populated by every find of it). */
+function hasEager(meta: EntityMetadata): boolean {
+  let has = eagerCache.get(meta);
+  if (has === undefined) eagerCache.set(meta, (has = meta.properties.some((p) => p.kind !== 'scalar' && p.eager)));
+  return has;
+}
+
 /**
  * The read side of an EntityManager: find, count, populate (select-in or joined, per relation),
  * relation counts, lazy collection loads and `Collection.matching`. The strategies live in files of
@@ -135,6 +147,10 @@ export class EntityLoader {
   }
 
   #tree(meta: EntityMetadata, paths: readonly string[], eager: boolean, options: Pick<FindOptions, 'populateWhere' | 'populateOrderBy' | 'strategy'>): PopulateTree {
+    // Nothing asked and nothing eager (most finds): the empty tree, without building one.
+    if (!paths.length && options.populateWhere === undefined && options.populateOrderBy === undefined && options.strategy === undefined && !(eager && hasEager(meta))) {
+      return NO_POPULATE;
+    }
     return buildPopulateTree(meta, {
       paths,
       eager,

@@ -68,12 +68,14 @@ export class EntityManager {
     this.#transactions = transactions;
     this.#reads = reads ?? new ReadRouter(ctx.replicas ?? new Map());
     this.#loader = new EntityLoader(ctx.drivers, () => this.#uow, (c) => this.#transactions?.get(c), (c) => this.#reads.reader(c));
-    const executor = new Executor(ctx.drivers, () => this.#transactions, { twoPhaseCommit: ctx.twoPhaseCommit ?? false });
+    // Made by the first flush: a fork that only reads (a request's lookups) never needs one.
+    let executor: Executor | undefined;
     // Marked before the statements run: after a failed (or partly committed) flush, reading the
     // primary is still right, and a replica might show either state.
     const tracked: CommitExecutor = {
       execute: (steps) => {
         this.#reads.wrote(steps.flatMap(connectionsOf));
+        executor ??= new Executor(ctx.drivers, () => this.#transactions, { twoPhaseCommit: ctx.twoPhaseCommit ?? false });
         return executor.execute(steps);
       },
     };
