@@ -2,7 +2,7 @@ import { NotFoundError } from '../errors/not-found-error.js';
 import { UsageError } from '../errors/usage-error.js';
 import { ValidationError } from '../errors/validation-error.js';
 import { Collection, type CollectionHost, type MatchingOptions } from '../entity/collection.js';
-import { createState, getLinkValues, getState, setLinkValues, type EntityState, type EntityStatus } from '../entity/entity-state.js';
+import { createState, getLinkValues, getState, setLinkValues, type EntityState } from '../entity/entity-state.js';
 import { assignPrimaryKey, normalizePrimaryKey, primaryKeyValues } from '../entity/primary-key.js';
 import { rowHydrator, rowToValues, type ReferenceResolver, type RowHydrator } from '../entity/hydrator.js';
 import {
@@ -19,6 +19,7 @@ import { planCommit } from './commit-plan.js';
 import type { CommitExecutor, CommitResult } from './executor.js';
 import { IdentityMap, keyOf } from './identity-map.js';
 import { flushTraitsOf, traitsOf, type FlushTraits } from './type-traits.js';
+import { cascadeRemove, unlinkRemoved } from './cascade-remove.js';
 import { propagateCollectionChange, resolveRelationItem, syncToOne } from './relation-sync.js';
 import { validateChangeSets, validateLinks } from './validation.js';
 
@@ -537,58 +538,22 @@ export class UnitOfWork implements CollectionHost, ToOneHost {
     }
   }
 
-  /**
-   * Removed entities take along what they cascade to (cascade remove, orphanRemoval), also through
-   * collections that were never loaded: those are loaded first, one query per relation and level,
-   * so dependents deeper down (and their hooks) are handled as well.
-   */
+  /** Removed entities take along what they cascade to (see cascade-remove.ts). */
   async #cascadeRemove(): Promise<void> {
     // Nothing cascades and no 1:1 orphan waits: the passes below would find nothing to take.
     if (!this.#oneToOneOrphans.size && !this.#flushTraits().cascadeRemove) return;
-    let frontier: object[] = [];
-    for (const state of this.identityMap.states()) if (state.status === 'removed') frontier.push(state.entity);
-    const take = (child: object, into: object[]) => {
-      const cs = getState(child);
-      if (cs && cs.owner === this && cs.status !== 'removed' && cs.status !== 'detached') {
-        this.remove(child);
-        if ((cs.status as EntityStatus) === 'removed') into.push(child);
-      }
-    };
-    for (const orphan of this.#oneToOneOrphans) {
-      const state = getState(orphan);
-      const owning = state?.meta.properties.find((p) => p.kind === '1:1' && p.owner && p.inversedBy);
-      if (owning && (orphan as Record<string, unknown>)[owning.name] == null) take(orphan, frontier);
-    }
+    const orphans = [...this.#oneToOneOrphans];
     this.#oneToOneOrphans.clear();
-    // Orphans: children taken out of an orphanRemoval collection.
-    for (const entity of this.#managedEntities()) {
-      const state = getState(entity)!;
-      if (state.status === 'removed') continue;
-      for (const p of traitsOf(state.meta).orphanCollections) {
-        const coll = (entity as Record<string, unknown>)[p.name];
-        if (coll instanceof Collection) for (const child of coll._ops().removed) take(child, frontier);
-      }
-    }
-    while (frontier.length) {
-      const unloaded: Collection<object>[] = [];
-      for (const entity of frontier) {
-        for (const p of traitsOf(getState(entity)!.meta).cascadeRemove) {
-          const value = (entity as Record<string, unknown>)[p.name];
-          if (value instanceof Collection && !value.isInitialized()) unloaded.push(value);
-        }
-      }
-      if (unloaded.length) await this.loader.loadCollections(unloaded);
-      const next: object[] = [];
-      for (const entity of frontier) {
-        for (const p of traitsOf(getState(entity)!.meta).cascadeRemove) {
-          const value = (entity as Record<string, unknown>)[p.name];
-          if (value instanceof Collection) {
-            if (value.isInitialized()) for (const child of value.getItems()) take(child, next);
-          } else if (value && typeof value === 'object') take(value, next);
-        }
-      }
-      frontier = next;
-    }
+    await cascadeRemove(
+      {
+        removed: () => this.identityMap.states().filter((s) => s.status === 'removed').map((s) => s.entity),
+        managed: () => this.#managedEntities(),
+        owns: (state) => state.owner === this,
+        remove: (entity) => this.remove(entity),
+        loadCollections: (collections) => this.loader.loadCollections(collections),
+      },
+      orphans,
+    );
   }
 
   async #runBeforeHooks(): Promise<void> {
@@ -682,7 +647,7 @@ export class UnitOfWork implements CollectionHost, ToOneHost {
         }
         state.status = 'detached';
         state.snapshot = undefined;
-        if (unlink) this.#unlinkRemoved(cs.entity, state);
+        if (unlink) unlinkRemoved(cs.entity, state);
         continue;
       }
       if (cs.type === 'insert') {
@@ -746,26 +711,6 @@ export class UnitOfWork implements CollectionHost, ToOneHost {
   }
 
   /** A deleted entity leaves the collections and to-one properties that pointed at it. */
-  #unlinkRemoved(entity: object, state: EntityState): void {
-    const record = entity as Record<string, unknown>;
-    for (const p of state.meta.properties) {
-      if (p.kind === 'm:1' && p.inversedBy) {
-        const parent = record[p.name];
-        const coll = parent && typeof parent === 'object' ? (parent as Record<string, unknown>)[p.inversedBy] : undefined;
-        if (coll instanceof Collection) coll._removeLocal(entity);
-      } else if (p.kind === 'm:n') {
-        const inverse = p.owner ? p.inversedBy : p.mappedBy;
-        const coll = record[p.name];
-        if (inverse && coll instanceof Collection && coll.isInitialized()) {
-          for (const other of coll.getItems()) {
-            const back = (other as Record<string, unknown>)[inverse];
-            if (back instanceof Collection) back._removeLocal(entity);
-          }
-        }
-      }
-    }
-  }
-
   async #runAfterHooks(changeSets: ChangeSet[]): Promise<void> {
     for (const cs of changeSets) {
       const hook: HookName = cs.type === 'insert' ? 'afterCreate' : cs.type === 'update' ? 'afterUpdate' : 'afterDelete';

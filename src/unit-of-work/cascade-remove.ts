@@ -1,0 +1,91 @@
+import { Collection } from '../entity/collection.js';
+import { getState, type EntityState } from '../entity/entity-state.js';
+import { traitsOf } from './type-traits.js';
+
+/** What the cascade-remove pass needs from its unit of work. */
+export interface CascadeRemoveHost {
+  /** Entities marked for deletion so far. */
+  removed(): object[];
+  /** Every managed entity (loaded and new). */
+  managed(): object[];
+  /** Whether the state belongs to this unit of work. */
+  owns(state: EntityState): boolean;
+  remove(entity: object): void;
+  /** Loads collections, one query per relation (see `EntityLoader.loadCollections`). */
+  loadCollections(collections: Collection<object>[]): Promise<void>;
+}
+
+/**
+ * Removed entities take along what they cascade to (cascade remove, orphanRemoval), also through
+ * collections that were never loaded: those are loaded first, one query per relation and level,
+ * so dependents deeper down (and their hooks) are handled as well. `oneToOneOrphans`: owning sides
+ * of a one-to-one that an orphanRemoval inverse side let go of; removed if still unlinked.
+ */
+export async function cascadeRemove(host: CascadeRemoveHost, oneToOneOrphans: readonly object[]): Promise<void> {
+  let frontier = host.removed();
+  const take = (child: object, into: object[]) => {
+    const cs = getState(child);
+    if (cs && host.owns(cs) && cs.status !== 'removed' && cs.status !== 'detached') {
+      host.remove(child);
+      if ((cs.status as EntityState['status']) === 'removed') into.push(child);
+    }
+  };
+  for (const orphan of oneToOneOrphans) {
+    const state = getState(orphan);
+    const owning = state?.meta.properties.find((p) => p.kind === '1:1' && p.owner && p.inversedBy);
+    if (owning && (orphan as Record<string, unknown>)[owning.name] == null) take(orphan, frontier);
+  }
+  // Orphans: children taken out of an orphanRemoval collection.
+  for (const entity of host.managed()) {
+    const state = getState(entity)!;
+    if (state.status === 'removed') continue;
+    for (const p of traitsOf(state.meta).orphanCollections) {
+      const coll = (entity as Record<string, unknown>)[p.name];
+      if (coll instanceof Collection) for (const child of coll._ops().removed) take(child, frontier);
+    }
+  }
+  while (frontier.length) {
+    const unloaded: Collection<object>[] = [];
+    for (const entity of frontier) {
+      for (const p of traitsOf(getState(entity)!.meta).cascadeRemove) {
+        const value = (entity as Record<string, unknown>)[p.name];
+        if (value instanceof Collection && !value.isInitialized()) unloaded.push(value);
+      }
+    }
+    if (unloaded.length) await host.loadCollections(unloaded);
+    const next: object[] = [];
+    for (const entity of frontier) {
+      for (const p of traitsOf(getState(entity)!.meta).cascadeRemove) {
+        const value = (entity as Record<string, unknown>)[p.name];
+        if (value instanceof Collection) {
+          if (value.isInitialized()) for (const child of value.getItems()) take(child, next);
+        } else if (value && typeof value === 'object') take(value, next);
+      }
+    }
+    frontier = next;
+  }
+}
+
+/**
+ * A deleted entity leaves the loaded collections that held it: the inverse 1:N of its to-one
+ * parents, and the other side of its loaded many-to-manys.
+ */
+export function unlinkRemoved(entity: object, state: EntityState): void {
+  const record = entity as Record<string, unknown>;
+  for (const p of state.meta.properties) {
+    if (p.kind === 'm:1' && p.inversedBy) {
+      const parent = record[p.name];
+      const coll = parent && typeof parent === 'object' ? (parent as Record<string, unknown>)[p.inversedBy] : undefined;
+      if (coll instanceof Collection) coll._removeLocal(entity);
+    } else if (p.kind === 'm:n') {
+      const inverse = p.owner ? p.inversedBy : p.mappedBy;
+      const coll = record[p.name];
+      if (inverse && coll instanceof Collection && coll.isInitialized()) {
+        for (const other of coll.getItems()) {
+          const back = (other as Record<string, unknown>)[inverse];
+          if (back instanceof Collection) back._removeLocal(entity);
+        }
+      }
+    }
+  }
+}
