@@ -130,8 +130,16 @@ export class SelectInLoader {
       .map((part) => this.manyToManyStatement(meta, prop, part, query));
     const source: RootSource = { meta: prop.target, statements, passThrough: manyToManyPassThrough(prop), orderBy: query.orderBy };
     const unit = await runUnit(this.ctx, source, joinedChildren(node), fresh);
-    const groups = this.readLinks(prop, unit.rows, (ownerKey) => keyed.get(ownerKey)?.owner);
-    for (const [key, { owner }] of keyed) collectionOf(owner, prop)._hydrate(groups.get(key) ?? []);
+    const ownerOf = (ownerKey: string) => keyed.get(ownerKey)?.owner;
+    if (unit.loaded.size === 0 && !prop.pivot.through) {
+      // One row per link (a plain join table's key is the pair): each owner's items are distinct,
+      // handed over as read. A through entity has a key of its own, and may link a pair twice.
+      const groups = this.#readDistinctLinks(prop, unit.rows, ownerOf);
+      for (const [key, { owner }] of keyed) collectionOf(owner, prop)._hydrateDistinct(groups.get(key) ?? []);
+    } else {
+      const groups = this.readLinks(prop, unit.rows, ownerOf);
+      for (const [key, { owner }] of keyed) collectionOf(owner, prop)._hydrate(groups.get(key) ?? []);
+    }
     return { entities: levelEntities(node, unit), loaded: unit.loaded };
   }
 
@@ -280,6 +288,26 @@ export class SelectInLoader {
       if (!items) groups.set(key, (items = new Set()));
       if (items.has(entity)) continue; // a row repeated by joined relations below
       items.add(entity);
+      const owner = extras.length ? ownerOf(key) : undefined;
+      if (owner) storeLinkValues(prop, owner, entity, readPivotValues(this.ctx.uow(), prop, extras, row, (i) => `__pv${i}`));
+    }
+    return groups;
+  }
+
+  /**
+   * {@link readLinks} for rows that no joined relation repeats: each row is one link, so an owner's
+   * items are distinct as read, in an array.
+   */
+  #readDistinctLinks(prop: ManyToManyProperty, rows: readonly { entity: object; row: Row }[], ownerOf: (key: string) => object | undefined): Map<string, object[]> {
+    const mine = prop.owner ? prop.pivot.joinColumns : prop.pivot.inverseJoinColumns;
+    const extras = pivotExtraColumns(prop);
+    const ownerKey = ownerKeyReader(mine);
+    const groups = new Map<string, object[]>();
+    for (const { entity, row } of rows) {
+      const key = ownerKey(row);
+      const items = groups.get(key);
+      if (items) items.push(entity);
+      else groups.set(key, [entity]);
       const owner = extras.length ? ownerOf(key) : undefined;
       if (owner) storeLinkValues(prop, owner, entity, readPivotValues(this.ctx.uow(), prop, extras, row, (i) => `__pv${i}`));
     }

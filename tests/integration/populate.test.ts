@@ -189,3 +189,22 @@ forEachDialect(test, 'a populated collection answers contains, ignores a second 
   t.is(user.posts.count(), 2);
   t.false(user.posts.contains(second!));
 });
+
+forEachDialect(test, 'a populated many-to-many holds each linked item once and answers contains, add and remove', async (t, db) => {
+  const { orm } = await setup(t, db, 8);
+  const em = orm.em.fork();
+  const posts = await em.find(Post, {}, { populate: ['tags'], orderBy: { id: 'asc' } });
+  const withThree = posts.find((p) => p.tags.count() === 3)!;
+  const names = withThree.tags.getItems().map((x) => x.name);
+  t.deepEqual([...names].sort(), ['blue', 'green', 'red']);
+  const red = withThree.tags.getItems().find((x) => x.name === 'red')!;
+  t.true(withThree.tags.contains(red));
+  withThree.tags.add(red);
+  t.is(withThree.tags.count(), 3);
+  withThree.tags.remove(red);
+  t.false(withThree.tags.contains(red));
+  t.is(withThree.tags.count(), 2);
+  await em.flush();
+  const again = await orm.em.fork().findOneOrFail(Post, withThree.id, { populate: ['tags'] });
+  t.deepEqual(again.tags.getItems().map((x) => x.name).sort(), ['blue', 'green']);
+});
