@@ -151,11 +151,6 @@ export class KnexDriver implements Driver {
     void (this.knex.client as PooledClient).releaseConnection(connection);
   }
 
-  /** Hands the pool to code that acquires from it directly (transactions, schema tools, knex's own runner). */
-  releaseIdle(): void {
-    this.#returnSpare();
-  }
-
   #connectionOf(trx: DriverTransaction): object {
     if (trx instanceof KnexBranch && trx.driver === this) {
       // Once ended, the connection is back in the pool and may be someone else's.
