@@ -5,7 +5,7 @@ import {
   column, inverseName, keyColumns, relationBase, resolveTarget, type Ctx, type EntityBuilder, type RawOf,
 } from './discovery-context.js';
 import { throughKeyRelations } from './many-to-many.js';
-import type { ManyToOneProperty, OneToOneOwnerProperty, PropertyMetadata, ReferentialAction, ScalarProperty } from './types.js';
+import type { OneToOneOwnerProperty, PropertyMetadata, ReferentialAction, ScalarProperty } from './types.js';
 
 // The relations whose FK lives in this entity's table (ManyToOne, owning OneToOne) and primary
 // keys, resolved together: a key may be made of relations, and an FK needs its target's key.

@@ -1,5 +1,5 @@
 import type {
-  DirectRelationProperty, EntityMetadata, HookName, ManyToManyProperty, OneToManyProperty, PropertyMetadata, RelationProperty, ScalarProperty,
+  DirectRelationProperty, EntityMetadata, HookName, ManyToManyProperty, OneToManyProperty, PropertyMetadata, ScalarProperty,
 } from '../metadata/types.js';
 
 /**

@@ -11,7 +11,7 @@ import {
 import { snapshotValue } from '../entity/value-conversion.js';
 import type { MetadataSnapshot } from '../metadata/metadata-storage-types.js';
 import type {
-  EntityMetadata, HookName, ManyToManyProperty, OneToManyProperty, PropertyMetadata, ScalarProperty,
+  EntityMetadata, HookName, ManyToManyProperty, OneToManyProperty, ScalarProperty,
 } from '../metadata/types.js';
 import { changeSetOf, columnProperties, computeChangeSets, snapshotBuilder, type ChangeSet, type EntityView, type SnapshotBuilder } from './change-sets.js';
 import { diffLinks, type ChildClear, type LinkDiff } from './collection-diff.js';

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { Collection, Entity, ManyToMany, ManyToOne, MetadataError, OneToMany, PrimaryKey, Property, type Rel } from '../../src/index.js';
+import { Collection, Entity, ManyToMany, ManyToOne, MetadataError, OneToMany, PrimaryKey, type Rel } from '../../src/index.js';
 import { discoverMetadata } from '../../src/metadata/discovery.js';
 import type { EntityMetadata, ManyToManyProperty, OneToManyProperty, PropertyMetadata } from '../../src/metadata/types.js';
 import type { ChangeSet } from '../../src/unit-of-work/change-sets.js';
