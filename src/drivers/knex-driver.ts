@@ -6,13 +6,14 @@ import { mapDriverError } from './error-mapping.js';
 import { KnexBranch, KnexPreparedTransactions } from './prepared-branch.js';
 import { normalizeResult } from './result-normalizer.js';
 import { nativePlaceholders } from './native-placeholders.js';
-import { failedStatementOf, type ClientInternals, type QueryObject } from './statement-hook-client.js';
+import { type ClientInternals, type QueryObject } from './statement-hook-client.js';
 
 /** Pool access on knex's client (typed `any` by knex). */
 interface PooledClient extends ClientInternals {
   acquireConnection(): Promise<object>;
   releaseConnection(connection: object): Promise<unknown>;
   validateConnection(connection: object): boolean;
+  destroyRawConnection(connection: object): Promise<void>;
 }
 
 /** Most bound parameters per statement, per dialect. */
@@ -33,13 +34,19 @@ function literalQuestionMarks(sql: string, dialect: Dialect): string {
   return dialect === 'pg' ? sql.replace(/\?/g, '\\?') : sql;
 }
 
-/** A knex transaction wrapped for the {@link Driver} contract. */
-export class KnexDriverTransaction implements DriverTransaction {
+/**
+ * A transaction on one pooled connection, begun and ended by the driver itself: statements go to that
+ * connection directly, like every other statement. knex's transaction object (a client clone, an
+ * event emitter and a promise chain per transaction) cost about twice the CPU of BEGIN and COMMIT
+ * sent by hand, on every flush.
+ */
+export class PooledTransaction implements DriverTransaction {
+  /** Set once COMMIT or ROLLBACK has been sent: the connection may be someone else's from then on. */
+  ended = false;
+
   constructor(
     readonly driver: KnexDriver,
-    /** The knex transaction: query builders run inside it with `.transacting(trx.knex)`. */
-    readonly knex: Knex.Transaction,
-    /** The pooled connection knex began the transaction on; statements are sent on it directly. */
+    /** The pooled connection the transaction holds from BEGIN until it ends. */
     readonly connection: object,
   ) {}
 }
@@ -157,30 +164,73 @@ export class KnexDriver implements Driver {
       if (trx.state === 'ended') throw completedError(this.connectionName);
       return trx.connection;
     }
-    this.knexOf(trx);
-    return (trx as KnexDriverTransaction).connection;
+    return this.#pooled(trx).connection;
   }
 
+  /**
+   * BEGIN on a pooled connection (the spare one, when a statement just ran), `fn`, then COMMIT, or
+   * ROLLBACK when `fn` throws. An error thrown by `fn` is rethrown untouched (it is already mapped, or
+   * is the caller's own), even when the ROLLBACK after it fails too; only failures of BEGIN and
+   * COMMIT themselves are mapped here. A connection whose ROLLBACK failed is not handed out again.
+   */
   async transaction<T>(fn: (trx: DriverTransaction) => Promise<T>): Promise<T> {
-    // An error thrown by `fn` is rethrown untouched (it is already mapped, or is the caller's own), even
-    // when the ROLLBACK after it fails too; only failures of BEGIN / COMMIT themselves need mapping.
-    let fromFn: { error: unknown } | undefined;
-    this.#returnSpare();
+    const client = this.knex.client as PooledClient;
+    let connection: object;
     try {
-      return await this.knex.transaction(async (knexTrx) => {
-        try {
-          // A transaction's client hands out the one connection the transaction holds.
-          const connection = await (knexTrx.client as PooledClient).acquireConnection();
-          return await fn(new KnexDriverTransaction(this, knexTrx, connection));
-        } catch (error) {
-          fromFn = { error };
-          throw error;
-        }
-      });
+      connection = this.#takeSpare(client) ?? (await client.acquireConnection());
     } catch (error) {
-      if (fromFn) throw fromFn.error;
-      throw mapDriverError(error, this.dialect, this.connectionName, failedStatementOf(error));
+      throw mapDriverError(error, this.dialect, this.connectionName, undefined);
     }
+    const trx = new PooledTransaction(this, connection);
+    try {
+      await client._query(connection, { sql: 'BEGIN;', bindings: [] });
+    } catch (error) {
+      trx.ended = true;
+      await this.#release(client, connection, error);
+      throw mapDriverError(error, this.dialect, this.connectionName, 'BEGIN;');
+    }
+    let result: T;
+    try {
+      result = await fn(trx);
+    } catch (error) {
+      trx.ended = true;
+      await this.#rollback(client, connection);
+      throw error;
+    }
+    try {
+      await client._query(connection, { sql: 'COMMIT;', bindings: [] });
+    } catch (error) {
+      trx.ended = true;
+      // PostgreSQL and MySQL end a transaction whose COMMIT failed (a deferred constraint, a lost
+      // connection, which knex marks for the pool); SQLite keeps it open after SQLITE_BUSY.
+      if (this.dialect === 'sqlite') await this.#rollback(client, connection);
+      else void client.releaseConnection(connection);
+      throw mapDriverError(error, this.dialect, this.connectionName, 'COMMIT;');
+    }
+    trx.ended = true;
+    void client.releaseConnection(connection);
+    return result;
+  }
+
+  async #rollback(client: PooledClient, connection: object): Promise<void> {
+    try {
+      await client._query(connection, { sql: 'ROLLBACK', bindings: [] });
+    } catch (error) {
+      // On a server the connection is in doubt: it is dropped. SQLite's one in-process connection
+      // (maybe an in-memory database) fails a ROLLBACK only when no transaction is left to end.
+      if (this.dialect !== 'sqlite') {
+        await this.#release(client, connection, error);
+        return;
+      }
+    }
+    void client.releaseConnection(connection);
+  }
+
+  /** Gives a connection back; one that failed is destroyed, and knex's marker keeps the pool from reusing it. */
+  async #release(client: PooledClient, connection: object, failure: unknown): Promise<void> {
+    (connection as { __knex__disposed?: unknown }).__knex__disposed = failure ?? true;
+    await client.destroyRawConnection(connection).catch(() => undefined);
+    await client.releaseConnection(connection);
   }
 
   async close(): Promise<void> {
@@ -199,19 +249,19 @@ export class KnexDriver implements Driver {
       if (trx.state === 'ended') throw completedError(this.connectionName);
       return build(this.knex).connection(trx.connection);
     }
-    return build(this.knexOf(trx));
+    return build(this.knex).connection(this.#pooled(trx).connection);
   }
 
-  private knexOf(trx: DriverTransaction): Knex.Transaction {
-    if (!(trx instanceof KnexDriverTransaction) || trx.driver !== this) {
+  #pooled(trx: DriverTransaction): PooledTransaction {
+    if (!(trx instanceof PooledTransaction) || trx.driver !== this) {
       throw new UsageError(
         'WRONG_TRANSACTION',
         `A transaction of connection '${trx.driver.connectionName}' was passed to connection '${this.connectionName}': ` +
           'run each statement in a transaction of its own connection.',
       );
     }
-    if (trx.knex.isCompleted()) throw completedError(this.connectionName);
-    return trx.knex;
+    if (trx.ended) throw completedError(this.connectionName);
+    return trx;
   }
 }
 

@@ -27,17 +27,16 @@ type ClientClass = new (config: Knex.Config) => ClientInternals;
 /** The listener for connections without `logger` or `debug`: the client skips reporting for it. */
 export const ignoreStatements = (_s: SentStatement): void => {};
 
-/** The driver's own message and the statement, saved before knex rewrites `err.message`. */
-const failures = new WeakMap<object, { message: string; sql: string }>();
+/** The driver's own message, saved before knex rewrites `err.message`. */
+const failures = new WeakMap<object, { message: string }>();
 
 /**
  * A subclass of the dialect's knex client that reports every statement it sends.
  *
- * Why a subclass and not knex's `query` / `query-response` events: knex sends BEGIN, COMMIT and
- * ROLLBACK through the transaction's client without any `query-response` event, so they cannot be
- * timed from events. `Client#_query` is the single place every statement passes through, and the
- * per-transaction client knex creates inherits from `client.constructor.prototype`, so overriding
- * it on a subclass (not on the instance) covers transactions too. Connection set-up queries
+ * Why a subclass and not knex's `query` / `query-response` events: the driver sends its statements,
+ * BEGIN, COMMIT and ROLLBACK included, straight to `_query`, where no event fires, and the SQL that
+ * needs knex's raw runner (`??` identifiers) reaches `_query` too. `Client#_query` is the single
+ * place every statement passes through. Connection set-up queries
  * (knex's pg `select version()`, joinery's own pragmas) go around it and are not reported.
  */
 export function statementHookClient(
@@ -73,7 +72,7 @@ export function statementHookClient(
         try {
           return await send(this, connection, obj);
         } catch (error) {
-          if (error instanceof Error) failures.set(error, { message: error.message, sql: obj.sql });
+          if (error instanceof Error) failures.set(error, { message: error.message });
           throw error;
         }
       }
@@ -85,7 +84,7 @@ export function statementHookClient(
         result = await send(this, connection, obj);
       } catch (error) {
         report(error ?? new Error('unknown database error'));
-        if (error instanceof Error) failures.set(error, { message: error.message, sql: obj.sql });
+        if (error instanceof Error) failures.set(error, { message: error.message });
         throw error;
       }
       report();
@@ -132,9 +131,4 @@ function dialectClient(knexClientName: string): ClientClass {
     baseClients.set(knexClientName, Base);
   }
   return Base;
-}
-
-/** The statement (as sent, native placeholders) that raised `err`, when it came from the database. */
-export function failedStatementOf(err: unknown): string | undefined {
-  return err instanceof Error ? failures.get(err)?.sql : undefined;
 }

@@ -196,6 +196,57 @@ forEachDialect(test, 'transaction: ROLLBACK on throw, the original error rethrow
   t.deepEqual(emails, [{ email: 'taken@x' }]);
 });
 
+forEachDialect(
+  test,
+  'transaction: a COMMIT that fails leaves no transaction open (SQLite keeps one after a deferred FK fails; it is rolled back)',
+  async (t, db) => {
+    const log: QueryLogEntry[] = [];
+    const driver = await setup(t, db, { log });
+    await driver.execute({ sql: `create table notes (id integer primary key, user_id integer not null references users (id) deferrable initially deferred)`, params: [] });
+    log.length = 0;
+    const err = await t.throwsAsync(
+      driver.transaction(async (trx) => {
+        // Accepted now, checked at COMMIT: there is no user 99.
+        await driver.execute({ sql: 'insert into notes (id, user_id) values (?, ?)', params: [1, 99] }, trx);
+      }),
+    );
+    t.true(err instanceof ForeignKeyConstraintViolationError, String(err));
+    const ends = log.map((e) => e.sql).filter((q) => /^(COMMIT|ROLLBACK)/i.test(q));
+    // PostgreSQL ends the transaction itself; SQLite keeps it open until it is rolled back.
+    t.deepEqual(ends, db.dialect === 'sqlite' ? ['COMMIT;', 'ROLLBACK'] : ['COMMIT;']);
+    // Nothing stayed open: this statement commits on its own, and a new transaction can begin.
+    await driver.execute({ sql: 'insert into users (email) values (?)', params: ['after@x'] });
+    await driver.transaction(async (trx) => driver.execute({ sql: 'select 1 as one', params: [] }, trx));
+    t.deepEqual((await driver.execute({ sql: 'select count(*) as n from notes', params: [] })).rows.map((r) => Number(r.n)), [0]);
+    t.deepEqual((await driver.execute({ sql: 'select email from users', params: [] })).rows, [{ email: 'after@x' }]);
+  },
+  { dialects: ['sqlite', 'pg'] },
+);
+
+forEachDialect(
+  test,
+  'transaction: a connection lost inside it is dropped, not handed out again, and the error is the statement\'s',
+  async (t, db) => {
+    const driver = await setup(t, db);
+    const pidSql = db.dialect === 'pg' ? 'select pg_backend_pid() as pid' : 'select connection_id() as pid';
+    let killed: number | undefined;
+    const err = await t.throwsAsync(
+      driver.transaction(async (trx) => {
+        killed = Number((await driver.execute({ sql: pidSql, params: [] }, trx)).rows[0]!.pid);
+        // Another pooled connection ends this one's session, as a restart or an administrator would.
+        await driver.execute({ sql: db.dialect === 'pg' ? `select pg_terminate_backend(${killed})` : `KILL ${killed}`, params: [] });
+        await driver.execute({ sql: 'select 1 as one', params: [] }, trx);
+      }),
+    );
+    t.true(err instanceof JoineryError, String(err));
+    // Every pooled connection after it is a live one, none of them the lost session.
+    const pids = await Promise.all([1, 2, 3, 4].map(async () => Number((await driver.execute({ sql: pidSql, params: [] })).rows[0]!.pid)));
+    t.false(pids.includes(killed!));
+    t.is(await driver.transaction(async (trx) => Number((await driver.execute({ sql: 'select 7 as n', params: [] }, trx)).rows[0]!.n)), 7);
+  },
+  { dialects: ['pg', 'mysql'] },
+);
+
 forEachDialect(test, 'transaction: commits and returns the callback value', async (t, db) => {
   const driver = await setup(t, db);
   const value = await driver.transaction(async (trx) => {
