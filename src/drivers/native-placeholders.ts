@@ -27,23 +27,61 @@ const BACKSLASH = 92; // '\'
  * // { sql: 'select * from users where id = $1 and email = $2' }
  */
 export function nativePlaceholders(dialect: Dialect, sql: string, params: readonly unknown[]): NativeSql {
-  const numbered = dialect === 'pg';
-  let out = '';
-  let from = 0;
-  let count = 0;
-  for (let i = sql.indexOf('?'); i !== -1; i = sql.indexOf('?', i + 1)) {
-    if (sql.charCodeAt(i + 1) === QUESTION || (i > 0 && sql.charCodeAt(i - 1) === BACKSLASH)) return { needsKnex: true };
-    count++;
-    if (numbered) {
-      out += sql.slice(from, i) + '$' + count;
-      from = i + 1;
-    }
+  const cache = caches[dialect];
+  let known = cache.get(sql);
+  if (known === undefined) {
+    known = rewrite(dialect === 'pg', sql);
+    remember(dialect, sql, known);
   }
-  if (count !== params.length) throw new Error(`Expected ${params.length} bindings, saw ${count}`);
+  if ('needsKnex' in known.native) return known.native;
+  if (known.count !== params.length) throw new Error(`Expected ${params.length} bindings, saw ${known.count}`);
   for (let i = 0; i < params.length; i++) {
     if (params[i] === undefined) throw new Error(undefinedBindings(sql, params));
   }
-  return { sql: numbered && count > 0 ? out + sql.slice(from) : sql };
+  return known.native;
+}
+
+interface Rewritten {
+  readonly native: NativeSql;
+  /** Placeholders found. */
+  readonly count: number;
+}
+
+/**
+ * Rewritten statements by their SQL, per dialect. A flush sends the same text many times (each
+ * 1,000-row chunk of an INSERT, each lookup by key), and rewriting the 5,000 placeholders of a chunk
+ * cost more than anything else joinery does to it. Bounded by total length, then started afresh.
+ */
+const caches: Record<Dialect, Map<string, Rewritten>> = { pg: new Map(), mysql: new Map(), sqlite: new Map() };
+const CACHE_CHARS = 4_000_000;
+const cachedChars: Record<Dialect, number> = { pg: 0, mysql: 0, sqlite: 0 };
+
+function remember(dialect: Dialect, sql: string, rewritten: Rewritten): void {
+  const cache = caches[dialect];
+  if (cachedChars[dialect] + sql.length > CACHE_CHARS) {
+    cache.clear();
+    cachedChars[dialect] = 0;
+  }
+  cache.set(sql, rewritten);
+  cachedChars[dialect] += sql.length;
+}
+
+function rewrite(numbered: boolean, sql: string): Rewritten {
+  // Pieces joined once at the end: thousands of `+=` on one string make a deep rope to flatten.
+  const parts: string[] = [];
+  let from = 0;
+  let count = 0;
+  for (let i = sql.indexOf('?'); i !== -1; i = sql.indexOf('?', i + 1)) {
+    if (sql.charCodeAt(i + 1) === QUESTION || (i > 0 && sql.charCodeAt(i - 1) === BACKSLASH)) return { native: { needsKnex: true }, count: -1 };
+    count++;
+    if (numbered) {
+      parts.push(sql.slice(from, i), '$' + count);
+      from = i + 1;
+    }
+  }
+  if (!numbered || count === 0) return { native: { sql }, count };
+  parts.push(sql.slice(from));
+  return { native: { sql: parts.join('') }, count };
 }
 
 /** knex's wording, so that the error a user sees did not change when knex stopped compiling statements. */

@@ -9,8 +9,14 @@ import type { EntityMetadata } from '../metadata/types.js';
 export function primaryKeyValues(meta: EntityMetadata, entity: object, generated?: ReadonlyMap<object, unknown[]>): unknown[] | undefined {
   const fromGenerated = generated?.get(entity);
   if (fromGenerated) return fromGenerated;
+  const keys = meta.primaryKeys;
+  if (keys.length === 1 && keys[0]!.kind === 'scalar') {
+    // The common case, without walking the (frozen, so slowly iterated) key list.
+    const v = (entity as Record<string, unknown>)[keys[0]!.name];
+    return v === undefined || v === null ? undefined : [v];
+  }
   const out: unknown[] = [];
-  for (const k of meta.primaryKeys) {
+  for (const k of keys) {
     const v = (entity as Record<string, unknown>)[k.name];
     if (k.kind === 'scalar') {
       if (v === undefined || v === null) return undefined;
@@ -70,8 +76,14 @@ function safe(v: unknown): string {
 
 /** Writes generated key values back to the entity's scalar key properties. */
 export function assignPrimaryKey(meta: EntityMetadata, entity: object, values: readonly unknown[]): void {
+  const keys = meta.primaryKeys;
+  if (keys.length === 1) {
+    const k = keys[0]!;
+    if (k.kind === 'scalar') (entity as Record<string, unknown>)[k.name] = values[0];
+    return;
+  }
   let i = 0;
-  for (const k of meta.primaryKeys) {
+  for (const k of keys) {
     if (k.kind === 'scalar') (entity as Record<string, unknown>)[k.name] = values[i++];
     else i += k.joinColumns.length;
   }

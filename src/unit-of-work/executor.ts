@@ -138,21 +138,16 @@ export class Executor implements CommitExecutor {
       const targetKeys = props.map((p) => (p.kind === 'scalar' ? undefined : singleKeyOf(p.target)));
       let last: InsertGroup | undefined;
       let lastMask = -1;
-      // One row's values, reused: they are copied into their group once the group is known.
-      const row: unknown[] = [];
       for (const cs of sets) {
         const payload = cs.payload;
-        row.length = 0;
+        // First which properties the row sets (its group), then its values straight into the
+        // group's array: no row array to fill and copy (emptying one frees its storage in V8, so
+        // a reused one was allocated again for every row).
         let mask = 0;
         for (let i = 0; i < props.length; i++) {
-          const p = props[i]!;
-          const v = payload[p.name];
-          if (v === undefined && (scalarsOnly || !(p.name in payload))) continue;
+          const name = props[i]!.name;
+          if (payload[name] === undefined && (scalarsOnly || !(name in payload))) continue;
           mask |= 1 << i;
-          if (p.kind === 'scalar') row.push(toDatabaseValue(p.type, v, dialect));
-          else if (v === null || v === undefined || (nullFks && deferred.has(p.name)) || !pushKey(p.target, targetKeys[i], v as object, p.joinColumns, generated, dialect, row)) {
-            for (let c = 0; c < p.joinColumns.length; c++) row.push(null);
-          }
         }
         let g = mask === lastMask ? last : byMask.get(mask);
         if (!g) {
@@ -162,7 +157,16 @@ export class Executor implements CommitExecutor {
         }
         last = g;
         lastMask = mask;
-        for (let i = 0; i < row.length; i++) g.values.push(row[i]);
+        const out = g.values;
+        for (let i = 0; i < props.length; i++) {
+          if (!(mask & (1 << i))) continue;
+          const p = props[i]!;
+          const v = payload[p.name];
+          if (p.kind === 'scalar') out.push(toDatabaseValue(p.type, v, dialect));
+          else if (v === null || v === undefined || (nullFks && deferred.has(p.name)) || !pushKey(p.target, targetKeys[i], v as object, p.joinColumns, generated, dialect, out)) {
+            for (let c = 0; c < p.joinColumns.length; c++) out.push(null);
+          }
+        }
         g.entities.push(cs.entity);
       }
     } else {

@@ -36,3 +36,25 @@ test('an undefined parameter is an error naming its position, not a silent NULL'
   const e = t.throws(() => nativePlaceholders('mysql', 'insert into t (a, b, c) values (?, ?, ?)', [1, undefined, undefined]));
   t.regex(e!.message, /^Undefined binding\(s\) detected for keys \[1,2\] when compiling RAW query: insert into t/);
 });
+
+test('a statement seen before is rewritten the same way, and its parameters are still checked every time', (t) => {
+  const sql = 'select * from seen_twice where a = ? and b = ?';
+  t.deepEqual(nativePlaceholders('pg', sql, [1, 2]), { sql: 'select * from seen_twice where a = $1 and b = $2' });
+  t.deepEqual(nativePlaceholders('pg', sql, [3, 4]), { sql: 'select * from seen_twice where a = $1 and b = $2' });
+  t.throws(() => nativePlaceholders('pg', sql, [1]), { message: 'Expected 1 bindings, saw 2' });
+  t.throws(() => nativePlaceholders('pg', sql, [1, undefined]), { message: /^Undefined binding\(s\) detected for keys \[1\]/ });
+  // The same text on another dialect keeps its own form.
+  t.deepEqual(nativePlaceholders('mysql', sql, [1, 2]), { sql });
+  t.deepEqual(nativePlaceholders('pg', 'select ?? from seen_twice', ['a']), { needsKnex: true });
+  t.deepEqual(nativePlaceholders('pg', 'select ?? from seen_twice', ['a']), { needsKnex: true });
+});
+
+test('a large multi-row statement is numbered to the end', (t) => {
+  const rows = 2_000;
+  const params = Array.from({ length: rows * 3 }, (_, i) => i);
+  const sql = `insert into t (a, b, c) values ${Array.from({ length: rows }, () => '(?, ?, ?)').join(', ')}`;
+  const out = nativePlaceholders('pg', sql, params) as { sql: string };
+  t.true(out.sql.endsWith(`($${rows * 3 - 2}, $${rows * 3 - 1}, $${rows * 3})`));
+  t.false(out.sql.includes('?'));
+  t.is(nativePlaceholders('pg', sql, params), out);
+});
