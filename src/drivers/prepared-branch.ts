@@ -90,9 +90,9 @@ function poolOf(knex: Knex): PoolClient {
 }
 
 /**
- * A branch on a connection of its own, taken from the pool and pinned: knex's transactions cannot
- * be used, because they always open with BEGIN (MySQL needs XA START instead) and end with COMMIT
- * or ROLLBACK (a prepared transaction must be left alone). Statements still go through
+ * A branch on a connection of its own, taken from the pool and pinned, like the driver's own
+ * transactions, but opened with XA START on MySQL and, once prepared, left to whoever finishes it
+ * (no COMMIT or ROLLBACK when the callback ends). Statements still go through
  * `driver.execute`, so they are logged and their errors mapped like every other statement.
  */
 export class KnexBranch implements PreparableTransaction {
