@@ -186,7 +186,7 @@ export class KnexDriver implements Driver {
       await client._query(connection, { sql: 'BEGIN;', bindings: [] });
     } catch (error) {
       trx.ended = true;
-      await this.#release(client, connection, error);
+      await this.#giveBackFailed(client, connection, error);
       throw mapDriverError(error, this.dialect, this.connectionName, 'BEGIN;');
     }
     let result: T;
@@ -216,18 +216,23 @@ export class KnexDriver implements Driver {
     try {
       await client._query(connection, { sql: 'ROLLBACK', bindings: [] });
     } catch (error) {
-      // On a server the connection is in doubt: it is dropped. SQLite's one in-process connection
-      // (maybe an in-memory database) fails a ROLLBACK only when no transaction is left to end.
-      if (this.dialect !== 'sqlite') {
-        await this.#release(client, connection, error);
-        return;
-      }
+      await this.#giveBackFailed(client, connection, error);
+      return;
     }
     void client.releaseConnection(connection);
   }
 
-  /** Gives a connection back; one that failed is destroyed, and knex's marker keeps the pool from reusing it. */
-  async #release(client: PooledClient, connection: object, failure: unknown): Promise<void> {
+  /**
+   * Gives back a connection on which BEGIN or ROLLBACK failed. On a server it is in doubt and is
+   * destroyed (knex's marker keeps the pool from handing it out meanwhile). SQLite's one in-process
+   * connection, maybe an in-memory database, is kept: there such a failure means a transaction was
+   * already open, or none was left to end.
+   */
+  async #giveBackFailed(client: PooledClient, connection: object, failure: unknown): Promise<void> {
+    if (this.dialect === 'sqlite') {
+      await client.releaseConnection(connection);
+      return;
+    }
     (connection as { __knex__disposed?: unknown }).__knex__disposed = failure ?? true;
     await client.destroyRawConnection(connection).catch(() => undefined);
     await client.releaseConnection(connection);

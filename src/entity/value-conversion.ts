@@ -34,6 +34,11 @@ export function toDatabaseValue(type: ScalarType, value: unknown, dialect: Diale
   }
 }
 
+/** Whether {@link toDatabaseValue} binds a non-null value of `type` as it is, on every dialect. */
+export function boundUnchanged(type: ScalarType): boolean {
+  return type === 'integer' || type === 'float' || type === 'string' || type === 'text' || type === 'uuid';
+}
+
 /** Raw driver value → the JS type of `type`. */
 export function fromDatabaseValue(type: ScalarType, value: unknown): unknown {
   if (value === null || value === undefined) return null;

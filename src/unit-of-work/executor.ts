@@ -1,7 +1,7 @@
 import type { Driver, DriverTransaction, Statement, StatementResult } from '../drivers/driver.js';
 import { OptimisticLockError } from '../errors/driver-errors.js';
 import { primaryKeyValues } from '../entity/primary-key.js';
-import { fromDatabaseValue, toDatabaseValue } from '../entity/value-conversion.js';
+import { boundUnchanged, fromDatabaseValue, toDatabaseValue } from '../entity/value-conversion.js';
 import type { ColumnMetadata, Dialect, EntityMetadata, PivotMetadata, ScalarType } from '../metadata/types.js';
 import { chunk, deleteKeysStatement, deleteStatement, insertStatement, insertValuesStatement, MAX_CASE_UPDATE_ROWS, rowsPerStatement, updateStatement, type TypedColumn, type UpdateRow } from '../query/dml.js';
 import { SqlDialect } from '../query/sql-dialect.js';
@@ -446,8 +446,18 @@ export class Executor implements CommitExecutor {
     const generated = result.generatedKeys;
     // Keys end to end, converted once: one array for the whole type, not one per entity.
     const keys: unknown[] = [];
-    for (const cs of sets) {
-      if (!pushKey(meta, single, cs.entity, cols, generated, dialect, keys)) throw new Error(`joinery: ${meta.name} has no primary key value at flush`);
+    if (single && !generated.size && boundUnchanged(single.type)) {
+      // The usual case (loaded rows with an integer or string key): the values as they are.
+      const name = single.name;
+      for (let i = 0; i < sets.length; i++) {
+        const v = (sets[i]!.entity as Record<string, unknown>)[name];
+        if (v === undefined || v === null) throw new Error(`joinery: ${meta.name} has no primary key value at flush`);
+        keys.push(v);
+      }
+    } else {
+      for (const cs of sets) {
+        if (!pushKey(meta, single, cs.entity, cols, generated, dialect, keys)) throw new Error(`joinery: ${meta.name} has no primary key value at flush`);
+      }
     }
     const width = cols.length;
     const size = rowsPerStatement(width, driver.maxParams) * width;

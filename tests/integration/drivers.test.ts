@@ -225,6 +225,25 @@ forEachDialect(
 
 forEachDialect(
   test,
+  'transaction: a BEGIN that fails on SQLite keeps the connection (an in-memory database lives on it)',
+  async (t, db) => {
+    const driver = await setup(t, db);
+    // A temporary table exists on its own connection only: it shows the connection survived.
+    await driver.execute({ sql: 'create temp table session_marks (v integer)', params: [] });
+    await driver.execute({ sql: 'insert into session_marks (v) values (?)', params: [1] });
+    await driver.execute({ sql: 'BEGIN', params: [] }); // a transaction left open by hand
+    const err = await t.throwsAsync(driver.transaction(async () => 1));
+    t.true(err instanceof JoineryError, String(err));
+    t.regex(err!.message, /within a transaction/);
+    await driver.execute({ sql: 'COMMIT', params: [] });
+    t.deepEqual((await driver.execute({ sql: 'select v from session_marks', params: [] })).rows.map((r) => Number(r.v)), [1]);
+    t.is(await driver.transaction(async (trx) => Number((await driver.execute({ sql: 'select 7 as n', params: [] }, trx)).rows[0]!.n)), 7);
+  },
+  { dialects: ['sqlite'] },
+);
+
+forEachDialect(
+  test,
   'transaction: a connection lost inside it is dropped, not handed out again, and the error is the statement\'s',
   async (t, db) => {
     const driver = await setup(t, db);
