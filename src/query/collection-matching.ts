@@ -55,7 +55,7 @@ export async function matchCollection(ctx: LoaderContext, selectIn: SelectInLoad
     rows = key ? await ctx.run(target.connection, stmt) : [];
     entities = rows.map((row) => ctx.hydrateRow(target, row, fresh));
     const ownerKey = key ? keyOf(key) : '';
-    selectIn.readLinks(prop, entities.map((entity, i) => ({ entity, row: rows[i]! })), (k) => (k === ownerKey ? owner : undefined));
+    selectIn.readLinks(prop, { entities, rows }, (k) => (k === ownerKey ? owner : undefined));
   }
   await ctx.afterLoad(fresh);
   return entities;

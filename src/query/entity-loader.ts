@@ -109,7 +109,7 @@ export class EntityLoader {
     const joined = [...tree.values()].filter((n) => n.strategy === 'joined');
     const source = { meta, statements: [stmt], passThrough: [], orderBy: options.orderBy };
     const unit = await runUnit(this.#ctx, source, joined, fresh);
-    const entities = [...new Set(unit.rows.map((r) => r.entity))];
+    const entities = [...new Set(unit.entities)];
     await this.#populateLevel(meta, entities, tree, unit.loaded, fresh);
     await loadCounts(this.#ctx, meta, entities, counts);
     await this.#ctx.afterLoad(fresh);

@@ -23,8 +23,12 @@ export interface RootSource {
 }
 
 export interface UnitResult {
-  /** One entry per root row: an entity repeats when joins multiply its rows or it has several owners. */
-  readonly rows: readonly { readonly entity: object; readonly row: Row }[];
+  /**
+   * The entity of each root row (`entities[i]` is read from `rows[i]`): an entity repeats when joins
+   * multiply its rows or it has several owners. Two arrays, not a pair object per row.
+   */
+  readonly entities: readonly object[];
+  readonly rows: readonly Row[];
   /** Entities loaded at each joined node; every joined node of the unit has an entry. */
   readonly loaded: Map<PopulateNode, object[]>;
 }
@@ -85,7 +89,8 @@ export async function runUnit(ctx: LoaderContext, source: RootSource, joined: re
   const statements = wrapped ? source.statements.map((s) => joinedStatement(d, s, source, root)) : source.statements;
 
   const groups = new Map<Plan, Map<object, Set<object>>>();
-  const rows: { entity: object; row: Row }[] = [];
+  const entities: object[] = [];
+  const rows: Row[] = [];
   const visit = (p: Plan, row: Row, parent: object | undefined): void => {
     const entity = readEntity(ctx, p, row, fresh);
     if (p.node && parent) {
@@ -106,10 +111,13 @@ export async function runUnit(ctx: LoaderContext, source: RootSource, joined: re
     for (const child of p.children) visit(child, row, entity);
   };
   for (const stmt of statements) {
-    for (const row of await ctx.run(meta.connection, stmt)) {
+    const read = await ctx.run(meta.connection, stmt);
+    for (let i = 0; i < read.length; i++) {
+      const row = read[i]!;
       const entity = readEntity(ctx, root, row, fresh);
       if (!entity) continue;
-      rows.push({ entity, row });
+      entities.push(entity);
+      rows.push(row);
       for (const child of root.children) visit(child, row, entity);
     }
   }
@@ -124,7 +132,7 @@ export async function runUnit(ctx: LoaderContext, source: RootSource, joined: re
     }
   };
   finish(root);
-  return { rows, loaded };
+  return { entities, rows, loaded };
 }
 
 /** Root rows in a derived table, every joined relation a LEFT JOIN, ordered so items keep their order. */

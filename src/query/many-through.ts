@@ -37,16 +37,18 @@ export async function loadThrough(ctx: LoaderContext, meta: EntityMetadata, prop
   const statements = keys.length ? ctx.chunks(conn, keys, meta.primaryKeyColumns.length, reserved).map((part) => throughStatement(ctx, meta, prop, part, where, orderBy)) : [];
   const passThrough = meta.primaryKeyColumns.map((_, i) => `__owner${i}`);
   const joined = joinedChildren(node);
-  const unit = statements.length ? await runUnit(ctx, { meta: prop.target, statements, passThrough, orderBy }, joined, fresh) : { rows: [], loaded: new Map(joined.map((n) => [n, []])) };
+  const unit = statements.length ? await runUnit(ctx, { meta: prop.target, statements, passThrough, orderBy }, joined, fresh) : { entities: [], rows: [], loaded: new Map(joined.map((n) => [n, []])) };
   const types = keyTypes(meta);
   const groups = new Map<string, Set<object>>();
-  for (const { entity, row } of unit.rows) {
+  for (let i = 0; i < unit.rows.length; i++) {
+    const entity = unit.entities[i]!;
+    const row = unit.rows[i]!;
     const ownerKey = keyOf(types.map((t, i) => fromDatabaseValue(t, row[`__owner${i}`])));
     let items = groups.get(ownerKey);
     if (!items) groups.set(ownerKey, (items = new Set()));
     items.add(entity);
   }
-  return { entities: [...new Set(unit.rows.map((r) => r.entity))], loaded: unit.loaded, groups };
+  return { entities: [...new Set(unit.entities)], loaded: unit.loaded, groups };
 }
 
 function itemCriteria(ctx: LoaderContext, prop: ManyThroughProperty, where: unknown) {

@@ -76,7 +76,7 @@ export class SelectInLoader {
     const by = { columns: fk.joinColumns.map((c) => c.name), types: fk.joinColumns.map((c) => c.type), keys };
     const unit = await this.#byColumns(prop.target, by, {}, joinedChildren(node), fresh);
     const byOwner = new Map<string, object>();
-    for (const { entity } of unit.rows) {
+    for (const entity of unit.entities) {
       const parent = (entity as Record<string, unknown>)[prop.mappedBy];
       if (parent && typeof parent === 'object') byOwner.set(keyOf(primaryKeyValues(meta, parent) ?? []), entity);
     }
@@ -94,7 +94,7 @@ export class SelectInLoader {
     // By parent object, not by key string: the identity map makes each item's parent the owner itself.
     // Arrays, not sets: rows repeated by joined children repeat an item, and the collection drops repeats.
     const groups = new Map<object, object[]>();
-    for (const { entity } of unit.rows) {
+    for (const entity of unit.entities) {
       const parent = (entity as Record<string, unknown>)[prop.mappedBy];
       if (!parent || typeof parent !== 'object') continue;
       const items = groups.get(parent);
@@ -120,7 +120,7 @@ export class SelectInLoader {
     if (prop.pivot.connection !== prop.target.connection) {
       const links = await this.crossLinks(meta, prop, keys, query.where);
       const unit = await this.#byColumns(prop.target, { columns: prop.target.primaryKeyColumns, types: keyTypes(prop.target), keys: links.targetKeys }, { orderBy: query.orderBy }, joinedChildren(node), fresh);
-      const groups = this.groupCrossLinks(prop, links, unit.rows.map((r) => r.entity), (ownerKey) => keyed.get(ownerKey)?.owner);
+      const groups = this.groupCrossLinks(prop, links, unit.entities, (ownerKey) => keyed.get(ownerKey)?.owner);
       for (const [key, { owner }] of keyed) collectionOf(owner, prop)._hydrate(groups.get(key) ?? []);
       return { entities: levelEntities(node, unit), loaded: unit.loaded };
     }
@@ -134,10 +134,10 @@ export class SelectInLoader {
     if (unit.loaded.size === 0 && !prop.pivot.through) {
       // One row per link (a plain join table's key is the pair): each owner's items are distinct,
       // handed over as read. A through entity has a key of its own, and may link a pair twice.
-      const groups = this.#readDistinctLinks(prop, unit.rows, ownerOf);
+      const groups = this.#readDistinctLinks(prop, unit, ownerOf);
       for (const [key, { owner }] of keyed) collectionOf(owner, prop)._hydrateDistinct(groups.get(key) ?? []);
     } else {
-      const groups = this.readLinks(prop, unit.rows, ownerOf);
+      const groups = this.readLinks(prop, unit, ownerOf);
       for (const [key, { owner }] of keyed) collectionOf(owner, prop)._hydrate(groups.get(key) ?? []);
     }
     return { entities: levelEntities(node, unit), loaded: unit.loaded };
@@ -277,12 +277,15 @@ export class SelectInLoader {
   }
 
   /** Groups many-to-many rows by owner key and records each link's through-entity values. */
-  readLinks(prop: ManyToManyProperty, rows: readonly { entity: object; row: Row }[], ownerOf: (key: string) => object | undefined): Map<string, Set<object>> {
+  readLinks(prop: ManyToManyProperty, unit: Pick<UnitResult, 'entities' | 'rows'>, ownerOf: (key: string) => object | undefined): Map<string, Set<object>> {
     const mine = prop.owner ? prop.pivot.joinColumns : prop.pivot.inverseJoinColumns;
     const extras = pivotExtraColumns(prop);
     const ownerKey = ownerKeyReader(mine);
     const groups = new Map<string, Set<object>>();
-    for (const { entity, row } of rows) {
+    const { entities, rows } = unit;
+    for (let i = 0; i < rows.length; i++) {
+      const entity = entities[i]!;
+      const row = rows[i]!;
       const key = ownerKey(row);
       let items = groups.get(key);
       if (!items) groups.set(key, (items = new Set()));
@@ -298,12 +301,15 @@ export class SelectInLoader {
    * {@link readLinks} for rows that no joined relation repeats: each row is one link, so an owner's
    * items are distinct as read, in an array.
    */
-  #readDistinctLinks(prop: ManyToManyProperty, rows: readonly { entity: object; row: Row }[], ownerOf: (key: string) => object | undefined): Map<string, object[]> {
+  #readDistinctLinks(prop: ManyToManyProperty, unit: Pick<UnitResult, 'entities' | 'rows'>, ownerOf: (key: string) => object | undefined): Map<string, object[]> {
     const mine = prop.owner ? prop.pivot.joinColumns : prop.pivot.inverseJoinColumns;
     const extras = pivotExtraColumns(prop);
     const ownerKey = ownerKeyReader(mine);
     const groups = new Map<string, object[]>();
-    for (const { entity, row } of rows) {
+    const { entities, rows } = unit;
+    for (let i = 0; i < rows.length; i++) {
+      const entity = entities[i]!;
+      const row = rows[i]!;
       const key = ownerKey(row);
       const items = groups.get(key);
       if (items) items.push(entity);
@@ -322,7 +328,7 @@ export class SelectInLoader {
     joined: readonly PopulateNode[],
     fresh: Set<object> | undefined,
   ): Promise<UnitResult> {
-    if (!by.keys.length) return { rows: [], loaded: new Map(joined.map((n) => [n, []])) };
+    if (!by.keys.length) return { entities: [], rows: [], loaded: new Map(joined.map((n) => [n, []])) };
     const builder = this.ctx.builder(target.connection);
     const statements = this.ctx
       .chunks(target.connection, by.keys, by.columns.length, this.#paramsOf(target, query.where))
@@ -382,6 +388,6 @@ function levelEntities(node: PopulateNode, unit: UnitResult): object[] {
 
 function uniqueEntities(unit: UnitResult): object[] {
   const seen = new Set<object>();
-  for (const r of unit.rows) seen.add(r.entity);
+  for (const e of unit.entities) seen.add(e);
   return [...seen];
 }
