@@ -3,18 +3,14 @@ import { UsageError } from '../errors/index.js';
 import type { Dialect } from '../metadata/types.js';
 import type { Driver, DriverTransaction, Statement, StatementResult, PreparedTransactionSupport } from './driver.js';
 import { mapDriverError } from './error-mapping.js';
+import { discardConnection, type KnexPool } from './knex-pool.js';
 import { KnexBranch, KnexPreparedTransactions } from './prepared-branch.js';
 import { normalizeResult } from './result-normalizer.js';
 import { nativePlaceholders } from './native-placeholders.js';
 import { type ClientInternals, type QueryObject } from './statement-hook-client.js';
 
-/** Pool access on knex's client (typed `any` by knex). */
-interface PooledClient extends ClientInternals {
-  acquireConnection(): Promise<object>;
-  releaseConnection(connection: object): Promise<unknown>;
-  validateConnection(connection: object): boolean;
-  destroyRawConnection(connection: object): Promise<void>;
-}
+/** knex's client: its pool and the `_query` every statement goes through. */
+type PooledClient = ClientInternals & KnexPool;
 
 /** Most bound parameters per statement, per dialect. */
 const MAX_PARAMS: Record<Dialect, number> = {
@@ -223,19 +219,16 @@ export class KnexDriver implements Driver {
   }
 
   /**
-   * Gives back a connection on which BEGIN or ROLLBACK failed. On a server it is in doubt and is
-   * destroyed (knex's marker keeps the pool from handing it out meanwhile). SQLite's one in-process
-   * connection, maybe an in-memory database, is kept: there such a failure means a transaction was
-   * already open, or none was left to end.
+   * Gives back a connection on which BEGIN or ROLLBACK failed: on a server it is in doubt and is
+   * discarded. SQLite's one in-process connection, maybe an in-memory database, is kept: there such
+   * a failure means a transaction was already open, or none was left to end.
    */
   async #giveBackFailed(client: PooledClient, connection: object, failure: unknown): Promise<void> {
     if (this.dialect === 'sqlite') {
       await client.releaseConnection(connection);
       return;
     }
-    (connection as { __knex__disposed?: unknown }).__knex__disposed = failure ?? true;
-    await client.destroyRawConnection(connection).catch(() => undefined);
-    await client.releaseConnection(connection);
+    await discardConnection(client, connection, failure);
   }
 
   async close(): Promise<void> {

@@ -1,4 +1,4 @@
-import type { Knex } from 'knex';
+import { discardConnection, poolOf } from './knex-pool.js';
 import { DriverError, TransactionError, UsageError } from '../errors/index.js';
 import type { Dialect } from '../metadata/types.js';
 import type { Driver, FinishPreparedResult, PreparableTransaction, Statement, PreparedTransactionSupport } from './driver.js';
@@ -76,17 +76,6 @@ function explainPrepareError(e: unknown, connection: string): unknown {
     );
   }
   return e;
-}
-
-/** Connection pool access through knex's client (typed `any` by knex). */
-interface PoolClient {
-  acquireConnection(): Promise<object>;
-  releaseConnection(connection: object): Promise<unknown>;
-  destroyRawConnection(connection: object): Promise<void>;
-}
-
-function poolOf(knex: Knex): PoolClient {
-  return knex.client as unknown as PoolClient;
 }
 
 /**
@@ -189,12 +178,8 @@ export class KnexBranch implements PreparableTransaction {
     if (this.#state === 'ended') return;
     this.#state = 'ended';
     const pool = poolOf(this.driver.knex);
-    if (failure !== undefined) {
-      // knex's own marker: the pool validates it away instead of handing it out again.
-      (this.connection as { __knex__disposed?: unknown }).__knex__disposed = failure;
-      await pool.destroyRawConnection(this.connection).catch(() => undefined);
-    }
-    await pool.releaseConnection(this.connection);
+    if (failure !== undefined) await discardConnection(pool, this.connection, failure);
+    else await pool.releaseConnection(this.connection);
   }
 
   #expect(state: 'active' | 'prepared', action: string): void {
