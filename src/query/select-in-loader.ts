@@ -278,22 +278,14 @@ export class SelectInLoader {
 
   /** Groups many-to-many rows by owner key and records each link's through-entity values. */
   readLinks(prop: ManyToManyProperty, unit: Pick<UnitResult, 'entities' | 'rows'>, ownerOf: (key: string) => object | undefined): Map<string, Set<object>> {
-    const mine = prop.owner ? prop.pivot.joinColumns : prop.pivot.inverseJoinColumns;
-    const extras = pivotExtraColumns(prop);
-    const ownerKey = ownerKeyReader(mine);
     const groups = new Map<string, Set<object>>();
-    const { entities, rows } = unit;
-    for (let i = 0; i < rows.length; i++) {
-      const entity = entities[i]!;
-      const row = rows[i]!;
-      const key = ownerKey(row);
+    this.#eachLink(prop, unit, ownerOf, (key, entity) => {
       let items = groups.get(key);
       if (!items) groups.set(key, (items = new Set()));
-      if (items.has(entity)) continue; // a row repeated by joined relations below
+      if (items.has(entity)) return false; // a row repeated by joined relations below
       items.add(entity);
-      const owner = extras.length ? ownerOf(key) : undefined;
-      if (owner) storeLinkValues(prop, owner, entity, readPivotValues(this.ctx.uow(), prop, extras, row, (i) => `__pv${i}`));
-    }
+      return true;
+    });
     return groups;
   }
 
@@ -302,22 +294,38 @@ export class SelectInLoader {
    * items are distinct as read, in an array.
    */
   #readDistinctLinks(prop: ManyToManyProperty, unit: Pick<UnitResult, 'entities' | 'rows'>, ownerOf: (key: string) => object | undefined): Map<string, object[]> {
+    const groups = new Map<string, object[]>();
+    this.#eachLink(prop, unit, ownerOf, (key, entity) => {
+      const items = groups.get(key);
+      if (items) items.push(entity);
+      else groups.set(key, [entity]);
+      return true;
+    });
+    return groups;
+  }
+
+  /**
+   * Each link row's owner key and item, handed to `add` (false: a repeat, nothing more to read),
+   * then the link's through-entity values, if the join table has any.
+   */
+  #eachLink(
+    prop: ManyToManyProperty,
+    unit: Pick<UnitResult, 'entities' | 'rows'>,
+    ownerOf: (key: string) => object | undefined,
+    add: (key: string, entity: object) => boolean,
+  ): void {
     const mine = prop.owner ? prop.pivot.joinColumns : prop.pivot.inverseJoinColumns;
     const extras = pivotExtraColumns(prop);
     const ownerKey = ownerKeyReader(mine);
-    const groups = new Map<string, object[]>();
     const { entities, rows } = unit;
     for (let i = 0; i < rows.length; i++) {
       const entity = entities[i]!;
       const row = rows[i]!;
       const key = ownerKey(row);
-      const items = groups.get(key);
-      if (items) items.push(entity);
-      else groups.set(key, [entity]);
-      const owner = extras.length ? ownerOf(key) : undefined;
-      if (owner) storeLinkValues(prop, owner, entity, readPivotValues(this.ctx.uow(), prop, extras, row, (i) => `__pv${i}`));
+      if (!add(key, entity) || !extras.length) continue;
+      const owner = ownerOf(key);
+      if (owner) storeLinkValues(prop, owner, entity, readPivotValues(this.ctx.uow(), prop, extras, row, (n) => `__pv${n}`));
     }
-    return groups;
   }
 
   /** Rows of `target` whose `by.columns` are in `by.keys` (with `query`), and the joined relations. */
