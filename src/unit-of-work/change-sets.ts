@@ -1,5 +1,7 @@
 import type { EntityMetadata, ManyToOneProperty, OneToOneOwnerProperty, ScalarProperty } from '../metadata/types.js';
+import { primaryKeyValues } from '../entity/primary-key.js';
 import { sameValue, snapshotValue } from '../entity/value-conversion.js';
+import { keyOf } from './identity-map.js';
 
 /** The properties written to the entity's own table: scalars and FK-holding to-ones. */
 export type ColumnProperty = ScalarProperty | ManyToOneProperty | OneToOneOwnerProperty;
@@ -48,8 +50,18 @@ export interface ChangeSet {
   readonly type: 'insert' | 'update' | 'delete';
   readonly meta: EntityMetadata;
   readonly entity: object;
-  /** Property name → new value (a to-one's value is the related entity or null). */
+  /**
+   * Property name → new value (a to-one's value is the related entity or null). In an update or a
+   * delete, a primary key property appears only when the entity's key was changed after it was
+   * loaded: validation rejects that before any SQL (see `keyChanges`).
+   */
   readonly payload: Readonly<Record<string, unknown>>;
+  /**
+   * The values the row had when it was loaded or last written (update and delete; undefined for an
+   * insert, and for a reference never loaded). Writes address the row by the key in here, never by
+   * the entity's current fields.
+   */
+  readonly snapshot?: Readonly<Record<string, unknown>>;
 }
 
 /** What change-set computation needs to know of one entity; nothing here is read from a database. */
@@ -60,6 +72,8 @@ export interface EntityView {
   readonly initialized: boolean;
   /** Values the database holds (see EntityState.snapshot). */
   readonly snapshot?: Readonly<Record<string, unknown>>;
+  /** Identity-map key the entity was registered under (see EntityState.key). */
+  readonly key?: string;
 }
 
 /**
@@ -74,7 +88,7 @@ export interface EntityView {
 export function computeChangeSets(views: Iterable<EntityView>): ChangeSet[] {
   const out: ChangeSet[] = [];
   for (const v of views) {
-    const cs = changeSetOf(v.meta, v.entity, v.status, v.initialized, v.snapshot);
+    const cs = changeSetOf(v.meta, v.entity, v.status, v.initialized, v.snapshot, v.key);
     if (cs) out.push(cs);
   }
   return out;
@@ -87,17 +101,58 @@ export function changeSetOf(
   status: EntityView['status'],
   initialized: boolean,
   snapshot: Readonly<Record<string, unknown>> | undefined,
+  key?: string,
 ): ChangeSet | undefined {
   switch (status) {
     case 'new':
-      return { type: 'insert', meta, entity, payload: insertPayload(meta, entity) };
+      return { type: 'insert', meta, entity, payload: insertPayload(meta, entity), snapshot: undefined };
     case 'managed': {
-      const payload = updatePayload(meta, entity, initialized, snapshot);
-      return payload ? { type: 'update', meta, entity, payload } : undefined;
+      const payload = updatePayload(meta, entity, initialized, snapshot, key);
+      return payload ? { type: 'update', meta, entity, payload, snapshot } : undefined;
     }
     case 'removed':
-      return snapshot || !initialized ? { type: 'delete', meta, entity, payload: EMPTY } : undefined;
+      return snapshot || !initialized ? { type: 'delete', meta, entity, payload: changedKey(meta, entity, snapshot, key) ?? EMPTY, snapshot } : undefined;
   }
+}
+
+/**
+ * Whether a key value is the one loaded: the identity map lets `1` and `'1'` meet, and so does
+ * this (both address the same row).
+ */
+function sameKey(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (a === null || a === undefined || b === null || b === undefined) return false;
+  const ta = typeof a;
+  return (ta === 'number' || ta === 'string' || ta === 'bigint') && String(a) === String(b);
+}
+
+/**
+ * The primary key properties of a loaded entity whose value differs from the key it was loaded
+ * under (property → current value), or undefined when the key is as loaded. Compared with the
+ * snapshot when it holds the key, else with the identity-map key (references never loaded).
+ */
+function changedKey(
+  meta: EntityMetadata,
+  entity: object,
+  snapshot: Readonly<Record<string, unknown>> | undefined,
+  key: string | undefined,
+): Record<string, unknown> | undefined {
+  const record = entity as Record<string, unknown>;
+  let out: Record<string, unknown> | undefined;
+  if (snapshot && meta.primaryKeys.every((k) => snapshot[k.name] !== undefined)) {
+    for (const k of meta.primaryKeys) {
+      const v = record[k.name];
+      const b = snapshot[k.name];
+      const same = k.kind === 'scalar' ? sameKey(v, b) : v === b;
+      if (!same) (out ??= {})[k.name] = v;
+    }
+    return out;
+  }
+  if (key === undefined) return undefined;
+  const now = primaryKeyValues(meta, entity);
+  if (now && keyOf(now) === key) return undefined;
+  for (const k of meta.primaryKeys) (out ??= {})[k.name] = record[k.name];
+  return out;
 }
 
 const EMPTY: Readonly<Record<string, unknown>> = Object.freeze({});
@@ -117,11 +172,12 @@ function updatePayload(
   entity: object,
   initialized: boolean,
   snapshot: Readonly<Record<string, unknown>> | undefined,
+  key: string | undefined,
 ): Record<string, unknown> | undefined {
   if (initialized && snapshot) return updateDiffer(meta)(entity as Record<string, unknown>, snapshot);
   const record = entity as Record<string, unknown>;
   const snap = snapshot ?? {};
-  let payload: Record<string, unknown> | undefined;
+  let payload = changedKey(meta, entity, snapshot, key);
   for (const p of columnProperties(meta)) {
     if (p.kind === 'scalar' ? p.primary : p.primary) continue;
     const value = record[p.name];
@@ -154,6 +210,15 @@ const PLAIN_TYPES: ReadonlySet<string> = new Set(['string', 'text', 'uuid', 'int
 function updateDiffer(meta: EntityMetadata): UpdateDiffer {
   let diff = updateDiffers.get(meta);
   if (diff) return diff;
+  // A key property differs only when it was changed after loading (undefined and null included):
+  // validation turns that into an error, so a write never goes to the row of the new key.
+  const keyLines = columnProperties(meta)
+    .filter((p) => p.primary)
+    .map((p) => {
+      const key = JSON.stringify(p.name);
+      const changed = p.kind === 'scalar' ? `v !== b && !sameKey(v, b)` : `v !== b`;
+      return `  b = s[${key}];\n  if (b !== undefined) { v = e[${key}]; if (${changed}) (payload ??= {})[${key}] = v; }`;
+    });
   const lines = columnProperties(meta)
     .filter((p) => !p.primary)
     .map((p) => {
@@ -165,7 +230,7 @@ function updateDiffer(meta: EntityMetadata): UpdateDiffer {
       else changed = `!same(${JSON.stringify(p.type)}, v, b)`;
       return `  v = e[${key}];\n  if (v !== undefined) { b = s[${key}]; if (${changed}) (payload ??= {})[${key}] = v; }`;
     });
-  diff = new Function('same', `return function diff(e, s) {\n  let payload, v, b;\n${lines.join('\n')}\n  return payload;\n};`)(sameValue) as UpdateDiffer;
+  diff = new Function('same', 'sameKey', `return function diff(e, s) {\n  let payload, v, b;\n${[...keyLines, ...lines].join('\n')}\n  return payload;\n};`)(sameValue, sameKey) as UpdateDiffer;
   updateDiffers.set(meta, diff);
   return diff;
 }

@@ -33,6 +33,27 @@ export interface AssignOptions<T> {
 /** Options of `em.populate`: the per-path constraints, ordering and strategy `find` takes. */
 export type PopulateOptions = Pick<FindOptions, 'populateWhere' | 'populateOrderBy' | 'strategy'>;
 
+/**
+ * `em.assign` of a key property onto an entity that has a row: the same key is no change and is
+ * skipped; another one is a failure (the row stays where it is, see unit-of-work/key-changes.ts).
+ */
+function keyAssignFailure(meta: EntityMetadata, prop: { name: string; kind: string }, current: unknown, given: unknown): ValidationFailure | undefined {
+  if (given === undefined || given === current) return undefined;
+  const primitive = (v: unknown) => typeof v === 'number' || typeof v === 'string' || typeof v === 'bigint';
+  if (primitive(given) && primitive(current) && String(given) === String(current)) return undefined;
+  const shown = (v: unknown) => (v !== null && typeof v === 'object' ? (primaryKeyValues(getState(v)?.meta ?? meta, v) ?? ['?']).join('/') : JSON.stringify(v) ?? String(v));
+  return {
+    entity: meta.name,
+    property: prop.name,
+    value: given,
+    rule: 'primary_key',
+    message:
+      `${meta.name}.${prop.name} is the primary key of a loaded ${meta.name} (${shown(current)}); em.assign got ${shown(given)}. ` +
+      `A row's key cannot be reassigned: leave ${prop.name} out of the data (or list the allowed keys in { fields: [...] }), ` +
+      `or load the ${meta.name} with that key instead.`,
+  };
+}
+
 /** What every EntityManager of one Joinery shares. */
 export interface EntityManagerContext {
   readonly metadata: MetadataSnapshot;
@@ -145,6 +166,22 @@ export class EntityManager {
     const allowed = options.fields ? new Set<string>(options.fields as readonly string[]) : undefined;
     let unknown: ValidationFailure[] | undefined;
     const record = entity as Record<string, unknown>;
+    // An entity with a row (loaded, or a reference to one) keeps its key; a new one takes any.
+    const status = getState(entity)?.status;
+    const loaded = how === 'assign' && (status === 'managed' || status === 'removed');
+    if (loaded) {
+      // The key of a row that exists addresses that row: mass assignment must not move it. Checked
+      // first, so that a refused assign changes nothing.
+      let rejected: ValidationFailure[] | undefined;
+      for (const k of meta.primaryKeys) {
+        if (!hasOwn.call(data, k.name) || (allowed && !allowed.has(k.name))) continue;
+        const value = data[k.name];
+        const given = k.kind === 'scalar' || value === null || value === undefined ? value : this.#uow.resolveItem(k as never, value);
+        const failure = keyAssignFailure(meta, k, record[k.name], given);
+        if (failure) (rejected ??= []).push(failure);
+      }
+      if (rejected) throw new ValidationError(rejected);
+    }
     const byName = meta.propertiesByName;
     // for...in with an own-property check visits what Object.entries would, without an array per key
     // (this runs once per em.create).
@@ -163,6 +200,8 @@ export class EntityManager {
         });
         continue;
       }
+      // Checked (and refused as a whole) before this loop.
+      if (loaded && 'primary' in prop && prop.primary) continue;
       switch (prop.kind) {
         case 'scalar':
           record[key] = value;

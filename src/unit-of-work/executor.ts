@@ -256,7 +256,7 @@ export class Executor implements CommitExecutor {
             values = props.flatMap((p) => this.#columnValues(p, cs.payload[p.name], meta.connection, result));
           }
           rows[r] = {
-            key: this.#keyOf(meta, cs.entity, result, dialect),
+            key: this.#keyOf(meta, rowOf(meta, cs), result, dialect),
             values,
             version: version ? toDatabaseValue(version.type, (cs.entity as Record<string, unknown>)[version.name], dialect) : undefined,
           };
@@ -300,7 +300,7 @@ export class Executor implements CommitExecutor {
     const perRow = keyCols.length * (columns.length + 1) + columns.length;
     for (const part of chunk(sets, Math.min(rowsPerStatement(perRow, driver.maxParams), MAX_UPDATE_ROWS[driver.dialect]))) {
       const rows: UpdateRow[] = part.map((cs) => ({
-        key: this.#keyOf(meta, cs.entity, result),
+        key: this.#keyOf(meta, rowOf(meta, cs), result),
         values: props.flatMap((p) => this.#columnValues(p, (cs.entity as Record<string, unknown>)[p.name], meta.connection, result, toNull)),
       }));
       await this.#run(meta.connection, updateStatement(d, meta.tableName, keyCols, columns, rows), open);
@@ -450,13 +450,13 @@ export class Executor implements CommitExecutor {
       // The usual case (loaded rows with an integer or string key): the values as they are.
       const name = single.name;
       for (let i = 0; i < sets.length; i++) {
-        const v = (sets[i]!.entity as Record<string, unknown>)[name];
+        const v = (rowOf(meta, sets[i]!) as Record<string, unknown>)[name];
         if (v === undefined || v === null) throw new Error(`joinery: ${meta.name} has no primary key value at flush`);
         keys.push(v);
       }
     } else {
       for (const cs of sets) {
-        if (!pushKey(meta, single, cs.entity, cols, generated, dialect, keys)) throw new Error(`joinery: ${meta.name} has no primary key value at flush`);
+        if (!pushKey(meta, single, rowOf(meta, cs), cols, generated, dialect, keys)) throw new Error(`joinery: ${meta.name} has no primary key value at flush`);
       }
     }
     const width = cols.length;
@@ -466,6 +466,23 @@ export class Executor implements CommitExecutor {
       await this.#run(meta.connection, deleteKeysStatement(d, meta.tableName, meta.primaryKeyColumns, part), open);
     }
   }
+}
+
+/**
+ * Where the key of an update's or a delete's row is read: the snapshot (the values the row was
+ * loaded or last written with), so that a key changed in memory never redirects the write; the
+ * entity itself for inserts and for references never loaded (whose key the unit of work checked
+ * against the identity map).
+ */
+function rowOf(meta: EntityMetadata, cs: ChangeSet): object {
+  const snap = cs.snapshot;
+  if (!snap) return cs.entity;
+  const keys = meta.primaryKeys;
+  for (let i = 0; i < keys.length; i++) {
+    const v = snap[keys[i]!.name];
+    if (v === undefined || v === null) return cs.entity;
+  }
+  return snap;
 }
 
 /** Rows of one INSERT shape: their columns, their values end to end, and their entities in row order. */

@@ -22,6 +22,7 @@ import { flushTraitsOf, traitsOf, type FlushTraits } from './type-traits.js';
 import { cascadeRemove, unlinkRemoved } from './cascade-remove.js';
 import { propagateCollectionChange, resolveRelationItem, syncToOne } from './relation-sync.js';
 import { validateChangeSets, validateLinks } from './validation.js';
+import { keyChangeFailures } from './key-changes.js';
 
 /** Loads what collections and references need; implemented by the EntityManager's query side. */
 export interface EntityLoader {
@@ -448,7 +449,8 @@ export class UnitOfWork implements CollectionHost, ToOneHost {
     // 4. What to write (pure), and its validation before any SQL.
     const { changeSets, states, allNew, walkedAt } = this.#changeSets();
     const { links, clears, dirty } = this.#flushTraits().collections ? this.#collectionChanges() : { links: [], clears: [], dirty: [] };
-    const failures = validateChangeSets(changeSets);
+    const failures = keyChangeFailures(changeSets);
+    failures.push(...validateChangeSets(changeSets));
     if (links.length) failures.push(...validateLinks(links));
     if (failures.length) throw new ValidationError(failures);
     if (!changeSets.length && !links.length && !clears.length) return;
@@ -484,7 +486,7 @@ export class UnitOfWork implements CollectionHost, ToOneHost {
       for (const state of entities.values()) {
         const status = state.status;
         if (status !== 'managed' && status !== 'removed') continue;
-        const cs = changeSetOf(state.meta, state.entity, status, state.initialized, state.snapshot);
+        const cs = changeSetOf(state.meta, state.entity, status, state.initialized, state.snapshot, state.key);
         if (cs) {
           changeSets.push(cs);
           states.push(state);
@@ -586,6 +588,7 @@ export class UnitOfWork implements CollectionHost, ToOneHost {
       status: state.status === 'detached' ? 'managed' : state.status,
       initialized: state.initialized,
       snapshot: state.snapshot,
+      key: state.key,
     };
   }
 

@@ -18,7 +18,8 @@ export function validateChangeSets(changeSets: readonly ChangeSet[]): Validation
     const props = columnProperties(cs.meta);
     for (let i = 0; i < props.length; i++) {
       const p = props[i]!;
-      if (cs.type !== 'insert' && !(p.name in cs.payload)) continue;
+      // A key in an update payload is a changed key, reported by keyChangeFailures.
+      if (cs.type !== 'insert' && (p.primary || !(p.name in cs.payload))) continue;
       const value = entity[p.name];
       if (value === undefined || value === null) {
         checkMissing(cs, p, value, failures);

@@ -3,6 +3,7 @@ import { Collection, Entity, ManyToMany, ManyToOne, OneToMany, OneToOne, Primary
 import { discoverMetadata } from '../../src/metadata/discovery.js';
 import { sameValue } from '../../src/entity/value-conversion.js';
 import { computeChangeSets, type EntityView } from '../../src/unit-of-work/change-sets.js';
+import { keyChangeFailures } from '../../src/unit-of-work/key-changes.js';
 
 @Entity()
 class Author {
@@ -106,11 +107,6 @@ test('a null value against a missing snapshot entry is no change', (t) => {
   t.deepEqual(computeChangeSets([managed(a, { id: 1, name: 'Ann' })]), []);
 });
 
-test('the primary key is never part of an update', (t) => {
-  const a = author({ id: 99, name: 'Ann' });
-  t.deepEqual(computeChangeSets([managed(a, { id: 1, name: 'Ann' })]), []);
-});
-
 test('json: equal content is no change, an in-place edit is one', (t) => {
   const settings = { theme: 'dark', tags: ['a'] };
   const a = author({ id: 1, name: 'Ann', settings });
@@ -171,8 +167,9 @@ test('a reference compares against what it already wrote', (t) => {
 
 test('a removed entity that exists in the database is a delete', (t) => {
   const a = author({ id: 1, name: 'Ann' });
-  const sets = computeChangeSets([{ meta: authorMeta, entity: a, status: 'removed', initialized: true, snapshot: { id: 1, name: 'Ann' } }]);
-  t.deepEqual(sets, [{ type: 'delete', meta: authorMeta, entity: a, payload: {} }]);
+  const snapshot = { id: 1, name: 'Ann' };
+  const sets = computeChangeSets([{ meta: authorMeta, entity: a, status: 'removed', initialized: true, snapshot }]);
+  t.deepEqual(sets, [{ type: 'delete', meta: authorMeta, entity: a, payload: {}, snapshot }]);
 });
 
 test('a removed reference is a delete (no need to load it first)', (t) => {
@@ -236,4 +233,39 @@ test('change detection of loaded entities agrees with sameValue for every scalar
       }
     }
   }
+});
+
+test('a key changed after loading shows in the update payload; the same key as a string does not', (t) => {
+  const snap = { id: 1, name: 'Ann' };
+  t.deepEqual(computeChangeSets([managed(author({ id: 2, name: 'Ann' }), snap)])[0]!.payload, { id: 2 });
+  t.deepEqual(computeChangeSets([managed(author({ id: 2, name: 'Bo' }), snap)])[0]!.payload, { id: 2, name: 'Bo' });
+  t.deepEqual(computeChangeSets([managed(author({ id: null as never, name: 'Ann' }), snap)])[0]!.payload, { id: null });
+  const cleared = author({ name: 'Ann' });
+  t.deepEqual(computeChangeSets([managed(cleared, snap)])[0]!.payload, { id: undefined });
+  t.deepEqual(computeChangeSets([managed(author({ id: '1' as never, name: 'Ann' }), snap)]), []);
+  // The change set carries the snapshot: the executor addresses the row by the key in it.
+  const [cs] = computeChangeSets([managed(author({ id: 2, name: 'Bo' }), snap)]);
+  t.is(cs!.snapshot, snap);
+});
+
+test('a removed entity whose key changed carries the changed key; a reference is checked against its identity-map key', (t) => {
+  const removed = (entity: object, snapshot: Record<string, unknown> | undefined, key?: string, initialized = true): EntityView => ({
+    meta: authorMeta, entity, status: 'removed', initialized, snapshot, key,
+  });
+  t.deepEqual(computeChangeSets([removed(author({ id: 1, name: 'Ann' }), { id: 1, name: 'Ann' })])[0]!.payload, {});
+  t.deepEqual(computeChangeSets([removed(author({ id: 3, name: 'Ann' }), { id: 1, name: 'Ann' })])[0]!.payload, { id: 3 });
+  t.deepEqual(computeChangeSets([removed(author({ id: 1 }), undefined, '1', false)])[0]!.payload, {});
+  t.deepEqual(computeChangeSets([removed(author({ id: 4 }), undefined, '1', false)])[0]!.payload, { id: 4 });
+  const ref = (entity: object): EntityView => ({ meta: authorMeta, entity, status: 'managed', initialized: false, key: '1' });
+  t.deepEqual(computeChangeSets([ref(author({ id: 1, name: 'X' }))])[0]!.payload, { name: 'X' });
+  t.deepEqual(computeChangeSets([ref(author({ id: 5, name: 'X' }))])[0]!.payload, { id: 5, name: 'X' });
+});
+
+test('keyChangeFailures: one primary_key failure per changed key, naming Entity.property and the loaded key', (t) => {
+  const sets = computeChangeSets([managed(author({ id: 2, name: 'Bo' }), { id: 1, name: 'Ann' }), managed(author({ id: 7, name: 'Cy' }), { id: 7, name: 'Ann' })]);
+  const failures = keyChangeFailures(sets);
+  t.is(failures.length, 1);
+  t.like(failures[0], { entity: 'Author', property: 'id', value: 2, rule: 'primary_key' });
+  t.regex(failures[0]!.message, /^Author\.id was changed to 2 after Author 1 was loaded; .*Set it back to 1/);
+  t.deepEqual(keyChangeFailures([{ type: 'insert', meta: authorMeta, entity: author({ id: 9 }), payload: { id: 9 } }]), []);
 });
