@@ -124,7 +124,13 @@ export class EntityManager {
     const meta = this.#meta(entity);
     const instance = new (meta.class as new () => T)();
     this.#uow.manage(instance, meta, 'new', true);
-    this.#assign(meta, instance, data as Record<string, unknown>, options as AssignOptions<object>, 'create');
+    try {
+      this.#assign(meta, instance, data as Record<string, unknown>, options as AssignOptions<object>, 'create');
+    } catch (e) {
+      // The caller never got the object: the next flush must not insert it.
+      this.#uow.remove(instance);
+      throw e;
+    }
     return instance;
   }
 
@@ -143,26 +149,17 @@ export class EntityManager {
 
   #assign(meta: EntityMetadata, entity: object, data: Record<string, unknown>, options: AssignOptions<object>, how: string): void {
     const allowed = options.fields ? new Set<string>(options.fields as readonly string[]) : undefined;
-    let unknown: ValidationFailure[] | undefined;
     const record = entity as Record<string, unknown>;
     const byName = meta.propertiesByName;
+    // Every key is checked before anything is set: a rejected call leaves the entity as it was.
+    checkKnownKeys(meta, data, allowed, how);
     // for...in with an own-property check visits what Object.entries would, without an array per key
     // (this runs once per em.create).
     for (const key in data) {
       if (!hasOwn.call(data, key)) continue;
       if (allowed && !allowed.has(key)) continue;
       const value = data[key];
-      const prop = byName[key];
-      if (!prop) {
-        (unknown ??= []).push({
-          entity: meta.name,
-          property: key,
-          value,
-          rule: 'unknown_property',
-          message: `${meta.name}.${key} does not exist (em.${how}). Known properties: ${meta.properties.map((p) => p.name).join(', ')}.`,
-        });
-        continue;
-      }
+      const prop = byName[key]!;
       switch (prop.kind) {
         case 'scalar':
           record[key] = value;
@@ -186,7 +183,6 @@ export class EntityManager {
           );
       }
     }
-    if (unknown) throw new ValidationError(unknown, 'UNKNOWN_PROPERTY');
   }
 
   /** Queue new entities for insertion (and what they reach through cascade persist). */
@@ -407,7 +403,7 @@ export class EntityManager {
     const pkName = meta.primaryKeys[0]!.name;
     let value: unknown;
     if (typeof where === 'number' || typeof where === 'string') value = where;
-    else if (where && typeof where === 'object' && Object.keys(where).length === 1 && pkName in where) {
+    else if (where && typeof where === 'object' && Object.keys(where).length === 1 && hasOwn.call(where, pkName)) {
       value = (where as Record<string, unknown>)[pkName];
       if (value !== null && typeof value === 'object') return undefined;
     } else return undefined;
@@ -415,4 +411,25 @@ export class EntityManager {
     if (state?.initialized && state.status === 'managed') return state.entity;
     return undefined;
   }
+}
+
+/**
+ * Throws one ValidationError listing every key of `data` (own keys, `__proto__` included) that is
+ * not a property of the entity. `propertiesByName` has no prototype, so `constructor` or `toString`
+ * are unknown like any other name.
+ */
+function checkKnownKeys(meta: EntityMetadata, data: Record<string, unknown>, allowed: ReadonlySet<string> | undefined, how: string): void {
+  const byName = meta.propertiesByName;
+  let unknown: ValidationFailure[] | undefined;
+  for (const key in data) {
+    if (!hasOwn.call(data, key) || byName[key] !== undefined || (allowed && !allowed.has(key))) continue;
+    (unknown ??= []).push({
+      entity: meta.name,
+      property: key,
+      value: data[key],
+      rule: 'unknown_property',
+      message: `${meta.name}.${key} does not exist (em.${how}). Known properties: ${meta.properties.map((p) => p.name).join(', ')}.`,
+    });
+  }
+  if (unknown) throw new ValidationError(unknown, 'UNKNOWN_PROPERTY');
 }
