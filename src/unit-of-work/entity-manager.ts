@@ -9,6 +9,7 @@ import { toDatabaseValue } from '../entity/value-conversion.js';
 import type { MetadataSnapshot } from '../metadata/metadata-storage-types.js';
 import type { EntityMetadata } from '../metadata/types.js';
 import { collectionScope } from '../query/collection-scope.js';
+import { describe } from '../query/criteria-sql.js';
 import { EntityLoader, type FindOptions } from '../query/entity-loader.js';
 import type { ColumnData, EntityData } from '../entity/entity-data.js';
 import type { Loaded } from '../entity/loaded.js';
@@ -28,6 +29,18 @@ type Ctor<T> = (abstract new (...args: any[]) => T) | (new (...args: any[]) => T
 export interface AssignOptions<T> {
   /** Mass-assignment protection: only these keys are taken from the data. */
   fields?: readonly (keyof T & string)[];
+}
+
+/** Options of `em.nativeUpdate` / `em.nativeDelete`. */
+export interface NativeWriteOptions {
+  /**
+   * Allow criteria with no condition at all (`{}`, `undefined`, only `undefined` values, `{ $and: [] }`):
+   * without it such a call throws `WHOLE_TABLE_WRITE` instead of changing every row of the table.
+   *
+   * @example
+   * await em.nativeDelete(Session, {}, { all: true });   // empty the table, on purpose
+   */
+  all?: boolean;
 }
 
 /** Options of `em.populate`: the per-path constraints, ordering and strategy `find` takes. */
@@ -320,12 +333,15 @@ export class EntityManager {
 
   /**
    * UPDATE rows matching `where` directly, without loading them (entities in memory are not changed).
+   * Criteria with no condition (`{}`) throw `WHOLE_TABLE_WRITE` unless `{ all: true }` is passed.
    *
    * @example
    * await em.nativeUpdate(User, { active: false }, { deletedAt: new Date() });
+   * await em.nativeUpdate(User, {}, { active: true }, { all: true });   // every row, on purpose
    */
-  async nativeUpdate<T extends object>(entity: Ctor<T>, where: FilterQuery<T>, data: ColumnData<T>): Promise<number> {
+  async nativeUpdate<T extends object>(entity: Ctor<T>, where: FilterQuery<T>, data: ColumnData<T>, options: NativeWriteOptions = {}): Promise<number> {
     const meta = this.#meta(entity);
+    this.#requireCondition(meta, where, options, 'nativeUpdate');
     const set = this.#columnSet(meta, data as Record<string, unknown>, 'nativeUpdate');
     if (!set.length) return 0;
     // Criteria through relations on another connection become keys first (step queries there).
@@ -334,11 +350,33 @@ export class EntityManager {
     return this.#write(meta.connection, this.#loader.builder(meta.connection).update(meta, resolved, set));
   }
 
-  /** DELETE rows matching `where` directly, without loading them (entities in memory are not changed). */
-  async nativeDelete<T extends object>(entity: Ctor<T>, where: FilterQuery<T>): Promise<number> {
+  /**
+   * DELETE rows matching `where` directly, without loading them (entities in memory are not changed).
+   * Criteria with no condition (`{}`) throw `WHOLE_TABLE_WRITE` unless `{ all: true }` is passed.
+   *
+   * @example
+   * await em.nativeDelete(Post, { published: false });
+   * await em.nativeDelete(Post, {}, { all: true });   // every row, on purpose
+   */
+  async nativeDelete<T extends object>(entity: Ctor<T>, where: FilterQuery<T>, options: NativeWriteOptions = {}): Promise<number> {
     const meta = this.#meta(entity);
+    this.#requireCondition(meta, where, options, 'nativeDelete');
     const resolved = await withReadFrom('primary', () => this.#loader.resolveWhere(meta, where));
     return this.#write(meta.connection, this.#loader.builder(meta.connection).delete(meta, resolved));
+  }
+
+  /**
+   * A whole-table UPDATE or DELETE only when asked for: criteria that lost their condition (an
+   * `undefined` value from a request, an empty `$and`) must not reach every row by accident.
+   */
+  #requireCondition(meta: EntityMetadata, where: unknown, options: NativeWriteOptions, method: 'nativeUpdate' | 'nativeDelete'): void {
+    if (options.all === true || !this.#loader.builder(meta.connection).selectsEveryRow(meta, where)) return;
+    const call = method === 'nativeUpdate' ? `em.nativeUpdate(${meta.name}, {}, data, { all: true })` : `em.nativeDelete(${meta.name}, {}, { all: true })`;
+    throw new UsageError(
+      'WHOLE_TABLE_WRITE',
+      `em.${method}(${meta.name}, ...) got criteria with no condition (${describe(where)}), so it would ${method === 'nativeUpdate' ? 'update' : 'delete'} every row of ${meta.tableName}. ` +
+        `An undefined value means "no condition", so check the values you passed; to write every row on purpose, say so: ${call}.`,
+    );
   }
 
   /** `SET` columns for `data`: scalars converted for the database, to-one relations as their key columns. */
