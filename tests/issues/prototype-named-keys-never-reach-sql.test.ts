@@ -7,7 +7,7 @@
 // with no row changed and Object.prototype untouched.
 import test, { type ExecutionContext } from 'ava';
 import {
-  Collection, Entity, Joinery, ManyToMany, ManyToOne, OneToMany, PrimaryKey, Property, UsageError, ValidationError, wrap,
+  Collection, Entity, Joinery, ManyThrough, ManyToMany, ManyToOne, OneToMany, PrimaryKey, Property, UsageError, ValidationError, wrap,
   type EntityManager, type QueryLogEntry, type Rel,
 } from 'joinery';
 import { dialects, forEachDialect, type TestDialect } from '../support/databases.js';
@@ -19,6 +19,7 @@ class Writer {
   @PrimaryKey() id!: number;
   @Property({ type: 'string' }) name!: string;
   @OneToMany(() => Book, (b) => b.writer) books = new Collection<Book>(this);
+  @ManyThrough(() => Label, 'books.labels') labels = new Collection<Label>(this);
 }
 
 @Entity()
@@ -94,6 +95,8 @@ const ENTRY_POINTS: readonly EntryPoint[] = [
   { name: '$every', run: (c, k) => c.em.find(Writer, { books: { $every: keyed(k, 1) } }), error: U, code: 'UNKNOWN_PROPERTY' },
   { name: '$count $where', run: (c, k) => c.em.find(Writer, { books: { $count: 1, $where: keyed(k, 1) } }), error: U, code: 'UNKNOWN_PROPERTY' },
   { name: 'many-to-many', run: (c, k) => c.em.find(Book, { labels: keyed(k, 1) }), error: U, code: 'UNKNOWN_PROPERTY' },
+  { name: 'has-many-through', run: (c, k) => c.em.find(Writer, { labels: { $some: keyed(k, 1) } }), error: U, code: 'UNKNOWN_PROPERTY' },
+  { name: 'has-many-through $count $where', run: (c, k) => c.em.find(Writer, { labels: { $count: 1, $where: keyed(k, 1) } }), error: U, code: 'UNKNOWN_PROPERTY' },
   { name: '$pivot', run: (c, k) => c.em.find(Book, { labels: { $pivot: keyed(k, 1) } }), error: U, code: 'UNKNOWN_PROPERTY' },
   // operator positions: a name without `$` where operators go, and `$`-prefixed names
   { name: 'scalar operator object', run: (c, k) => c.em.find(Book, { title: keyed(k, 1) }), error: U, code: 'BAD_CRITERIA' },
@@ -133,6 +136,8 @@ const ENTRY_POINTS: readonly EntryPoint[] = [
   { name: 'matching where', run: (c, k) => c.writer.books.matching({ where: keyed(k, 1) }), error: U, code: 'UNKNOWN_PROPERTY' },
   { name: 'matching orderBy', run: (c, k) => c.writer.books.matching({ orderBy: keyed(k, 'asc') }), error: U, code: 'UNKNOWN_PROPERTY' },
   { name: 'many-to-many matching $pivot', run: (c, k) => c.book.labels.matching({ where: { $pivot: keyed(k, 1) } }), error: U, code: 'UNKNOWN_PROPERTY' },
+  { name: 'has-many-through matching', run: (c, k) => c.writer.labels.matching({ where: keyed(k, 1), orderBy: { id: 'asc' } }), error: U, code: 'UNKNOWN_PROPERTY' },
+  { name: 'has-many-through matching orderBy', run: (c, k) => c.writer.labels.matching({ orderBy: keyed(k, 'asc') }), error: U, code: 'UNKNOWN_PROPERTY' },
   { name: 'collection nativeDelete', run: (c, k) => c.writer.books.nativeDelete(keyed(k, 1)), error: U, code: 'UNKNOWN_PROPERTY' },
   { name: 'collection nativeUpdate data', run: (c, k) => c.writer.books.nativeUpdate({}, keyed(k, 'x')), error: U, code: 'UNKNOWN_PROPERTY' },
   { name: 'pivot values', run: (c, k) => c.book.labels.attach(c.label, keyed(k, 1)), error: U, code: 'UNKNOWN_PIVOT_PROPERTY' },
