@@ -10,7 +10,7 @@ export type {
 export { Collection, type CollectionWhere, type MatchingOptions } from './entity/collection.js';
 export { wrap, type WrappedEntity } from './entity/wrap.js';
 export type { Rel } from './entity/rel.js';
-export { EntityManager, type AssignOptions, type PopulateOptions } from './unit-of-work/entity-manager.js';
+export { EntityManager, type AssignOptions, type NativeWriteOptions, type PopulateOptions } from './unit-of-work/entity-manager.js';
 export type { FindOptions, PopulateWhere, PopulateOrderBy, CountsOption } from './query/entity-loader.js';
 export type { Loaded, Populated, LoadedCollection, UnloadedCollection, CollectionNotLoaded } from './entity/loaded.js';
 export type { Json, Primary, PrimaryKeyValue, EntityKeys, RelationKeys, CollectionKeys, ToOneKeys, ScalarKeys } from './entity/property-kinds.js';

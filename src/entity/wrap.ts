@@ -46,7 +46,9 @@ export function wrap<T extends object>(entity: T): WrappedEntity<T> {
     },
     count: (name) => {
       const state = getState(entity);
-      const value = state?.counts?.[name];
+      const counts = state?.counts;
+      // Own names only: count('toString') must not find Object.prototype.toString.
+      const value = counts && Object.hasOwn(counts, name) ? counts[name] : undefined;
       if (value === undefined) {
         const type = state?.meta.name ?? entity.constructor?.name ?? 'Entity';
         const loaded = Object.keys(state?.counts ?? {});

@@ -12,7 +12,7 @@ import { checkOwningSides, resolveInverseSides } from './inverse-sides.js';
 import { resolveManyToMany } from './many-to-many.js';
 import { resolveManyThrough } from './many-through.js';
 import type { MetadataSnapshot } from './metadata-storage-types.js';
-import type { ColumnMetadata, EntityMetadata, ForeignKeyMetadata, HookName, ScalarProperty } from './types.js';
+import type { ColumnMetadata, EntityMetadata, ForeignKeyMetadata, HookName, PropertyMetadata, ScalarProperty } from './types.js';
 
 export interface DiscoveryOptions {
   namingStrategy?: NamingStrategy;
@@ -133,7 +133,7 @@ function createBuilder(cls: Function, naming: NamingStrategy, connections: reado
     tableName: entity.tableName ?? naming.classToTableName(name),
     connection,
     properties: [],
-    propertiesByName: {},
+    propertiesByName: Object.create(null),
     primaryKeys: [],
     primaryKeyColumns: [],
     columns: [],
@@ -265,7 +265,11 @@ function finishTable(b: EntityBuilder): void {
       return { name: u.name ?? constraintName(b.tableName, cols, 'index'), columns: cols };
     }),
   ]);
-  b.propertiesByName = Object.fromEntries(b.properties.map((p) => [p.name, p]));
+  // Without a prototype: names come from users (criteria, orderBy, populate, create/assign data), and
+  // `constructor` or `toString` must find nothing rather than Object.prototype's members.
+  const byName: Record<string, PropertyMetadata> = Object.create(null);
+  for (const p of b.properties) byName[p.name] = p;
+  b.propertiesByName = byName;
 }
 
 /** The same columns declared twice (`unique: true` and `@Unique`, or a through entity's own pair) make one constraint. */

@@ -226,6 +226,10 @@ export interface EntityMetadata {
   readonly connection: string;
   /** Properties in declaration order (inherited first). */
   readonly properties: readonly PropertyMetadata[];
+  /**
+   * Properties by name, in an object without a prototype: a lookup by a name a user gave
+   * (`constructor`, `toString`, `__proto__`) finds a property of the entity or nothing.
+   */
   readonly propertiesByName: Readonly<Record<string, PropertyMetadata>>;
   /** Primary key properties (scalar, or owning to-one with `primary`), in declaration order. */
   readonly primaryKeys: readonly (ScalarProperty | ManyToOneProperty | OneToOneOwnerProperty)[];

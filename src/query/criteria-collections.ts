@@ -1,7 +1,7 @@
 import { UsageError } from '../errors/usage-error.js';
 import type { EntityMetadata, ManyToManyProperty, ManyToOneProperty, OneToManyProperty } from '../metadata/types.js';
 import type { CriteriaCompiler } from './criteria.js';
-import { and, cond, definedEntries, describe, isOperatorObject, isPlainCriteria, MATCH_ALL, MATCH_NONE, not, or, paren, type Cond, type Fragment } from './criteria-sql.js';
+import { and, cond, definedEntries, describe, isOperatorObject, isPlainCriteria, lookupTable, MATCH_ALL, MATCH_NONE, not, or, paren, type Cond, type Fragment } from './criteria-sql.js';
 
 // Conditions on collections. Each compiles to `<own key> [NOT] IN (SELECT <owner key> FROM <children
 // or link rows> ...)`: a key subquery, so a parent is never duplicated and `limit` counts parents.
@@ -22,6 +22,10 @@ export interface CollectionScope {
 export const COLLECTION_OPERATORS = ['$some', '$none', '$every', '$count', '$where'] as const;
 const ITEM_OPERATORS = ['$and', '$or', '$not', '$pivot'];
 const COUNT_OPERATORS = ['$eq', '$ne', '$gt', '$gte', '$lt', '$lte', '$in', '$nin', '$not'] as const;
+const COUNT_SQL = lookupTable({ $eq: '=', $ne: '<>', $gt: '>', $gte: '>=', $lt: '<', $lte: '<=' });
+const COUNT_TESTS = lookupTable<(x: number, n: number) => boolean>({
+  $eq: (x, n) => x === n, $ne: (x, n) => x !== n, $gt: (x, n) => x > n, $gte: (x, n) => x >= n, $lt: (x, n) => x < n, $lte: (x, n) => x <= n,
+});
 
 type Mode = '$some' | '$none' | '$every';
 /** What the items must satisfy: criteria on the target (and its link row), or being one of some keys. */
@@ -238,9 +242,8 @@ export function parseCount(label: string, value: unknown): CountCondition {
       case '$lt':
       case '$lte': {
         const n = int(v, op);
-        const sign = { $eq: '=', $ne: '<>', $gt: '>', $gte: '>=', $lt: '<', $lte: '<=' }[op];
-        const test = { $eq: (x: number) => x === n, $ne: (x: number) => x !== n, $gt: (x: number) => x > n, $gte: (x: number) => x >= n, $lt: (x: number) => x < n, $lte: (x: number) => x <= n }[op];
-        return { sql: cond(`COUNT(*) ${sign} ?`, [n], false), test };
+        const compare = COUNT_TESTS[op]!;
+        return { sql: cond(`COUNT(*) ${COUNT_SQL[op]} ?`, [n], false), test: (x) => compare(x, n) };
       }
       case '$in':
       case '$nin': {

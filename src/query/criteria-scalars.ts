@@ -1,7 +1,7 @@
 import { UsageError } from '../errors/usage-error.js';
 import { toDatabaseValue } from '../entity/value-conversion.js';
 import type { ColumnMetadata, ScalarType } from '../metadata/types.js';
-import { and, cond, describe, definedEntries, isOperatorObject, MATCH_ALL, MATCH_NONE, not, or, type Cond } from './criteria-sql.js';
+import { and, cond, describe, definedEntries, isOperatorObject, lookupTable, MATCH_ALL, MATCH_NONE, not, or, type Cond } from './criteria-sql.js';
 import { placeholders, type SqlDialect } from './sql-dialect.js';
 
 export const SCALAR_OPERATORS = ['$eq', '$ne', '$in', '$nin', '$gt', '$gte', '$lt', '$lte', '$like', '$ilike', '$not'] as const;
@@ -17,6 +17,7 @@ export interface ScalarOperand {
 }
 
 const TEXT_TYPES: readonly ScalarType[] = ['string', 'text', 'uuid'];
+const COMPARISON_SQL = lookupTable({ $gt: '>', $gte: '>=', $lt: '<', $lte: '<=' });
 
 /**
  * A condition on one scalar column: a value (equality), `null` (IS NULL), an array ($in) or an
@@ -78,8 +79,7 @@ function operator(d: SqlDialect, x: ScalarOperand, op: string, v: unknown): Cond
       if (v === null) {
         throw new UsageError('BAD_CRITERIA', `${op} on ${x.label} cannot compare with null: nothing is greater or less than NULL. Use null or { $ne: null } to test for NULL.`);
       }
-      const sign = { $gt: '>', $gte: '>=', $lt: '<', $lte: '<=' }[op];
-      return cond(`${x.sql} ${sign} ?`, [bind(d, x, v, op)], nullable);
+      return cond(`${x.sql} ${COMPARISON_SQL[op]} ?`, [bind(d, x, v, op)], nullable);
     }
     case '$like':
     case '$ilike':

@@ -31,6 +31,9 @@ export function and(parts: readonly Cond[]): Cond {
 
 export function or(parts: readonly Cond[]): Cond {
   if (!parts.length) return MATCH_NONE;
+  // A branch without a condition (`{ $or: [{ id: undefined }, ...] }`) makes the whole OR one: say
+  // so, so that a write with it is seen to reach every row.
+  if (parts.some((p) => p.sql === MATCH_ALL.sql)) return MATCH_ALL;
   if (parts.length === 1) return parts[0]!;
   return cond(`(${parts.map((p) => p.sql).join(' OR ')})`, parts.flatMap((p) => p.params), parts.some((p) => p.nullable));
 }
@@ -47,6 +50,18 @@ export function paren(c: Cond): Cond {
 export function not(c: Cond): Cond {
   if (!c.nullable) return cond(`NOT (${c.sql})`, c.params, false);
   return cond(`CASE WHEN ${c.sql} THEN 1 ELSE 0 END = 0`, c.params, false);
+}
+
+/**
+ * A frozen lookup table without a prototype, for tables indexed by a name from a `where` (an
+ * operator): `table['constructor']` is undefined rather than Object.prototype's member.
+ *
+ * @example
+ * const SQL_SIGN = lookupTable({ $gt: '>', $lt: '<' });
+ * SQL_SIGN['toString']; // undefined
+ */
+export function lookupTable<T>(entries: Readonly<Record<string, T>>): Readonly<Record<string, T>> {
+  return Object.freeze(Object.assign(Object.create(null) as Record<string, T>, entries));
 }
 
 /** A criteria object, as opposed to a bare key, an entity, a Date or an array. */

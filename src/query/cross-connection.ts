@@ -103,10 +103,12 @@ class Steps {
   async object(meta: EntityMetadata, where: unknown, connection: string, scope?: CollectionScope): Promise<unknown> {
     if (!isPlainCriteria(where)) return where;
     const entries = definedEntries(where as object);
-    const out: Record<string, unknown> = {};
+    // Keyed by the user's keys: without a prototype, an own `__proto__` key stays a key (and is then
+    // reported as unknown) instead of replacing the object's prototype.
+    const out: Record<string, unknown> = Object.create(null);
     const rows: KeyList[] = [...((where as { [ROW_KEYS]?: KeyList[] })[ROW_KEYS] ?? [])];
     let changed = false;
-    const elsewhere: Record<string, unknown> = {};
+    const elsewhere: Record<string, unknown> = Object.create(null);
     const set = (key: string, before: unknown, after: unknown) => {
       out[key] = after;
       if (after !== before) changed = true;
@@ -243,7 +245,7 @@ class Steps {
       const entries = definedEntries(value as object);
       const isOp = (k: string) => (COLLECTION_OPERATORS as readonly string[]).includes(k);
       if (entries.some(([k]) => isOp(k))) {
-        const out: Record<string, unknown> = {};
+        const out: Record<string, unknown> = Object.create(null);
         let changed = false;
         for (const [k, v] of entries) {
           out[k] = k === '$count' || !isPlainCriteria(v) ? v : await this.object(prop.target, v, linkConnection, scope);

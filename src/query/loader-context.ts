@@ -165,6 +165,6 @@ export function collectionOf(owner: object, prop: RelationProperty): Collection<
 export function itemOrder(target: EntityMetadata, orderBy: OrderBy | undefined): OrderBy[] {
   const out: OrderBy[] = [];
   if (orderBy && Object.keys(orderBy).length) out.push(orderBy);
-  for (const k of target.primaryKeys) if (!orderBy || !(k.name in orderBy)) out.push({ [k.name]: 'asc' });
+  for (const k of target.primaryKeys) if (!orderBy || !Object.hasOwn(orderBy, k.name)) out.push({ [k.name]: 'asc' });
   return out;
 }

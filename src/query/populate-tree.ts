@@ -152,7 +152,8 @@ function applyWhereToNode(owner: EntityMetadata, node: PopulateNode, where: unkn
       `${path} must be criteria for the ${target.name} items of ${node.prop.entity}.${node.prop.name} (e.g. { id: { $gt: 1 } }), got ${describe(where)}.`,
     );
   }
-  const own: Record<string, unknown> = {};
+  // Keyed by the user's keys: no prototype for a `__proto__` key to replace.
+  const own: Record<string, unknown> = Object.create(null);
   for (const [key, value] of Object.entries(where as Record<string, unknown>)) {
     if (value === undefined) continue;
     const p = target.propertiesByName[key];
@@ -191,7 +192,7 @@ function applyOrderToNode(node: PopulateNode, orderBy: unknown, path: string): v
       `${path} must order the ${target.name} items of ${node.prop.entity}.${node.prop.name}, e.g. { id: 'desc' }, got ${describe(orderBy)}.`,
     );
   }
-  const own: OrderBy = {};
+  const own: OrderBy = Object.create(null);
   for (const [key, value] of Object.entries(orderBy as Record<string, unknown>)) {
     if (value === undefined) continue;
     if (value !== null && typeof value === 'object') {

@@ -1,7 +1,7 @@
 import type { Driver, Statement } from '../drivers/driver.js';
 import { UsageError } from '../errors/usage-error.js';
 import type { Dialect, EntityMetadata } from '../metadata/types.js';
-import { CriteriaCompiler, type Fragment } from './criteria.js';
+import { CriteriaCompiler, isPlainCriteria, type Fragment } from './criteria.js';
 import { resolveOrderBy, type OrderByInput } from './order-by.js';
 import { SqlDialect } from './sql-dialect.js';
 import { toDatabaseValue } from '../entity/value-conversion.js';
@@ -141,6 +141,17 @@ export class SelectBuilder {
   delete(meta: EntityMetadata, where: unknown, scope?: Fragment): Statement {
     const cond = this.#rootlessWhere(meta, where, scope);
     return { sql: `DELETE FROM ${this.d.quote(meta.tableName)} WHERE ${cond.sql}`, params: cond.params };
+  }
+
+  /**
+   * Whether `where` compiles to no condition at all (`{}`, `undefined`, `{ $and: [] }`, only
+   * `undefined` values), so that an UPDATE or DELETE with it would reach every row. Decided on the
+   * criteria as written, before any cross-connection step: keys a step finds never make a
+   * condition vanish here. Unknown names and operators throw as they would in the statement.
+   */
+  selectsEveryRow(meta: EntityMetadata, where: unknown): boolean {
+    if (where !== undefined && !isPlainCriteria(where)) return false;
+    return new CriteriaCompiler(this.d, { anyConnection: true }).compile(meta, where, ROOT).sql === MATCH_ALL;
   }
 
   // UPDATE/DELETE cannot alias their table on every dialect (MySQL allows no alias in

@@ -9,6 +9,7 @@ import { toDatabaseValue } from '../entity/value-conversion.js';
 import type { MetadataSnapshot } from '../metadata/metadata-storage-types.js';
 import type { EntityMetadata } from '../metadata/types.js';
 import { collectionScope } from '../query/collection-scope.js';
+import { describe } from '../query/criteria-sql.js';
 import { EntityLoader, type FindOptions } from '../query/entity-loader.js';
 import type { ColumnData, EntityData } from '../entity/entity-data.js';
 import type { Loaded } from '../entity/loaded.js';
@@ -28,6 +29,18 @@ type Ctor<T> = (abstract new (...args: any[]) => T) | (new (...args: any[]) => T
 export interface AssignOptions<T> {
   /** Mass-assignment protection: only these keys are taken from the data. */
   fields?: readonly (keyof T & string)[];
+}
+
+/** Options of `em.nativeUpdate` / `em.nativeDelete`. */
+export interface NativeWriteOptions {
+  /**
+   * Allow criteria with no condition at all (`{}`, `undefined`, only `undefined` values, `{ $and: [] }`):
+   * without it such a call throws `WHOLE_TABLE_WRITE` instead of changing every row of the table.
+   *
+   * @example
+   * await em.nativeDelete(Session, {}, { all: true });   // empty the table, on purpose
+   */
+  all?: boolean;
 }
 
 /** Options of `em.populate`: the per-path constraints, ordering and strategy `find` takes. */
@@ -145,7 +158,13 @@ export class EntityManager {
     const meta = this.#meta(entity);
     const instance = new (meta.class as new () => T)();
     this.#uow.manage(instance, meta, 'new', true);
-    this.#assign(meta, instance, data as Record<string, unknown>, options as AssignOptions<object>, 'create');
+    try {
+      this.#assign(meta, instance, data as Record<string, unknown>, options as AssignOptions<object>, 'create');
+    } catch (e) {
+      // The caller never got the object: the next flush must not insert it.
+      this.#uow.remove(instance);
+      throw e;
+    }
     return instance;
   }
 
@@ -164,8 +183,10 @@ export class EntityManager {
 
   #assign(meta: EntityMetadata, entity: object, data: Record<string, unknown>, options: AssignOptions<object>, how: string): void {
     const allowed = options.fields ? new Set<string>(options.fields as readonly string[]) : undefined;
-    let unknown: ValidationFailure[] | undefined;
     const record = entity as Record<string, unknown>;
+    const byName = meta.propertiesByName;
+    // Every key is checked before anything is set: a rejected call leaves the entity as it was.
+    checkKnownKeys(meta, data, allowed, how);
     // An entity with a row (loaded, or a reference to one) keeps its key; a new one takes any.
     const status = getState(entity)?.status;
     const loaded = how === 'assign' && (status === 'managed' || status === 'removed');
@@ -182,24 +203,13 @@ export class EntityManager {
       }
       if (rejected) throw new ValidationError(rejected);
     }
-    const byName = meta.propertiesByName;
     // for...in with an own-property check visits what Object.entries would, without an array per key
     // (this runs once per em.create).
     for (const key in data) {
       if (!hasOwn.call(data, key)) continue;
       if (allowed && !allowed.has(key)) continue;
       const value = data[key];
-      const prop = byName[key];
-      if (!prop) {
-        (unknown ??= []).push({
-          entity: meta.name,
-          property: key,
-          value,
-          rule: 'unknown_property',
-          message: `${meta.name}.${key} does not exist (em.${how}). Known properties: ${meta.properties.map((p) => p.name).join(', ')}.`,
-        });
-        continue;
-      }
+      const prop = byName[key]!;
       // Checked (and refused as a whole) before this loop.
       if (loaded && 'primary' in prop && prop.primary) continue;
       switch (prop.kind) {
@@ -225,7 +235,6 @@ export class EntityManager {
           );
       }
     }
-    if (unknown) throw new ValidationError(unknown, 'UNKNOWN_PROPERTY');
   }
 
   /** Queue new entities for insertion (and what they reach through cascade persist). */
@@ -363,12 +372,15 @@ export class EntityManager {
 
   /**
    * UPDATE rows matching `where` directly, without loading them (entities in memory are not changed).
+   * Criteria with no condition (`{}`) throw `WHOLE_TABLE_WRITE` unless `{ all: true }` is passed.
    *
    * @example
    * await em.nativeUpdate(User, { active: false }, { deletedAt: new Date() });
+   * await em.nativeUpdate(User, {}, { active: true }, { all: true });   // every row, on purpose
    */
-  async nativeUpdate<T extends object>(entity: Ctor<T>, where: FilterQuery<T>, data: ColumnData<T>): Promise<number> {
+  async nativeUpdate<T extends object>(entity: Ctor<T>, where: FilterQuery<T>, data: ColumnData<T>, options: NativeWriteOptions = {}): Promise<number> {
     const meta = this.#meta(entity);
+    this.#requireCondition(meta, where, options, 'nativeUpdate');
     const set = this.#columnSet(meta, data as Record<string, unknown>, 'nativeUpdate');
     if (!set.length) return 0;
     // Criteria through relations on another connection become keys first (step queries there).
@@ -377,11 +389,33 @@ export class EntityManager {
     return this.#write(meta.connection, this.#loader.builder(meta.connection).update(meta, resolved, set));
   }
 
-  /** DELETE rows matching `where` directly, without loading them (entities in memory are not changed). */
-  async nativeDelete<T extends object>(entity: Ctor<T>, where: FilterQuery<T>): Promise<number> {
+  /**
+   * DELETE rows matching `where` directly, without loading them (entities in memory are not changed).
+   * Criteria with no condition (`{}`) throw `WHOLE_TABLE_WRITE` unless `{ all: true }` is passed.
+   *
+   * @example
+   * await em.nativeDelete(Post, { published: false });
+   * await em.nativeDelete(Post, {}, { all: true });   // every row, on purpose
+   */
+  async nativeDelete<T extends object>(entity: Ctor<T>, where: FilterQuery<T>, options: NativeWriteOptions = {}): Promise<number> {
     const meta = this.#meta(entity);
+    this.#requireCondition(meta, where, options, 'nativeDelete');
     const resolved = await withReadFrom('primary', () => this.#loader.resolveWhere(meta, where));
     return this.#write(meta.connection, this.#loader.builder(meta.connection).delete(meta, resolved));
+  }
+
+  /**
+   * A whole-table UPDATE or DELETE only when asked for: criteria that lost their condition (an
+   * `undefined` value from a request, an empty `$and`) must not reach every row by accident.
+   */
+  #requireCondition(meta: EntityMetadata, where: unknown, options: NativeWriteOptions, method: 'nativeUpdate' | 'nativeDelete'): void {
+    if (options.all === true || !this.#loader.builder(meta.connection).selectsEveryRow(meta, where)) return;
+    const call = method === 'nativeUpdate' ? `em.nativeUpdate(${meta.name}, {}, data, { all: true })` : `em.nativeDelete(${meta.name}, {}, { all: true })`;
+    throw new UsageError(
+      'WHOLE_TABLE_WRITE',
+      `em.${method}(${meta.name}, ...) got criteria with no condition (${describe(where)}), so it would ${method === 'nativeUpdate' ? 'update' : 'delete'} every row of ${meta.tableName}. ` +
+        `An undefined value means "no condition", so check the values you passed; to write every row on purpose, say so: ${call}.`,
+    );
   }
 
   /** `SET` columns for `data`: scalars converted for the database, to-one relations as their key columns. */
@@ -446,7 +480,7 @@ export class EntityManager {
     const pkName = meta.primaryKeys[0]!.name;
     let value: unknown;
     if (typeof where === 'number' || typeof where === 'string') value = where;
-    else if (where && typeof where === 'object' && Object.keys(where).length === 1 && pkName in where) {
+    else if (where && typeof where === 'object' && Object.keys(where).length === 1 && hasOwn.call(where, pkName)) {
       value = (where as Record<string, unknown>)[pkName];
       if (value !== null && typeof value === 'object') return undefined;
     } else return undefined;
@@ -454,4 +488,25 @@ export class EntityManager {
     if (state?.initialized && state.status === 'managed') return state.entity;
     return undefined;
   }
+}
+
+/**
+ * Throws one ValidationError listing every key of `data` (own keys, `__proto__` included) that is
+ * not a property of the entity. `propertiesByName` has no prototype, so `constructor` or `toString`
+ * are unknown like any other name.
+ */
+function checkKnownKeys(meta: EntityMetadata, data: Record<string, unknown>, allowed: ReadonlySet<string> | undefined, how: string): void {
+  const byName = meta.propertiesByName;
+  let unknown: ValidationFailure[] | undefined;
+  for (const key in data) {
+    if (!hasOwn.call(data, key) || byName[key] !== undefined || (allowed && !allowed.has(key))) continue;
+    (unknown ??= []).push({
+      entity: meta.name,
+      property: key,
+      value: data[key],
+      rule: 'unknown_property',
+      message: `${meta.name}.${key} does not exist (em.${how}). Known properties: ${meta.properties.map((p) => p.name).join(', ')}.`,
+    });
+  }
+  if (unknown) throw new ValidationError(unknown, 'UNKNOWN_PROPERTY');
 }

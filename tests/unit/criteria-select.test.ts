@@ -189,3 +189,14 @@ test('UPDATE and DELETE: the table is its own alias; MySQL reads the modified ta
     params: ['x'],
   });
 });
+
+test('selectsEveryRow: criteria with no condition at all, decided before any SQL', (t) => {
+  const b = builder('pg');
+  for (const where of [undefined, {}, { name: undefined }, { $and: [] }, { $or: [{}, { id: 1 }] }, { id: { $nin: [] } }]) {
+    t.true(b.selectsEveryRow(meta.get(Category), where), JSON.stringify(where) ?? 'undefined');
+  }
+  for (const where of [1, { id: 1 }, { $or: [] }, { parent: null }, { children: { $count: 0 } }, { $not: { name: 'x' } }]) {
+    t.false(b.selectsEveryRow(meta.get(Category), where), JSON.stringify(where));
+  }
+  t.is(t.throws(() => b.selectsEveryRow(meta.get(Category), { constructor: 1 }), { instanceOf: UsageError })!.code, 'UNKNOWN_PROPERTY');
+});

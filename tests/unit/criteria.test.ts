@@ -1,6 +1,7 @@
 import test from 'ava';
 import { Collection, Entity, ManyToMany, ManyToOne, OneToMany, OneToOne, PrimaryKey, Property, UsageError, type Rel } from '../../src/index.js';
 import { discoverMetadata } from '../../src/metadata/discovery.js';
+import { lookupTable } from '../../src/query/criteria-sql.js';
 import { criteriaAsserts } from '../support/criteria-asserts.js';
 
 @Entity()
@@ -362,6 +363,32 @@ test('an unknown property is an error naming Entity.property, never SQL', (t) =>
   rejects(t, Post, { author: { nme: 'x' } }, 'UNKNOWN_PROPERTY', 'User.nme');
   rejects(t, User, { posts: { titel: 'x' } }, 'UNKNOWN_PROPERTY', 'Post.titel');
   rejects(t, User, { $or: [{ name: 'a' }, { nme: 'b' }] }, 'UNKNOWN_PROPERTY', 'User.nme');
+});
+
+test('a name of an Object.prototype member is an unknown property or operator at every depth', (t) => {
+  for (const key of Object.getOwnPropertyNames(Object.prototype)) {
+    // As a request body parses it: an own property, `__proto__` included.
+    const keyed = (k: string, v: unknown) => JSON.parse(`{${JSON.stringify(k)}: ${JSON.stringify(v)}}`);
+    rejects(t, User, keyed(key, 1), 'UNKNOWN_PROPERTY', `User.${key}`);
+    rejects(t, Post, { author: keyed(key, 1) }, 'UNKNOWN_PROPERTY', `User.${key}`);
+    rejects(t, User, { posts: { $every: keyed(key, 1) } }, 'UNKNOWN_PROPERTY', `Post.${key}`);
+    rejects(t, User, { $not: { $or: [keyed(key, 1)] } }, 'UNKNOWN_PROPERTY', `User.${key}`);
+    rejects(t, User, keyed(`$${key}`, 1), 'UNKNOWN_OPERATOR', `$${key}`);
+    rejects(t, User, { name: keyed(`$${key}`, 1) }, 'UNKNOWN_OPERATOR', `$${key}`);
+    rejects(t, User, { posts: { $count: keyed(`$${key}`, 1) } }, 'UNKNOWN_OPERATOR', `$${key}`);
+  }
+});
+
+test('operator tables find their own entries only', (t) => {
+  const table = lookupTable({ $gt: '>' });
+  t.is(table.$gt, '>');
+  for (const key of Object.getOwnPropertyNames(Object.prototype)) t.is(table[key] as unknown, undefined, key);
+  t.true(Object.isFrozen(table));
+});
+
+test('an $or with a branch that has no condition has none either', (t) => {
+  same(t, User, { $or: [{ name: undefined }, { age: 3 }] }, '1 = 1', []);
+  same(t, User, { $or: [{ age: 3 }, { $and: [] }] }, '1 = 1', []);
 });
 
 test('an unknown operator is an error naming it and the property', (t) => {
