@@ -324,9 +324,7 @@ forEachDialect(test, 'nativeUpdate and nativeDelete change exactly the rows thei
         await orm.em.fork().transactional(async (em: EntityManager) => {
           // The opt-in for criteria that name every row; it does not widen narrower criteria.
           const all = { all: true };
-          // (Called loosely until the options argument lands in the public types.)
-          const native = em as unknown as { nativeDelete(...a: unknown[]): Promise<number>; nativeUpdate(...a: unknown[]): Promise<number> };
-          const n = del ? await native.nativeDelete(Item, where, all) : await native.nativeUpdate(Item, where, { qty }, all);
+          const n = del ? await em.nativeDelete(Item, where as never, all) : await em.nativeUpdate(Item, where as never, { qty }, all);
           // MySQL counts an UPDATE's changed rows, not its matched ones.
           if (n !== expected.length && !(db.dialect === 'mysql' && !del)) throw new Error(`${del ? 'nativeDelete' : 'nativeUpdate'} ${JSON.stringify(where)} reported ${n} rows, expected ${expected.length}`);
           em.clear();
