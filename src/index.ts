@@ -28,4 +28,4 @@ export type { QueryLogEntry, QueryLogger, Driver } from './drivers/driver.js';
 export * from './errors/index.js';
 export type { RecoveryReport, RecoveredFlush, RecoveredBranch } from './unit-of-work/prepared-recovery.js';
 export type { PreparableTransaction, PreparedTransactionSupport, FinishPreparedResult } from './drivers/driver.js';
-export type { SchemaGenerator, SchemaOptions, ConnectionStatements } from './schema/index.js';
+export type { SchemaGenerator, SchemaOptions, ConnectionStatements, SchemaUpdateOptions, SchemaUpdateResult, SkippedChange } from './schema/index.js';

@@ -12,6 +12,11 @@ export interface EntityOptions {
   tableName?: string;
   /** Connection name from `Joinery.init({ connections })`; `default` when omitted. */
   connection?: string;
+  /**
+   * The table's previous name: `orm.schema.update()` renames that table (`ALTER TABLE ... RENAME TO`)
+   * instead of creating an empty one, so its rows stay. Harmless once the rename is done.
+   */
+  renamedFrom?: string;
 }
 
 /** Options of `@Property()` (and the shared part of `@PrimaryKey()`). */
@@ -19,6 +24,11 @@ export interface PropertyOptions<Owner = any> {
   /** Scalar type; needed under TC39 standard decorators, inferred from TypeScript metadata under legacy ones. */
   type?: TypeOption;
   columnName?: string;
+  /**
+   * The column's previous name in the database: `orm.schema.update()` renames it (`RENAME COLUMN`)
+   * instead of adding a new column and dropping the old one, so its values stay. Harmless once done.
+   */
+  renamedFrom?: string;
   nullable?: boolean;
   /** A constant default, written into the DDL and applied to new entities that leave the property undefined. */
   default?: string | number | boolean | null;

@@ -5,7 +5,7 @@ import { DefaultNamingStrategy, type NamingStrategy } from './naming-strategy.js
 import { resolveScalarType } from './scalar-types.js';
 import { constraintName } from './constraint-names.js';
 import { buildSnapshot } from './metadata-storage.js';
-import { checkInsertCycles, checkNameCollisions, checkRelationOptions } from './mapping-checks.js';
+import { checkInsertCycles, checkNameCollisions, checkRelationOptions, checkRenames } from './mapping-checks.js';
 import { assertNever, column, type Ctx, type EntityBuilder } from './discovery-context.js';
 import { resolvePrimaryKey, resolveToOnes } from './to-one.js';
 import { checkOwningSides, resolveInverseSides } from './inverse-sides.js';
@@ -63,6 +63,7 @@ export function discoverMetadata(classes: readonly Function[], options: Discover
   checkNameCollisions(entities);
   checkInsertCycles(entities);
   checkRelationOptions(entities);
+  checkRenames(entities);
   return buildSnapshot(entities);
 }
 
@@ -131,6 +132,7 @@ function createBuilder(cls: Function, naming: NamingStrategy, connections: reado
     name,
     class: cls,
     tableName: entity.tableName ?? naming.classToTableName(name),
+    ...(entity.renamedFrom !== undefined ? { renamedFrom: entity.renamedFrom } : {}),
     connection,
     properties: [],
     propertiesByName: Object.create(null),
@@ -179,6 +181,7 @@ function resolveScalars(ctx: Ctx, b: EntityBuilder): void {
       scale: o.scale,
       default: scalar?.default,
       defaultRaw: o.defaultRaw,
+      ...(o.renamedFrom !== undefined ? { renamedFrom: o.renamedFrom } : {}),
       primary,
       autoincrement,
       unique: o.unique ?? false,

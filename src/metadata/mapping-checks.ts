@@ -101,3 +101,45 @@ export function checkRelationOptions(entities: readonly EntityMetadata[]): void 
     }
   }
 }
+
+/**
+ * `renamedFrom` must name something the metadata no longer maps: an old name that is still in use
+ * would make the schema update rename a column (or table) another property (or entity) needs.
+ */
+export function checkRenames(entities: readonly EntityMetadata[]): void {
+  const tables = new Map<string, string>();
+  for (const e of entities) tables.set(`${e.connection}\u0000${e.tableName.toLowerCase()}`, e.name);
+  for (const e of entities) {
+    if (e.renamedFrom !== undefined) {
+      checkRenameValue(e.renamedFrom, `${e.name}: @Entity({ renamedFrom })`, { entity: e.name });
+      const holder = tables.get(`${e.connection}\u0000${e.renamedFrom.toLowerCase()}`);
+      if (holder && holder !== e.name) {
+        throw new MetadataError(
+          'BAD_OPTION',
+          `${e.name} has renamedFrom '${e.renamedFrom}', but ${holder} still maps that table. Remove renamedFrom, or give ${holder} another tableName.`,
+          { entity: e.name },
+        );
+      }
+    }
+    const columns = new Map(e.columns.map((c) => [c.name.toLowerCase(), c.property]));
+    for (const c of e.columns) {
+      if (c.renamedFrom === undefined) continue;
+      checkRenameValue(c.renamedFrom, `${e.name}.${c.property}: @Property({ renamedFrom })`, { entity: e.name, property: c.property });
+      const holder = columns.get(c.renamedFrom.toLowerCase());
+      if (holder !== undefined && holder !== c.property) {
+        throw new MetadataError(
+          'BAD_OPTION',
+          `${e.name}.${c.property} has renamedFrom '${c.renamedFrom}', but ${e.name}.${holder} still maps column '${c.renamedFrom}' of ${e.tableName}. ` +
+            `Remove renamedFrom, or set another columnName on ${e.name}.${holder}.`,
+          { entity: e.name, property: c.property },
+        );
+      }
+    }
+  }
+}
+
+function checkRenameValue(value: unknown, where: string, who: { entity: string; property?: string }): void {
+  if (typeof value !== 'string' || value.trim() === '') {
+    throw new MetadataError('BAD_OPTION', `${where} must be the previous name as a non-empty string, got ${JSON.stringify(value)}.`, who);
+  }
+}

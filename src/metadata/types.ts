@@ -55,6 +55,8 @@ export interface ColumnMetadata {
   readonly index: boolean;
   /** Property that owns the column. */
   readonly property: string;
+  /** `@Property({ renamedFrom })`: the column's previous name, for the schema update. */
+  readonly renamedFrom?: string;
 }
 
 interface PropertyBase {
@@ -223,6 +225,8 @@ export interface EntityMetadata {
   readonly name: string;
   readonly class: EntityClass;
   readonly tableName: string;
+  /** `@Entity({ renamedFrom })`: the table's previous name, for the schema update. */
+  readonly renamedFrom?: string;
   readonly connection: string;
   /** Properties in declaration order (inherited first). */
   readonly properties: readonly PropertyMetadata[];

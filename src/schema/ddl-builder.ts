@@ -195,6 +195,11 @@ export class DdlBuilder {
   renameTable(from: string, to: string): string {
     return `alter table ${this.quote(from)} rename to ${this.quote(to)}`;
   }
+
+  /** Same spelling on all three (SQLite 3.25+, MySQL 8, MariaDB 10.5+); indexes and FKs follow the column. */
+  renameColumn(table: string, from: string, to: string): string {
+    return `alter table ${this.quote(table)} rename column ${this.quote(from)} to ${this.quote(to)}`;
+  }
 }
 
 /** The parts of a column that can differ between the metadata and the database. */

@@ -9,6 +9,9 @@ import { sortTablesByDependency } from './table-order.js';
 /** One table as the metadata describes it, before dialect types are chosen. */
 interface MappedTable {
   readonly name: string;
+  /** Entity name for `Entity.property` in messages; join tables have none. */
+  readonly entity?: string;
+  readonly renamedFrom?: string;
   readonly columns: readonly ColumnMetadata[];
   readonly primaryKeyColumns: readonly string[];
   readonly uniques: readonly UniqueMetadata[];
@@ -34,6 +37,8 @@ export function buildDesiredSchema(metadata: MetadataSnapshot, connection: strin
     if (e.connection !== connection || mapped.has(e.tableName)) continue;
     mapped.set(e.tableName, {
       name: e.tableName,
+      entity: e.name,
+      renamedFrom: e.renamedFrom,
       columns: e.columns,
       primaryKeyColumns: e.primaryKeyColumns,
       uniques: e.uniques,
@@ -72,6 +77,8 @@ function toTableSchema(table: MappedTable, all: ReadonlyMap<string, MappedTable>
       type: resolveType(table, c.name, all, dialect, new Set()),
       nullable: c.nullable && !pk.includes(c.name),
       autoincrement,
+      ...(c.renamedFrom !== undefined ? { renamedFrom: c.renamedFrom } : {}),
+      ...(table.entity !== undefined ? { origin: `${table.entity}.${c.property}` } : {}),
     };
     const def = autoincrement ? undefined : desiredDefault(c, dialect);
     columns.push(def ? { ...column, default: def } : column);
@@ -106,6 +113,7 @@ function toTableSchema(table: MappedTable, all: ReadonlyMap<string, MappedTable>
 
   return {
     name: table.name,
+    ...(table.renamedFrom !== undefined ? { renamedFrom: table.renamedFrom } : {}),
     columns,
     primaryKey: pk.length ? { name: primaryKeyName(table.name), columns: [...pk] } : undefined,
     uniques,

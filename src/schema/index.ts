@@ -1,4 +1,11 @@
-export { SchemaGenerator, type ConnectionStatements, type SchemaOptions } from './schema-generator.js';
+export {
+  SchemaGenerator,
+  type ConnectionStatements,
+  type SchemaOptions,
+  type SchemaUpdateOptions,
+  type SchemaUpdateResult,
+} from './schema-generator.js';
+export type { SkippedChange } from './update-safety.js';
 export {
   getColumnType,
   getCastType,

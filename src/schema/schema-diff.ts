@@ -3,6 +3,7 @@ import type { ColumnChange } from './ddl-builder.js';
 import { sameColumns } from './desired-schema.js';
 import { defaultsEqual } from './introspection-values.js';
 import type { ColumnSchema, ForeignKeySchema, IndexSchema, TableSchema } from './schema-model.js';
+import { resolveRenames, type ColumnRename, type TableRename } from './schema-renames.js';
 
 export interface ColumnDiff {
   readonly desired: ColumnSchema;
@@ -28,18 +29,25 @@ export interface TableDiff {
 }
 
 export interface SchemaDiff {
+  /** Tables renamed (`@Entity({ renamedFrom })`); they run first, and everything below uses the new names. */
+  readonly renamedTables: readonly TableRename[];
+  /** Columns renamed (`@Property({ renamedFrom })`), after the tables. */
+  readonly renamedColumns: readonly ColumnRename[];
   /** Tables of the metadata missing from the database, in creation order. */
   readonly createdTables: readonly TableSchema[];
   /** Existing tables that differ; unchanged tables are not listed. */
   readonly alteredTables: readonly TableDiff[];
+  /** Every live table the metadata maps, as it is once the renames ran (see {@link resolveRenames}). */
+  readonly live: ReadonlyMap<string, TableSchema>;
 }
 
 /**
- * Compares the desired tables with the live ones (only tables known to the metadata are ever in
- * `live`). Uniques, indexes and FKs match by definition, not by name, so a legacy schema whose
- * constraints carry other names is not churned.
+ * Compares the desired tables with the live ones (only tables known to the metadata, and the old
+ * names of renamed ones, are ever in `live`). Uniques, indexes and FKs match by definition, not by
+ * name, so a legacy schema whose constraints carry other names is not churned.
  */
-export function diffSchema(desired: readonly TableSchema[], live: ReadonlyMap<string, TableSchema>, dialect: Dialect): SchemaDiff {
+export function diffSchema(desired: readonly TableSchema[], liveTables: ReadonlyMap<string, TableSchema>, dialect: Dialect): SchemaDiff {
+  const { tables: renamedTables, columns: renamedColumns, live } = resolveRenames(desired, liveTables);
   const createdTables: TableSchema[] = [];
   const alteredTables: TableDiff[] = [];
   for (const table of desired) {
@@ -50,7 +58,12 @@ export function diffSchema(desired: readonly TableSchema[], live: ReadonlyMap<st
       if (!isTableDiffEmpty(diff)) alteredTables.push(diff);
     }
   }
-  return { createdTables, alteredTables };
+  return { renamedTables, renamedColumns, createdTables, alteredTables, live };
+}
+
+/** Whether the diff has anything to run. */
+export function isSchemaDiffEmpty(d: SchemaDiff): boolean {
+  return d.renamedTables.length + d.renamedColumns.length + d.createdTables.length + d.alteredTables.length === 0;
 }
 
 export function diffTable(desired: TableSchema, live: TableSchema, dialect: Dialect): TableDiff {

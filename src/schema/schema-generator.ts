@@ -9,6 +9,7 @@ import { runPlan } from './schema-executor.js';
 import { diffSchema } from './schema-diff.js';
 import type { TableSchema } from './schema-model.js';
 import { buildUpdatePlan } from './update-plan.js';
+import { keepDroppedColumns, requiredColumnsMessage, requiredNewColumns, type RequiredNewColumn, type SkippedChange } from './update-safety.js';
 
 /** The statements for one connection, in the order they run. */
 export interface ConnectionStatements {
@@ -22,6 +23,33 @@ interface ConnectionPlan {
   readonly plan: StatementPlan;
 }
 
+interface UpdatePlan extends ConnectionPlan {
+  readonly skipped: SkippedChange[];
+  /** New NOT NULL columns without a default on tables that have rows. */
+  readonly blocked: RequiredNewColumn[];
+}
+
+/** Options of `orm.schema.update()` (and of `getUpdateSQL` / `getUpdateStatements`). */
+export interface SchemaUpdateOptions extends SchemaOptions {
+  /**
+   * `true` (default): columns no property maps any more are kept, with their data, and listed in
+   * `skipped`. `false`: they are dropped.
+   */
+  safe?: boolean;
+  /** Read and plan only: return what would run, and change nothing. */
+  dryRun?: boolean;
+}
+
+/** What `orm.schema.update()` did (or, with `dryRun`, would do). */
+export interface SchemaUpdateResult {
+  /** Statements per connection, in the order they run; connections with nothing to do are left out. */
+  readonly statements: ConnectionStatements[];
+  /** The same as one script, as `getUpdateSQL()` gives it; `''` when there was nothing to do. */
+  readonly sql: string;
+  /** What a safe update left in place (columns no property maps), each with a message saying how to drop it. */
+  readonly skipped: SkippedChange[];
+}
+
 /**
  * Creates, drops and updates the tables of the mapped entities (and their join tables) on every
  * connection. Tables the metadata does not know are never touched.
@@ -30,7 +58,7 @@ interface ConnectionPlan {
  * const schema = new SchemaGenerator(metadata, drivers);
  * console.log(schema.getCreateSQL());
  * await schema.create();
- * await schema.update();   // after changing entities: add/alter/drop columns, keys, indexes, FKs
+ * await schema.update();   // after changing entities: rename, add and alter columns, keys, indexes, FKs
  * await schema.drop();
  */
 /** Limits a schema operation to one connection (`orm.schema.create({ connection: 'media' })`). */
@@ -75,24 +103,38 @@ export class SchemaGenerator {
 
   /**
    * What `update()` would run: reads the live schema and diffs it with the metadata. Connections with
-   * nothing to change are left out.
+   * nothing to change are left out. Throws what `update()` would throw before running anything.
    */
-  async getUpdateStatements(options: SchemaOptions = {}): Promise<ConnectionStatements[]> {
-    const plans = await this.updatePlans(options);
-    return plans.map((p) => ({ connection: p.connection, statements: planStatements(p.plan) }));
+  async getUpdateStatements(options: SchemaUpdateOptions = {}): Promise<ConnectionStatements[]> {
+    return (await this.update({ ...options, dryRun: true })).statements;
   }
 
-  async getUpdateSQL(options: SchemaOptions = {}): Promise<string> {
-    return this.format(await this.getUpdateStatements(options));
+  async getUpdateSQL(options: SchemaUpdateOptions = {}): Promise<string> {
+    return (await this.update({ ...options, dryRun: true })).sql;
   }
 
   /**
-   * Brings the databases to the metadata: creates missing tables, adds, alters and drops columns,
-   * and adds or drops keys, uniques, indexes and FKs. Every connection is read and planned before
-   * anything runs.
+   * Brings the databases to the metadata: renames what `renamedFrom` names, creates missing tables,
+   * adds and alters columns, and adds or drops keys, uniques, indexes and FKs. Every connection is
+   * read and planned before anything runs.
+   *
+   * Safe by default: a column no property maps any more is kept with its data and listed in
+   * `skipped`; `{ safe: false }` drops it. Tables the metadata does not map are never touched. A new
+   * NOT NULL column without a default on a table that has rows is a `UsageError`
+   * (`SCHEMA_NOT_NULL_WITHOUT_DEFAULT`) before any statement runs, on any connection.
+   *
+   * @returns the statements run (or, with `dryRun`, that would run) and what was left out
+   * @example
+   * const { sql, skipped } = await orm.schema.update();
+   * for (const s of skipped) console.warn(s.message);   // kept column posts.body: no property maps it ...
+   * await orm.schema.update({ safe: false });          // also drop those columns
    */
-  async update(options: SchemaOptions = {}): Promise<void> {
-    await this.run(await this.updatePlans(options));
+  async update(options: SchemaUpdateOptions = {}): Promise<SchemaUpdateResult> {
+    const plans = await this.updatePlans(options);
+    const withStatements = plans.filter((p) => p.plan.statements.length > 0);
+    if (!options.dryRun) await this.run(withStatements);
+    const statements = withStatements.map((p) => ({ connection: p.connection, statements: planStatements(p.plan) }));
+    return { statements, sql: this.format(statements), skipped: plans.flatMap((p) => p.skipped) };
   }
 
   private createPlans(options: SchemaOptions): ConnectionPlan[] {
@@ -107,13 +149,19 @@ export class SchemaGenerator {
     return this.eachConnection(options, (connection, driver, tables, ddl) => ({ connection, driver, plan: buildDropPlan(tables, ddl) }));
   }
 
-  private async updatePlans(options: SchemaOptions): Promise<ConnectionPlan[]> {
+  private async updatePlans(options: SchemaUpdateOptions): Promise<UpdatePlan[]> {
     const pending = this.eachConnection(options, async (connection, driver, tables, ddl) => {
-      const live = await introspectTables(driver, tables.map((t) => t.name));
-      const plan = buildUpdatePlan(diffSchema(tables, live, driver.dialect), live, ddl);
-      return { connection, driver, plan };
+      const oldNames = tables.flatMap((t) => (t.renamedFrom === undefined ? [] : [t.renamedFrom]));
+      const live = await introspectTables(driver, [...new Set([...tables.map((t) => t.name), ...oldNames])]);
+      const full = diffSchema(tables, live, driver.dialect);
+      const { diff, skipped } = options.safe === false ? { diff: full, skipped: [] } : keepDroppedColumns(full, connection);
+      const blocked = await onTablesWithRows(driver, ddl, requiredNewColumns(diff));
+      return { connection, driver, plan: buildUpdatePlan(diff, ddl), skipped, blocked };
     });
-    return (await Promise.all(pending)).filter((p) => p.plan.statements.length > 0);
+    const plans = await Promise.all(pending);
+    const blocked = plans.flatMap((p) => p.blocked);
+    if (blocked.length > 0) throw new UsageError('SCHEMA_NOT_NULL_WITHOUT_DEFAULT', requiredColumnsMessage(blocked));
+    return plans;
   }
 
   private eachConnection<T>(options: SchemaOptions, fn: (connection: string, driver: Driver, tables: TableSchema[], ddl: DdlBuilder) => T): T[] {
@@ -178,4 +226,14 @@ function crossConnectionNotes(metadata: MetadataSnapshot, connection: string): s
     }
   }
   return [...new Set(notes)];
+}
+
+/** Those of `columns` whose table has at least one row (one cheap query per table). */
+async function onTablesWithRows(driver: Driver, ddl: DdlBuilder, columns: readonly RequiredNewColumn[]): Promise<RequiredNewColumn[]> {
+  const tables = [...new Set(columns.map((c) => c.liveTable))];
+  const filled = await Promise.all(
+    tables.map(async (t) => (await driver.execute({ sql: `select 1 as present from ${ddl.quote(t)} limit 1`, params: [] })).rows.length > 0),
+  );
+  const withRows = new Set(tables.filter((_, i) => filled[i]));
+  return columns.filter((c) => withRows.has(c.liveTable));
 }

@@ -19,6 +19,10 @@ export interface ColumnSchema {
   readonly default?: DefaultValue;
   /** Database-generated key: identity (pg), auto_increment (mysql), rowid alias (sqlite). */
   readonly autoincrement: boolean;
+  /** Desired columns only: the previous name to rename from (`@Property({ renamedFrom })`). */
+  readonly renamedFrom?: string;
+  /** Desired columns only: `Entity.property` that maps the column, for messages. */
+  readonly origin?: string;
 }
 
 /** How a live unique is implemented, which decides how it is dropped. */
@@ -48,6 +52,8 @@ export interface PrimaryKeySchema {
 
 export interface TableSchema {
   readonly name: string;
+  /** Desired tables only: the previous name to rename from (`@Entity({ renamedFrom })`). */
+  readonly renamedFrom?: string;
   readonly columns: readonly ColumnSchema[];
   readonly primaryKey?: PrimaryKeySchema;
   readonly uniques: readonly IndexSchema[];

@@ -3,6 +3,7 @@ import type { DdlBuilder } from './ddl-builder.js';
 import { rebuildTableName } from './identifier-names.js';
 import type { ColumnSchema, TableSchema } from './schema-model.js';
 import type { SchemaDiff, TableDiff } from './schema-diff.js';
+import { renameStatements } from './schema-renames.js';
 
 /**
  * SQLite can add a column and create or drop an index in place; anything else (a changed or dropped
@@ -12,7 +13,8 @@ import type { SchemaDiff, TableDiff } from './schema-diff.js';
  * rename the new one, recreate its indexes, and check every FK before COMMIT.
  */
 export function buildSqliteUpdate(diff: SchemaDiff, ddl: DdlBuilder): StatementPlan {
-  const statements: string[] = [];
+  // Renamed in place first (SQLite 3.26+ rewrites the FKs of other tables too), so a rebuild copies by the new names.
+  const statements: string[] = renameStatements(diff, ddl);
   let rebuilt = false;
   for (const t of diff.createdTables) {
     statements.push(ddl.createTable(t, t.foreignKeys), ...ddl.createTableIndexes(t));

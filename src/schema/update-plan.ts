@@ -2,20 +2,21 @@ import type { StatementPlan } from './create-plan.js';
 import type { DdlBuilder } from './ddl-builder.js';
 import type { ForeignKeySchema, TableSchema } from './schema-model.js';
 import type { SchemaDiff, TableDiff } from './schema-diff.js';
+import { renameStatements } from './schema-renames.js';
 import { buildSqliteUpdate } from './sqlite-update-plan.js';
 
 /**
- * Statements that bring a live database to the metadata, from `diffSchema`. `live` holds every
+ * Statements that bring a live database to the metadata, from `diffSchema`. `diff.live` holds every
  * metadata table that exists (changed or not), because an FK in an unchanged table may have to be
  * dropped and re-added around a change to the table it references.
  */
-export function buildUpdatePlan(diff: SchemaDiff, live: ReadonlyMap<string, TableSchema>, ddl: DdlBuilder): StatementPlan {
+export function buildUpdatePlan(diff: SchemaDiff, ddl: DdlBuilder): StatementPlan {
   if (ddl.dialect === 'sqlite') return buildSqliteUpdate(diff, ddl);
-  return { before: [], statements: buildAlterStatements(diff, live, ddl), after: [] };
+  return { before: [], statements: [...renameStatements(diff, ddl), ...buildAlterStatements(diff, diff.live, ddl)], after: [] };
 }
 
 /**
- * PostgreSQL and MySQL, in phases that each only depend on the ones before:
+ * PostgreSQL and MySQL, after the renames, in phases that each only depend on the ones before:
  * 1. drop FKs that go away or stand in the way of a change;
  * 2. drop uniques and indexes that go away (a unique may be what an FK to be dropped needed);
  * 3. create missing tables, their FKs to tables created later deferred to phase 6;

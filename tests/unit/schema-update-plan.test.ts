@@ -36,7 +36,7 @@ function fk(tableName: string, column: string, referencedTable: string, o: Parti
 /** The update statements that turn `live` into `desired`. */
 function update(dialect: Dialect, desired: TableSchema[], live: TableSchema[]): string[] {
   const liveMap = new Map(live.map((t) => [t.name, t]));
-  return planStatements(buildUpdatePlan(diffSchema(desired, liveMap, dialect), liveMap, ddl(dialect)));
+  return planStatements(buildUpdatePlan(diffSchema(desired, liveMap, dialect), ddl(dialect)));
 }
 
 const id = (type = 'integer') => c('id', type, { autoincrement: true });
