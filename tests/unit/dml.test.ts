@@ -108,7 +108,7 @@ test('insert of rows with no column but the generated key', (t) => {
     params: [],
   });
   t.is(insertStatement(pg, 'tokens', [], [[], []], { keyColumn: 'id', returning: ['id'] }).sql, 'INSERT INTO "tokens" ("id") VALUES (DEFAULT), (DEFAULT) RETURNING "id"');
-  t.is(insertStatement(mysql, 'tokens', [], [[]], { keyColumn: 'id' }).sql, 'INSERT INTO `tokens` (`id`) VALUES (DEFAULT)');
+  t.is(insertStatement(mysql, 'tokens', [], [[]], { keyColumn: 'id' }).sql, 'INSERT INTO `tokens` (`id`) VALUES (NULL)');
 });
 
 test('ignoreDuplicates: ON CONFLICT DO NOTHING, or a no-op ON DUPLICATE KEY UPDATE on MySQL', (t) => {
