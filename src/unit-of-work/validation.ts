@@ -159,7 +159,7 @@ function failToOneKey(
     failures,
     problem.rule,
     (where) =>
-      `${where} refers to a ${target} by the key ${Array.isArray(key) ? `[${key.map(describeValue).join(', ')}]` : describeValue(key)}, which its column cannot hold: ` +
+      `${where} points at the ${target} with key ${Array.isArray(key) ? `[${key.map(describeValue).join(', ')}]` : describeValue(key)}, which its column cannot hold: ` +
       `${problem.message(`${target}.${keyName}`)} Pass an existing ${target} (or its key), or null.`,
   );
 }

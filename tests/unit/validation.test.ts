@@ -309,7 +309,7 @@ test('a to-one must point by a key its column can hold', (t) => {
   const by = (id: unknown) => Object.assign(new Membership(), { id: UUID, account: Object.assign(new Account(), { id }) });
   const failures = validate([insert(by(''), membershipMeta), insert(by('abc'), membershipMeta), insert(by(2 ** 31), membershipMeta)]);
   t.deepEqual(failures.map((f) => `${f.entity}.${f.property}:${f.rule}`), ['Membership.account:type', 'Membership.account:type', 'Membership.account:range']);
-  t.regex(failures[0]!.message, /Membership\.account refers to a Account by the key "", which its column cannot hold: Account\.id must be an integer/);
+  t.regex(failures[0]!.message, /Membership\.account points at the Account with key "", which its column cannot hold: Account\.id must be an integer/);
   // A numeric string (a request parameter) is a key; a new target without a key yet is checked at its own insert.
   t.deepEqual(rules([insert(by('42'), membershipMeta), insert(by(undefined), membershipMeta)]), []);
 });
