@@ -71,6 +71,9 @@ const PG_RAW_OIDS = new Set([
   1082, // date: the calendar day as 'YYYY-MM-DD', never shifted by the process's time zone
   20, // int8: may exceed Number.MAX_SAFE_INTEGER; the hydrator converts
   1700, // numeric: exact decimals; the hydrator converts
+  114, // json and
+  3802, // jsonb: the JSON text; the hydrator decodes it once (pg's parse would make a JSON string
+  // 'hello' indistinguishable from JSON text on the other dialects)
 ]);
 
 function pgConfig(config: ConnectionConfig): Knex.Config {
@@ -106,8 +109,11 @@ function mysqlConfig(config: ConnectionConfig): Knex.Config {
     // BIGINT and DECIMAL as strings: no silent precision loss; the hydrator converts.
     supportBigNumbers: true,
     bigNumberStrings: true,
-    // A DATE is a calendar day, not an instant: keep 'YYYY-MM-DD'.
-    dateStrings: ['DATE'],
+    // A DATE is a calendar day, not an instant: keep 'YYYY-MM-DD'. A DATETIME comes as its text
+    // too, read by the hydrator: mysql2 builds Dates of years 0–99 as 19xx.
+    dateStrings: ['DATE', 'DATETIME'],
+    // JSON as its text, decoded once by the hydrator (as on every dialect).
+    jsonStrings: true,
     multipleStatements: false,
   });
   return {
@@ -118,8 +124,12 @@ function mysqlConfig(config: ConnectionConfig): Knex.Config {
       ...config.pool,
       afterCreate(conn: { query(sql: string, cb: (err: unknown) => void): void }, done: Done) {
         // mysql2's `timezone: 'Z'` only converts on the client; NOW(), CURRENT_TIMESTAMP defaults and
-        // TIMESTAMP columns use the session zone, which must be UTC too.
-        conn.query("SET time_zone = '+00:00'", (err) => done(err ?? null, conn));
+        // TIMESTAMP columns use the session zone, which must be UTC too. NO_AUTO_VALUE_ON_ZERO: an
+        // explicit key of 0 is stored as 0, as on the other databases, not replaced by a new id.
+        conn.query(
+          "SET time_zone = '+00:00', sql_mode = CONCAT_WS(',', NULLIF(@@sql_mode, ''), 'NO_AUTO_VALUE_ON_ZERO')",
+          (err) => done(err ?? null, conn),
+        );
       },
     },
   };

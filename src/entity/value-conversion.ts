@@ -12,8 +12,10 @@ export function toDatabaseValue(type: ScalarType, value: unknown, dialect: Diale
       return dialect === 'pg' ? Boolean(value) : value ? 1 : 0;
     case 'datetime': {
       const d = value instanceof Date ? value : new Date(value as string | number);
-      // SQLite has no datetime type: ISO-8601 UTC text sorts and compares correctly.
-      return dialect === 'sqlite' ? d.toISOString() : d;
+      // SQLite has no datetime type: ISO-8601 UTC text sorts and compares correctly. node-postgres
+      // would write a Date in the process's local zone, rounding away the seconds of historical
+      // offsets (local mean time before 1883); mysql2 writes it in UTC ('Z') as it is.
+      return dialect === 'mysql' ? d : d.toISOString();
     }
     case 'date':
       return value instanceof Date ? value.toISOString().slice(0, 10) : String(value);
@@ -46,7 +48,7 @@ export function fromDatabaseValue(type: ScalarType, value: unknown): unknown {
     case 'boolean':
       return typeof value === 'boolean' ? value : value === 1 || value === '1' || value === 1n || value === 't' || value === 'true';
     case 'datetime':
-      return value instanceof Date ? value : new Date(value as string | number);
+      return value instanceof Date ? value : typeof value === 'string' ? parseDatetime(value) : new Date(value as number);
     case 'date':
       return value instanceof Date ? value.toISOString().slice(0, 10) : String(value);
     case 'json':
@@ -67,6 +69,31 @@ export function fromDatabaseValue(type: ScalarType, value: unknown): unknown {
   }
 }
 
+/**
+ * A datetime as text: MySQL's `YYYY-MM-DD HH:MM:SS[.ffffff]` (UTC, the session zone joinery sets)
+ * or ISO-8601 with a zone (SQLite, PostgreSQL text). Years 1–99 stay years 1–99.
+ */
+function parseDatetime(s: string): Date {
+  if (s.length < 19 || s.charCodeAt(10) !== 32) return new Date(s);
+  const year = digits(s, 0, 4);
+  const month = digits(s, 5, 2);
+  const day = digits(s, 8, 2);
+  // MySQL's zero date, as mysql2 reads it.
+  if (month === 0 || day === 0) return new Date(Number.NaN);
+  let ms = 0;
+  if (s.length > 20) ms = s.length >= 23 ? digits(s, 20, 3) : digits(s, 20, s.length - 20) * 10 ** (23 - s.length);
+  const d = new Date(Date.UTC(year, month - 1, day, digits(s, 11, 2), digits(s, 14, 2), digits(s, 17, 2), ms));
+  // Date.UTC maps years 0–99 to 1900–1999.
+  if (year < 100) d.setUTCFullYear(year);
+  return d;
+}
+
+function digits(s: string, from: number, count: number): number {
+  let n = 0;
+  for (let i = from; i < from + count; i++) n = n * 10 + (s.charCodeAt(i) - 48);
+  return n;
+}
+
 /** Equality the way the database sees it, for change detection against the snapshot. */
 export function sameValue(type: ScalarType, a: unknown, b: unknown): boolean {
   if (a === b) return true;
@@ -75,7 +102,12 @@ export function sameValue(type: ScalarType, a: unknown, b: unknown): boolean {
     case 'datetime':
       return a instanceof Date && b instanceof Date ? a.getTime() === b.getTime() : String(a) === String(b);
     case 'json':
-      return JSON.stringify(a) === JSON.stringify(b);
+      try {
+        return JSON.stringify(a) === JSON.stringify(b);
+      } catch {
+        // A value JSON cannot encode (BigInt, a cycle) counts as changed: validation reports it.
+        return false;
+      }
     case 'bigint':
     case 'decimal':
       return String(a) === String(b);

@@ -6,7 +6,10 @@ export interface ValidationFailure {
   property: string;
   /** The offending value as given. */
   value: unknown;
-  /** Short machine-readable reason: 'required', 'max_length', 'type', 'validate', 'unknown_property'. */
+  /**
+   * Short machine-readable reason: 'required', 'type', 'range', 'not_finite', 'precision',
+   * 'invalid_date', 'max_length', 'nul_byte', 'json', 'enum', 'validate', 'unknown_property'.
+   */
   rule: string;
   message: string;
   /** The entity instance, when the failure comes from a flush. */

@@ -1,14 +1,13 @@
 import type { Collection, MatchingOptions } from '../entity/collection.js';
 import { getState } from '../entity/entity-state.js';
 import { primaryKeyValues } from '../entity/primary-key.js';
-import { UsageError } from '../errors/usage-error.js';
 import type { ToOneOwning } from '../metadata/types.js';
 import { keyOf } from '../unit-of-work/identity-map.js';
 import { resolveItemCriteria } from './cross-connection.js';
 import { matchThrough } from './many-through.js';
 import { itemOrder, keyTypes, type LoaderContext, type Row } from './loader-context.js';
 import type { SelectInLoader } from './select-in-loader.js';
-import type { OrderByInput } from './select-builder.js';
+import { checkPaging, type OrderByInput } from './select-builder.js';
 
 /**
  * One query for a filtered page of a collection's items, read from the database. The collection
@@ -19,8 +18,9 @@ export async function matchCollection(ctx: LoaderContext, selectIn: SelectInLoad
   const owner = collection.owner;
   const meta = getState(owner)!.meta;
   const key = primaryKeyValues(meta, owner);
+  // Before anything runs (criteria reaching another connection run step queries first).
+  checkPaging(options, `${meta.name}.${prop.name}.matching()`);
   if (prop.kind === 'through') {
-    checkPaging(meta.name, prop.name, options);
     return matchThrough(ctx, meta, prop, key, options);
   }
   const target = prop.target;
@@ -34,7 +34,6 @@ export async function matchCollection(ctx: LoaderContext, selectIn: SelectInLoad
   if (options.where !== undefined) options = { ...options, where: (await resolveItemCriteria(ctx, meta, prop, options.where, linkConnection)) as MatchingOptions['where'] };
   if (prop.kind === 'm:n' && linkConnection !== target.connection) {
     // Two steps: the owner's link rows on the join table's connection, then the items by key on theirs.
-    checkPaging(meta.name, prop.name, options);
     const links = key ? await selectIn.crossLinks(meta, prop, [key], options.where) : { rows: [], targetKeys: [], itemKey: () => [] };
     const byKey = ctx.inList(target.connection, 'e0', target.primaryKeyColumns, keyTypes(target), links.targetKeys);
     const stmt = ctx.builder(target.connection).select(target, undefined, { orderBy, limit: options.limit, offset: options.offset }, byKey);
@@ -50,7 +49,6 @@ export async function matchCollection(ctx: LoaderContext, selectIn: SelectInLoad
     entities = rows.map((row) => ctx.hydrateRow(target, row, fresh));
   } else {
     const mine = prop.owner ? prop.pivot.joinColumns : prop.pivot.inverseJoinColumns;
-    checkPaging(meta.name, prop.name, options);
     const stmt = selectIn.manyToManyStatement(meta, prop, [key ?? mine.map(() => null)], { ...options, orderBy });
     rows = key ? await ctx.run(target.connection, stmt) : [];
     entities = rows.map((row) => ctx.hydrateRow(target, row, fresh));
@@ -61,12 +59,3 @@ export async function matchCollection(ctx: LoaderContext, selectIn: SelectInLoad
   return entities;
 }
 
-// The 1:N path gets these checks from the select builder; the M:N statement is assembled here.
-function checkPaging(entity: string, property: string, options: MatchingOptions): void {
-  for (const what of ['limit', 'offset'] as const) {
-    const n = options[what];
-    if (n !== undefined && (!Number.isInteger(n) || n < 0)) {
-      throw new UsageError('BAD_OPTION', `${what} for ${entity}.${property}.matching() must be a non-negative integer, got ${String(n)}.`);
-    }
-  }
-}

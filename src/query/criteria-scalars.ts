@@ -1,6 +1,7 @@
 import { UsageError } from '../errors/usage-error.js';
 import { toDatabaseValue } from '../entity/value-conversion.js';
-import type { ColumnMetadata, ScalarType } from '../metadata/types.js';
+import { valueProblem, type ValueProblem } from '../entity/value-rules.js';
+import type { ColumnMetadata, Dialect, ScalarType } from '../metadata/types.js';
 import { and, cond, describe, definedEntries, isOperatorObject, lookupTable, MATCH_ALL, MATCH_NONE, not, or, type Cond } from './criteria-sql.js';
 import { placeholders, type SqlDialect } from './sql-dialect.js';
 
@@ -18,6 +19,9 @@ export interface ScalarOperand {
 
 const TEXT_TYPES: readonly ScalarType[] = ['string', 'text', 'uuid'];
 const COMPARISON_SQL = lookupTable({ $gt: '>', $gte: '>=', $lt: '<', $lte: '<=' });
+
+/** A LIKE pattern is text whatever the column (a uuid column is compared as text). */
+const PATTERN = { type: 'text' } as const;
 
 /**
  * A condition on one scalar column: a value (equality), `null` (IS NULL), an array ($in) or an
@@ -108,6 +112,8 @@ function like(d: SqlDialect, x: ScalarOperand, op: '$like' | '$ilike', v: unknow
   if (typeof v !== 'string') {
     throw new UsageError('BAD_CRITERIA', `${op} on ${x.label} takes a pattern string such as 'A%', got ${describe(v)}.`);
   }
+  const problem = valueProblem(PATTERN, v, d.dialect, 'criteria');
+  if (problem) throw criteriaError(problem, `${op} on ${x.label}`);
   // PostgreSQL has no LIKE for uuid.
   const col = x.type === 'uuid' && d.dialect === 'pg' ? `CAST(${x.sql} AS text)` : x.sql;
   const escape = d.dialect === 'sqlite' ? ` ESCAPE '\\'` : '';
@@ -127,15 +133,31 @@ function bind(d: SqlDialect, x: ScalarOperand, v: unknown, what: string): unknow
       `${x.label} is a ${x.type} column; compare it with a value or an operator object ({ $gt: 1 }), not ${describe(v)}.`,
     );
   }
-  if (x.type === 'boolean' && typeof v !== 'boolean' && v !== 0 && v !== 1) {
-    // Boolean('false') is true: a string from a query string would silently invert the filter.
-    throw new UsageError('BAD_CRITERIA', `${x.label} is a boolean column; compare it with true or false, got ${describe(v)}.`);
-  }
-  if ((x.type === 'datetime' || x.type === 'date') && !(typeof v === 'string' || typeof v === 'number' || v instanceof Date)) {
-    throw new UsageError('BAD_CRITERIA', `${x.label} is a ${x.type} column; compare it with a Date or an ISO-8601 string, got ${describe(v)}.`);
-  }
-  if (x.type === 'datetime' && Number.isNaN((v instanceof Date ? v : new Date(v as string)).getTime())) {
-    throw new UsageError('BAD_CRITERIA', `${x.label} is a datetime column and ${describe(v)} is not a valid date. Pass a Date or an ISO-8601 string.`);
-  }
-  return toDatabaseValue(x.type, v, d.dialect);
+  return criteriaValue(d.dialect, x.column, v, where);
+}
+
+/**
+ * A value compared with `column`, checked as the database would take it (`valueProblem`, criteria
+ * use) and converted for `dialect`; a mistake is `BAD_CRITERIA` naming `label`, before any SQL.
+ * A numeric string compares as its number on every dialect (MariaDB would compare 'abc' as 0).
+ *
+ * @example
+ * criteriaValue('mysql', ageColumn, '42', 'User.age');   // 42
+ * criteriaValue('mysql', ageColumn, 'abc', 'User.age');  // throws BAD_CRITERIA: User.age must be an integer, ...
+ */
+export function criteriaValue(dialect: Dialect, column: ColumnMetadata, v: unknown, label: string): unknown {
+  const problem = valueProblem(column, v, dialect, 'criteria');
+  if (problem) throw criteriaError(problem, label);
+  return criteriaParam(dialect, column, v);
+}
+
+/** The bound parameter for a criteria value `valueProblem` accepted. */
+export function criteriaParam(dialect: Dialect, column: ColumnMetadata, v: unknown): unknown {
+  if (typeof v === 'string' && (column.type === 'integer' || column.type === 'float')) return Number(v);
+  return toDatabaseValue(column.type, v, dialect);
+}
+
+/** The error for a criteria value that does not fit its column. */
+export function criteriaError(problem: ValueProblem, label: string): UsageError {
+  return new UsageError('BAD_CRITERIA', problem.message(label));
 }

@@ -1,13 +1,12 @@
 import { UsageError } from '../errors/usage-error.js';
 import { getState } from '../entity/entity-state.js';
 import { normalizePrimaryKey, primaryKeyValues } from '../entity/primary-key.js';
-import { toDatabaseValue } from '../entity/value-conversion.js';
 import { throughCondition } from './many-through-criteria.js';
 import type {
   ColumnMetadata, EntityMetadata, ManyToOneProperty, OneToOneInverseProperty, OneToOneOwnerProperty, PropertyMetadata, RelationProperty, ScalarType,
 } from '../metadata/types.js';
 import { collectionCondition, pivotCondition, type CollectionScope } from './criteria-collections.js';
-import { scalarCondition } from './criteria-scalars.js';
+import { criteriaValue, scalarCondition } from './criteria-scalars.js';
 import { and, cond, definedEntries, describe, isOperatorObject, isPlainCriteria, not, or, paren, type Cond, type Fragment } from './criteria-sql.js';
 import { KeyList, ROW_KEYS } from './key-list.js';
 import { keyListCondition } from './key-list-sql.js';
@@ -290,7 +289,7 @@ export class CriteriaCompiler {
     const key = this.keyOfRelationValue(target, v, at);
     return cond(
       colSql.map((c) => `${c} = ?`).join(' AND '),
-      key.map((k, i) => toDatabaseValue(cols[i]!.type, k, this.d.dialect)),
+      key.map((k, i) => criteriaValue(this.d.dialect, cols[i]!, k, at ?? `${target.name}'s primary key`)),
       cols.some((c) => c.nullable),
     );
   }
@@ -400,24 +399,23 @@ export class CriteriaCompiler {
 
   #primaryKey(meta: EntityMetadata, where: unknown, alias: string): Cond {
     const key = this.keyOfRelationValue(meta, where);
-    const cols = meta.primaryKeyColumns;
-    const types = keyColumnTypes(meta);
+    const cols = keyColumns(meta);
     return cond(
-      cols.map((c) => `${this.col(alias, c)} = ?`).join(' AND '),
-      key.map((v, i) => toDatabaseValue(types[i]!, v, this.d.dialect)),
+      cols.map((c) => `${this.col(alias, c.name)} = ?`).join(' AND '),
+      key.map((v, i) => criteriaValue(this.d.dialect, cols[i]!, v, `${meta.name}.${cols[i]!.property}`)),
       false,
     );
   }
 }
 
-// A findOne by key compiles this per call: derive the key's column types once per entity type.
-const keyColumnTypesCache = new WeakMap<EntityMetadata, readonly ScalarType[]>();
+// A findOne by key compiles this per call: find the key's columns once per entity type.
+const keyColumnsCache = new WeakMap<EntityMetadata, readonly ColumnMetadata[]>();
 
-function keyColumnTypes(meta: EntityMetadata): readonly ScalarType[] {
-  let types = keyColumnTypesCache.get(meta);
-  if (!types) {
-    types = meta.primaryKeys.flatMap((k) => (k.kind === 'scalar' ? [k.type] : k.joinColumns.map((c) => c.type)));
-    keyColumnTypesCache.set(meta, types);
+function keyColumns(meta: EntityMetadata): readonly ColumnMetadata[] {
+  let cols = keyColumnsCache.get(meta);
+  if (!cols) {
+    cols = meta.primaryKeys.flatMap((k) => (k.kind === 'scalar' ? [k.column] : k.joinColumns));
+    keyColumnsCache.set(meta, cols);
   }
-  return types;
+  return cols;
 }

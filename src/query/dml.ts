@@ -19,12 +19,14 @@ export function chunk<T>(items: readonly T[], size: number): T[][] {
 
 /**
  * Multi-row INSERT. With no columns at all (a table of only a generated key) each row is
- * `DEFAULT`/`NULL` for `keyColumn`.
+ * `DEFAULT` (PostgreSQL) or `NULL` for `keyColumn`.
  */
 export function insertStatement(d: SqlDialect, table: string, columns: readonly string[], rows: readonly (readonly unknown[])[], options: InsertOptions = {}): Statement {
   if (columns.length === 0) {
     const key = options.keyColumn!;
-    const empty = d.dialect === 'sqlite' ? '(NULL)' : '(DEFAULT)';
+    // NULL makes SQLite and MySQL generate the key (MySQL's DEFAULT is 0, stored as 0 under the
+    // session's NO_AUTO_VALUE_ON_ZERO); a PostgreSQL identity column rejects NULL.
+    const empty = d.dialect === 'pg' ? '(DEFAULT)' : '(NULL)';
     return insertTail(d, `INSERT INTO ${d.quote(table)} (${d.quote(key)}) VALUES ${rows.map(() => empty).join(', ')}`, [], options);
   }
   const values: unknown[] = [];

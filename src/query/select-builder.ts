@@ -4,7 +4,8 @@ import type { Dialect, EntityMetadata } from '../metadata/types.js';
 import { CriteriaCompiler, isPlainCriteria, type Fragment } from './criteria.js';
 import { resolveOrderBy, type OrderByInput } from './order-by.js';
 import { SqlDialect } from './sql-dialect.js';
-import { toDatabaseValue } from '../entity/value-conversion.js';
+import { describeValue, isCount, valueProblem } from '../entity/value-rules.js';
+import { criteriaError, criteriaParam } from './criteria-scalars.js';
 
 export { orderColumns, type OrderByInput, type QueryOrder, type QueryOrderMap } from './order-by.js';
 
@@ -100,7 +101,9 @@ export class SelectBuilder {
       cache.set(meta, sql);
     }
     if (limit !== undefined) sql += ` limit ${checkCount('limit', meta, limit)}`;
-    return { sql, params: [toDatabaseValue(pk.type, key, dialect)] };
+    const problem = valueProblem(pk.column, key, dialect, 'criteria');
+    if (problem) throw criteriaError(problem, `${meta.name}.${pk.name}`);
+    return { sql, params: [criteriaParam(dialect, pk.column, key)] };
   }
 
   /** `select <every column of meta> from <table> as e0`, quoted the way knex quotes, built once per type. */
@@ -183,7 +186,23 @@ export function knexQuote(dialect: Dialect): (s: string) => string {
   return dialect === 'pg' ? (s) => `"${s.replace(/"/g, '""')}"` : (s) => `\`${s.replace(/`/g, '``')}\``;
 }
 
-function checkCount(what: string, meta: EntityMetadata, n: number): number {
-  if (!Number.isInteger(n) || n < 0) throw new UsageError('BAD_OPTION', `${what} for a ${meta.name} query must be a non-negative integer, got ${String(n)}.`);
+function checkCount(what: 'limit' | 'offset', meta: EntityMetadata, n: number): number {
+  if (!isCount(n)) throw badCount(what, `a ${meta.name} query`, n);
   return n;
+}
+
+/**
+ * Checks `limit` and `offset` before anything runs: safe, non-negative integers (a larger number is
+ * not exact in JS, and a string or NaN would reach the SQL text). `subject` names the query.
+ *
+ * @example
+ * checkPaging({ limit: -1 }, 'a User query');   // throws BAD_OPTION
+ */
+export function checkPaging(options: { readonly limit?: unknown; readonly offset?: unknown }, subject: string): void {
+  if (options.limit !== undefined && !isCount(options.limit)) throw badCount('limit', subject, options.limit);
+  if (options.offset !== undefined && !isCount(options.offset)) throw badCount('offset', subject, options.offset);
+}
+
+function badCount(what: 'limit' | 'offset', subject: string, n: unknown): UsageError {
+  return new UsageError('BAD_OPTION', `${what} for ${subject} must be a non-negative integer (at most ${Number.MAX_SAFE_INTEGER}), got ${describeValue(n)}.`);
 }

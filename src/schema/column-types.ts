@@ -44,10 +44,7 @@ export function getColumnType(spec: ColumnTypeSpec, dialect: Dialect): string {
     case 'float':
       return dialect === 'pg' ? 'double precision' : dialect === 'mysql' ? 'double' : 'real';
     case 'decimal': {
-      const precision = spec.precision ?? DEFAULT_DECIMAL_PRECISION;
-      // A scale above the precision is an error on MySQL; clamp the default instead of failing.
-      const scale = spec.scale ?? Math.min(DEFAULT_DECIMAL_SCALE, precision);
-      return `${dialect === 'mysql' ? 'decimal' : 'numeric'}(${precision},${scale})`;
+      return `${dialect === 'mysql' ? 'decimal' : 'numeric'}(${decimalPrecision(spec)},${decimalScale(spec)})`;
     }
     case 'boolean':
       return dialect === 'pg' ? 'boolean' : dialect === 'mysql' ? 'tinyint(1)' : 'integer';
@@ -63,6 +60,17 @@ export function getColumnType(spec: ColumnTypeSpec, dialect: Dialect): string {
     default:
       return assertNeverType(spec.type);
   }
+}
+
+/** Total digits of a `decimal` column, the default applied. */
+export function decimalPrecision(spec: Pick<ColumnTypeSpec, 'precision'>): number {
+  return spec.precision ?? DEFAULT_DECIMAL_PRECISION;
+}
+
+/** Digits after the point of a `decimal` column, the default applied. */
+export function decimalScale(spec: Pick<ColumnTypeSpec, 'precision' | 'scale'>): number {
+  // A scale above the precision is an error on MySQL; clamp the default instead of failing.
+  return spec.scale ?? Math.min(DEFAULT_DECIMAL_SCALE, decimalPrecision(spec));
 }
 
 /**

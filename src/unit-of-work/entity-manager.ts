@@ -10,6 +10,7 @@ import type { MetadataSnapshot } from '../metadata/metadata-storage-types.js';
 import type { EntityMetadata } from '../metadata/types.js';
 import { collectionScope } from '../query/collection-scope.js';
 import { describe } from '../query/criteria-sql.js';
+import { checkPaging } from '../query/select-builder.js';
 import { EntityLoader, type FindOptions } from '../query/entity-loader.js';
 import type { ColumnData, EntityData } from '../entity/entity-data.js';
 import type { Loaded } from '../entity/loaded.js';
@@ -20,7 +21,8 @@ import { connectionsOf, Executor, type CommitExecutor } from './executor.js';
 import { ReadRouter, withReadFrom, type ReadOptions } from './read-routing.js';
 import { runInTransactions } from './connection-transactions.js';
 import { UnitOfWork } from './unit-of-work.js';
-import { columnProperties } from './change-sets.js';
+import { columnProperties, type ColumnProperty } from './change-sets.js';
+import { validateColumnValues } from './validation.js';
 
 const hasOwn = Object.prototype.hasOwnProperty;
 
@@ -113,7 +115,7 @@ export class EntityManager {
         return executor.execute(steps);
       },
     };
-    this.#uow = new UnitOfWork(ctx.metadata, tracked, this.#loader, { writeCollection: (c, where, data) => this.#writeCollection(c, where, data) });
+    this.#uow = new UnitOfWork(ctx.metadata, tracked, this.#loader, { writeCollection: (c, where, data) => this.#writeCollection(c, where, data) }, (c) => ctx.drivers.get(c)!.dialect);
   }
 
   /**
@@ -324,6 +326,8 @@ export class EntityManager {
   /** Items of one page and the total count of matches (for pagination). */
   findAndCount<T extends object, P extends string = never>(entity: Ctor<T>, where?: FilterQuery<T>, options?: TypedFindOptions<T, P>): Promise<[Loaded<T, PathsOf<P>>[], number]>;
   async findAndCount<T extends object>(entity: Ctor<T>, where: FilterQuery<T> = {} as FilterQuery<T>, options: FindOptions = {}): Promise<[T[], number]> {
+    // The count would run even when the page query fails its options.
+    checkPaging(options, `a ${this.#meta(entity).name} query`);
     const [items, total] = await Promise.all([this.find(entity, where, options), this.count(entity, where, options)]);
     return [items, total];
   }
@@ -418,20 +422,28 @@ export class EntityManager {
     );
   }
 
-  /** `SET` columns for `data`: scalars converted for the database, to-one relations as their key columns. */
+  /**
+   * `SET` columns for `data`: scalars converted for the database, to-one relations as their key
+   * columns. Checked like a flush first: every failure at once, before any SQL.
+   */
   #columnSet(meta: EntityMetadata, data: Record<string, unknown>, caller: string): { column: string; value: unknown }[] {
     const dialect = this.#ctx.drivers.get(meta.connection)!.dialect;
-    const set: { column: string; value: unknown }[] = [];
     const byName = new Map(columnProperties(meta).map((p) => [p.name, p]));
+    const values: [ColumnProperty, unknown][] = [];
     for (const [key, value] of Object.entries(data)) {
       const p = byName.get(key);
       if (!p) {
         throw new UsageError('UNKNOWN_PROPERTY', `${caller}: ${meta.name}.${key} is not a column property of ${meta.name}. Columns: ${[...byName.keys()].join(', ')}.`);
       }
+      values.push([p, p.kind === 'scalar' || value === null || value === undefined ? value : this.#uow.resolveItem(p as never, value)]);
+    }
+    const failures = validateColumnValues(meta, values, dialect);
+    if (failures.length) throw new ValidationError(failures);
+    const set: { column: string; value: unknown }[] = [];
+    for (const [p, value] of values) {
       if (p.kind === 'scalar') set.push({ column: p.column.name, value: toDatabaseValue(p.type, value, dialect) });
       else {
-        const ref = value === null || value === undefined ? undefined : this.#uow.resolveItem(p as never, value);
-        const key = ref ? primaryKeyValues(p.target, ref) : undefined;
+        const key = value === null || value === undefined ? undefined : primaryKeyValues(p.target, value as object);
         p.joinColumns.forEach((c, i) => set.push({ column: c.name, value: key ? toDatabaseValue(c.type, key[i], dialect) : null }));
       }
     }

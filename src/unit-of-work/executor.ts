@@ -187,8 +187,11 @@ export class Executor implements CommitExecutor {
       }
     }
     const pk = meta.autoincrementPk ? (meta.primaryKeys[0] as { column: ColumnMetadata; type: ScalarType }) : undefined;
-    const returning = pk && driver.supportsReturning ? [pk.column.name] : undefined;
     for (const g of groups.values()) {
+      // Rows given their own key (an explicit id, even -1 or 0) keep it: the database generated
+      // nothing to read back, and MySQL's insert id would not be it.
+      const generates = pk !== undefined && !g.columns.includes(pk.column.name);
+      const returning = generates && driver.supportsReturning ? [pk.column.name] : undefined;
       const width = g.columns.length;
       const size = Math.min(rowsPerStatement(width, driver.maxParams), MAX_INSERT_ROWS[driver.dialect]);
       const rowCount = g.entities.length;
@@ -200,7 +203,7 @@ export class Executor implements CommitExecutor {
           ? insertValuesStatement(d, meta.tableName, g.columns, whole ? g.values : g.values.slice(from * width, to * width), { returning })
           : insertStatement(d, meta.tableName, g.columns, entities.map(() => []), { returning, keyColumn: pk?.column.name });
         const res = await this.#run(meta.connection, stmt, open);
-        if (!pk) continue;
+        if (!generates) continue;
         if (returning) {
           if (res.rows.length !== entities.length) throw new Error(`joinery: INSERT into ${meta.tableName} returned ${res.rows.length} keys for ${entities.length} rows`);
           const column = pk.column.name;

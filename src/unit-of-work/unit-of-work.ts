@@ -11,7 +11,7 @@ import {
 import { snapshotValue } from '../entity/value-conversion.js';
 import type { MetadataSnapshot } from '../metadata/metadata-storage-types.js';
 import type {
-  EntityMetadata, HookName, ManyToManyProperty, OneToManyProperty, ScalarProperty,
+  Dialect, EntityMetadata, HookName, ManyToManyProperty, OneToManyProperty, ScalarProperty,
 } from '../metadata/types.js';
 import { changeSetOf, columnProperties, computeChangeSets, snapshotBuilder, type ChangeSet, type EntityView, type SnapshotBuilder } from './change-sets.js';
 import { diffLinks, type ChildClear, type LinkDiff } from './collection-diff.js';
@@ -63,6 +63,8 @@ export class UnitOfWork implements CollectionHost, ToOneHost {
     private readonly executor: CommitExecutor,
     private readonly loader: EntityLoader,
     private readonly writer: CollectionWriter,
+    /** The dialect of a connection: validation checks values against that database's columns. */
+    private readonly dialectOf: (connection: string) => Dialect,
   ) {}
 
   // ---------------------------------------------------------------- registration
@@ -450,7 +452,7 @@ export class UnitOfWork implements CollectionHost, ToOneHost {
     const { changeSets, states, allNew, walkedAt } = this.#changeSets();
     const { links, clears, dirty } = this.#flushTraits().collections ? this.#collectionChanges() : { links: [], clears: [], dirty: [] };
     const failures = keyChangeFailures(changeSets);
-    failures.push(...validateChangeSets(changeSets));
+    failures.push(...validateChangeSets(changeSets, this.dialectOf));
     if (links.length) failures.push(...validateLinks(links));
     if (failures.length) throw new ValidationError(failures);
     if (!changeSets.length && !links.length && !clears.length) return;

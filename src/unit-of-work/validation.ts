@@ -1,19 +1,35 @@
 import type { ValidationFailure } from '../errors/validation-error.js';
-import type { ScalarProperty } from '../metadata/types.js';
+import { primaryKeyValues } from '../entity/primary-key.js';
+import { describeValue, valueProblem, type ValueProblem } from '../entity/value-rules.js';
+import type { Dialect, EntityMetadata, ScalarProperty } from '../metadata/types.js';
 import { columnProperties, type ChangeSet, type ColumnProperty } from './change-sets.js';
 import type { LinkDiff } from './collection-diff.js';
 
+type ToOneColumnProperty = Exclude<ColumnProperty, ScalarProperty>;
+
 /**
  * Checks every insert and update of a flush before any SQL is sent and returns every failure,
- * not just the first (Sequelize's `bulkCreate({ validate: true })`). Pure.
+ * not just the first (Sequelize's `bulkCreate({ validate: true })`): required values, each value
+ * against its column on the connection's dialect (`valueProblem`), the keys to-one relations point
+ * by, `enum` and `validate`. Pure.
+ *
+ * @example
+ * const failures = validateChangeSets(changeSets, (connection) => drivers.get(connection)!.dialect);
+ * if (failures.length) throw new ValidationError(failures);
  */
-export function validateChangeSets(changeSets: readonly ChangeSet[]): ValidationFailure[] {
+export function validateChangeSets(changeSets: readonly ChangeSet[], dialectOf: (connection: string) => Dialect): ValidationFailure[] {
   const failures: ValidationFailure[] = [];
+  let connection: string | undefined;
+  let dialect: Dialect = 'sqlite';
   // Nothing in this loop is captured by a closure: V8 would allocate a context for `p` and `value`
   // on every iteration (about 800 bytes per row of a 10,000-row flush), failure or not. Messages and
   // their closures are built by the functions below, for failures only.
   for (const cs of changeSets) {
     if (cs.type === 'delete') continue;
+    if (cs.meta.connection !== connection) {
+      connection = cs.meta.connection;
+      dialect = dialectOf(connection);
+    }
     const entity = cs.entity as Record<string, unknown>;
     const props = columnProperties(cs.meta);
     for (let i = 0; i < props.length; i++) {
@@ -22,135 +38,147 @@ export function validateChangeSets(changeSets: readonly ChangeSet[]): Validation
       if (cs.type !== 'insert' && (p.primary || !(p.name in cs.payload))) continue;
       const value = entity[p.name];
       if (value === undefined || value === null) {
-        checkMissing(cs, p, value, failures);
+        if (!p.nullable && !(cs.type === 'insert' && value === undefined && generated(p))) failRequired(cs.meta, p, value, cs.entity, failures);
         continue;
       }
-      if (p.kind !== 'scalar') {
-        if (typeof value !== 'object') failToOneType(cs, p, value, failures);
-        continue;
-      }
-      if (!scalarOk(p, value) || p.enum || p.validate) checkScalar(p, value, entity, failureOf(cs, p, value, failures));
+      checkValue(cs.meta, p, value, dialect, cs.entity, failures);
     }
   }
   return failures;
 }
 
-type Fail = (rule: string, message: (where: string) => string) => void;
-
-/** Records a failure of `cs`'s `p` (the message is built from `Entity.property`). */
-function failureOf(cs: ChangeSet, p: ColumnProperty, value: unknown, failures: ValidationFailure[]): Fail {
-  return (rule, message) =>
-    void failures.push({ entity: cs.meta.name, property: p.name, value, rule, message: message(`${cs.meta.name}.${p.name}`), instance: cs.entity });
+/**
+ * The data of `em.nativeUpdate` (property → value, to-one values already entities or references),
+ * checked like an update of a flush: every failure at once. Custom `validate` functions are not
+ * run: they are given the entity, which a native update never loads. Pure.
+ *
+ * @example
+ * const failures = validateColumnValues(meta, [[meta.propertiesByName.age as ColumnProperty, 2 ** 40]], 'pg');
+ * // [{ entity: 'User', property: 'age', rule: 'range', ... }]
+ */
+export function validateColumnValues(meta: EntityMetadata, values: readonly (readonly [ColumnProperty, unknown])[], dialect: Dialect): ValidationFailure[] {
+  const failures: ValidationFailure[] = [];
+  for (const [p, value] of values) {
+    if (value === undefined || value === null) {
+      if (!p.nullable) failRequired(meta, p, value, undefined, failures);
+      continue;
+    }
+    checkValue(meta, p, value, dialect, undefined, failures);
+  }
+  return failures;
 }
 
-function failToOneType(cs: ChangeSet, p: Exclude<ColumnProperty, ScalarProperty>, value: unknown, failures: ValidationFailure[]): void {
-  failureOf(cs, p, value, failures)(
+/** Left undefined on insert, the database (or the flush) supplies it. */
+function generated(p: ColumnProperty): boolean {
+  return p.kind === 'scalar' && (p.autoincrement || p.version || p.column.default !== undefined || p.column.defaultRaw !== undefined);
+}
+
+/** A non-null value of `p`. `instance` (the entity) is given by a flush: then `validate` runs too. */
+function checkValue(meta: EntityMetadata, p: ColumnProperty, value: unknown, dialect: Dialect, instance: object | undefined, failures: ValidationFailure[]): void {
+  if (p.kind !== 'scalar') {
+    if (typeof value !== 'object') failToOneType(meta, p, value, instance, failures);
+    else checkToOneKey(meta, p, value as Record<string, unknown>, dialect, instance, failures);
+    return;
+  }
+  const problem = valueProblem(p.column, value, dialect, 'write');
+  if (problem) fail(meta, p, value, instance, failures, problem.rule, problem.message);
+  else if (p.enum || (p.validate && instance)) checkCustom(meta, p, value, instance, failures);
+}
+
+function fail(
+  meta: EntityMetadata,
+  p: ColumnProperty,
+  value: unknown,
+  instance: object | undefined,
+  failures: ValidationFailure[],
+  rule: string,
+  message: (where: string) => string,
+): void {
+  const failure: ValidationFailure = { entity: meta.name, property: p.name, value, rule, message: message(`${meta.name}.${p.name}`) };
+  if (instance) failure.instance = instance;
+  failures.push(failure);
+}
+
+function failRequired(meta: EntityMetadata, p: ColumnProperty, value: null | undefined, instance: object | undefined, failures: ValidationFailure[]): void {
+  const fix =
+    p.kind === 'scalar'
+      ? 'Set a value, or declare it nullable: true.'
+      : `Assign a ${p.target.name} (entity, reference or primary key), or declare the relation nullable: true.`;
+  fail(meta, p, value, instance, failures, 'required', (where) => `${where} is required but is ${String(value)}. ${fix}`);
+}
+
+function failToOneType(meta: EntityMetadata, p: ToOneColumnProperty, value: unknown, instance: object | undefined, failures: ValidationFailure[]): void {
+  fail(
+    meta,
+    p,
+    value,
+    instance,
+    failures,
     'type',
     (where) => `${where} must be a ${p.target.name} entity or reference, got ${typeof value} ${String(value)}. Use em.getReference(${p.target.name}, ${String(value)}).`,
   );
 }
 
-/** A null or undefined value: fine when nullable, or (on insert) left undefined for the database to generate. */
-function checkMissing(cs: ChangeSet, p: ColumnProperty, value: null | undefined, failures: ValidationFailure[]): void {
-  if (p.nullable) return;
-  if (p.kind === 'scalar') {
-    const generated = p.autoincrement || p.version || p.column.default !== undefined || p.column.defaultRaw !== undefined;
-    if (cs.type === 'insert' && generated && value === undefined) return;
-    failureOf(cs, p, value, failures)('required', (where) => `${where} is required but is ${String(value)}. Set a value, or declare it nullable: true.`);
+/**
+ * The key a to-one points by must fit the foreign key column: a reference made from `''` or
+ * `'abc'` for an integer key would be an error on PostgreSQL, 0 on MariaDB and text in SQLite.
+ */
+function checkToOneKey(meta: EntityMetadata, p: ToOneColumnProperty, value: Record<string, unknown>, dialect: Dialect, instance: object | undefined, failures: ValidationFailure[]): void {
+  const keys = p.target.primaryKeys;
+  if (keys.length === 1 && keys[0]!.kind === 'scalar') {
+    // The common case, read directly: no key array.
+    const key = value[keys[0]!.name];
+    if (key === undefined || key === null) return;
+    const problem = valueProblem(p.joinColumns[0]!, key, dialect, 'key');
+    if (problem) failToOneKey(meta, p, value, key, problem, instance, failures);
     return;
   }
-  failureOf(cs, p, value, failures)(
-    'required',
-    (where) => `${where} is required but is ${String(value)}. Assign a ${p.target.name} (entity, reference or primary key), or declare the relation nullable: true.`,
+  const key = primaryKeyValues(p.target, value);
+  if (!key) return;
+  for (let i = 0; i < key.length; i++) {
+    const problem = valueProblem(p.joinColumns[i]!, key[i], dialect, 'key');
+    if (problem) return failToOneKey(meta, p, value, key, problem, instance, failures);
+  }
+}
+
+function failToOneKey(
+  meta: EntityMetadata,
+  p: ToOneColumnProperty,
+  value: object,
+  key: unknown,
+  problem: ValueProblem,
+  instance: object | undefined,
+  failures: ValidationFailure[],
+): void {
+  const target = p.target.name;
+  const keyName = p.target.primaryKeys.map((k) => k.name).join(', ');
+  fail(
+    meta,
+    p,
+    value,
+    instance,
+    failures,
+    problem.rule,
+    (where) =>
+      `${where} points at the ${target} with key ${Array.isArray(key) ? `[${key.map(describeValue).join(', ')}]` : describeValue(key)}, which its column cannot hold: ` +
+      `${problem.message(`${target}.${keyName}`)} Pass an existing ${target} (or its key), or null.`,
   );
 }
 
-/** The common case, checked without building anything: a value of the right type and size. */
-function scalarOk(p: ScalarProperty, value: unknown): boolean {
-  switch (p.type) {
-    case 'string':
-      return typeof value === 'string' && value.length <= (p.length ?? 255);
-    case 'text':
-    case 'uuid':
-      return typeof value === 'string';
-    case 'integer':
-      return typeof value === 'number' && Number.isInteger(value);
-    case 'float':
-      return typeof value === 'number' && !Number.isNaN(value);
-    case 'boolean':
-      return typeof value === 'boolean';
-    case 'datetime':
-      return value instanceof Date && !Number.isNaN(value.getTime());
-    case 'json':
-      return true;
-    default:
-      return false;
-  }
-}
-
-function checkScalar(p: ScalarProperty, value: unknown, entity: object, fail: Fail): void {
-  switch (p.type) {
-    case 'string':
-    case 'text':
-    case 'uuid':
-      if (typeof value !== 'string') return fail('type', (where) => `${where} must be a string, got ${describe(value)}.`);
-      if (p.type === 'string' && value.length > (p.length ?? 255)) {
-        return fail('max_length', (where) => `${where} is ${value.length} characters long; at most ${p.length ?? 255} fit. Shorten it or raise length (or use type: 'text').`);
-      }
-      break;
-    case 'integer':
-      if (typeof value !== 'number' || !Number.isInteger(value)) {
-        return fail('type', (where) => `${where} must be an integer, got ${describe(value)}.${typeof value === 'number' ? " Use type: 'float' or 'decimal' for fractions." : ''}`);
-      }
-      break;
-    case 'float':
-      if (typeof value !== 'number' || Number.isNaN(value)) return fail('type', (where) => `${where} must be a number, got ${describe(value)}.`);
-      break;
-    case 'decimal':
-      if (!(typeof value === 'number' || (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value)))) {
-        return fail('type', (where) => `${where} must be a decimal number (number or numeric string), got ${describe(value)}.`);
-      }
-      break;
-    case 'bigint':
-      if (!(typeof value === 'bigint' || (typeof value === 'number' && Number.isInteger(value)) || (typeof value === 'string' && /^-?\d+$/.test(value)))) {
-        return fail('type', (where) => `${where} must be a bigint, got ${describe(value)}.`);
-      }
-      break;
-    case 'boolean':
-      if (typeof value !== 'boolean') return fail('type', (where) => `${where} must be a boolean, got ${describe(value)}.`);
-      break;
-    case 'datetime':
-      if (!(value instanceof Date) || Number.isNaN(value.getTime())) return fail('type', (where) => `${where} must be a valid Date, got ${describe(value)}.`);
-      break;
-    case 'date':
-      if (!((typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value)) || (value instanceof Date && !Number.isNaN(value.getTime())))) {
-        return fail('type', (where) => `${where} must be a 'YYYY-MM-DD' string (or a Date), got ${describe(value)}.`);
-      }
-      break;
-    case 'json':
-      break;
-  }
+/** `enum` and the property's `validate` function, for a value of the right type. */
+function checkCustom(meta: EntityMetadata, p: ScalarProperty, value: unknown, instance: object | undefined, failures: ValidationFailure[]): void {
   if (p.enum && !p.enum.includes(value as string | number)) {
-    return fail('enum', (where) => `${where} must be one of ${p.enum!.map((e) => JSON.stringify(e)).join(', ')}, got ${describe(value)}.`);
+    return fail(meta, p, value, instance, failures, 'enum', (where) => `${where} must be one of ${p.enum!.map((e) => JSON.stringify(e)).join(', ')}, got ${describeValue(value)}.`);
   }
-  if (p.validate) {
-    let verdict: unknown;
-    try {
-      verdict = p.validate(value, entity);
-    } catch (e) {
-      verdict = (e as Error).message;
-    }
-    if (verdict === false) fail('validate', (where) => `${where} failed its validate function (value ${describe(value)}).`);
-    else if (typeof verdict === 'string') fail('validate', (where) => `${where}: ${verdict} (value ${describe(value)}).`);
+  if (!p.validate || !instance) return;
+  let verdict: unknown;
+  try {
+    verdict = p.validate(value, instance);
+  } catch (e) {
+    verdict = (e as Error).message;
   }
-}
-
-function describe(v: unknown): string {
-  if (typeof v === 'string') return JSON.stringify(v.length > 40 ? v.slice(0, 40) + '…' : v);
-  if (v instanceof Date) return `Date(${Number.isNaN(v.getTime()) ? 'Invalid' : v.toISOString()})`;
-  if (typeof v === 'bigint') return `${v}n`;
-  if (typeof v === 'object') return Array.isArray(v) ? 'an array' : 'an object';
-  return `${typeof v} ${String(v)}`;
+  if (verdict === false) fail(meta, p, value, instance, failures, 'validate', (where) => `${where} failed its validate function (value ${describeValue(value)}).`);
+  else if (typeof verdict === 'string') fail(meta, p, value, instance, failures, 'validate', (where) => `${where}: ${verdict} (value ${describeValue(value)}).`);
 }
 
 /**

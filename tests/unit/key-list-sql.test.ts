@@ -85,5 +85,5 @@ test('datetime keys are converted per dialect inside the one parameter', (t) => 
   const at = new Date('2024-05-01T10:00:00.000Z');
   const keys = new KeyList(Array.from({ length: 1001 }, () => [at]));
   t.true((keyListCondition(sqlite, ['c'], ['datetime'], keys, false).cond.params[0] as string).startsWith('["2024-05-01T10:00:00.000Z",'));
-  t.deepEqual((keyListCondition(pg, ['c'], ['datetime'], keys, false).cond.params[0] as unknown[])[0], at);
+  t.deepEqual((keyListCondition(pg, ['c'], ['datetime'], keys, false).cond.params[0] as unknown[])[0], '2024-05-01T10:00:00.000Z');
 });
