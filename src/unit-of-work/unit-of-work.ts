@@ -17,6 +17,7 @@ import { changeSetOf, columnProperties, computeChangeSets, snapshotBuilder, type
 import { diffLinks, type ChildClear, type LinkDiff } from './collection-diff.js';
 import { planCommit } from './commit-plan.js';
 import type { CommitExecutor, CommitResult } from './executor.js';
+import { CommitOutcomeUnknownError } from '../errors/commit-outcome-unknown-error.js';
 import { IdentityMap, keyOf } from './identity-map.js';
 import { flushTraitsOf, traitsOf, type FlushTraits } from './type-traits.js';
 import { cascadeRemove, unlinkRemoved } from './cascade-remove.js';
@@ -209,6 +210,7 @@ export class UnitOfWork implements CollectionHost, ToOneHost {
 
   /** Forget every entity (they become detached). */
   clear(): void {
+    this.#inDoubt = undefined;
     for (const e of this.identityMap.values()) this.#detach(e);
     for (const e of this.#new) this.#detach(e);
     this.identityMap.clear();
@@ -424,10 +426,13 @@ export class UnitOfWork implements CollectionHost, ToOneHost {
 
   /**
    * Writes every queued change in one transaction per connection. If anything fails, the database
-   * is rolled back and nothing in memory has changed: fix the data and call flush() again.
+   * is rolled back and nothing in memory has changed: fix the data and call flush() again. The one
+   * exception, a COMMIT whose outcome could not be found out, leaves the flush in doubt (see
+   * {@link resolveInDoubt}).
    */
   async flush(): Promise<void> {
     if (this.#flushing) throw new UsageError('FLUSH_IN_PROGRESS', 'flush() was called while another flush of this EntityManager is running. Await the first one.');
+    if (this.#inDoubt) throw flushInDoubt();
     this.#flushing = true;
     try {
       await this.#flush();
@@ -454,10 +459,37 @@ export class UnitOfWork implements CollectionHost, ToOneHost {
     if (!changeSets.length && !links.length && !clears.length) return;
     // 5. Order it (pure), then run it; memory is untouched until every transaction has committed.
     const steps = planCommit(changeSets, links, clears);
-    const result = await this.executor.execute(steps);
-    // 6. Commit to memory: keys, identity map, snapshots, queues.
+    const result: CommitResult = { generatedKeys: new Map(), versions: new Map() };
+    try {
+      await this.executor.execute(steps, result);
+    } catch (e) {
+      // What the database generated came back before the COMMIT: kept for resolveInDoubt('committed').
+      if (e instanceof CommitOutcomeUnknownError) this.#inDoubt = () => this.#committed(changeSets, states, allNew, walkedAt, links, dirty, result);
+      throw e;
+    }
+    await this.#committed(changeSets, states, allNew, walkedAt, links, dirty, result);
+  }
+
+  /** 6. Commit to memory: keys, identity map, snapshots, queues; then the after-hooks. */
+  async #committed(changeSets: ChangeSet[], states: EntityState[], allNew: number | undefined, walkedAt: number, links: LinkDiff[], dirty: Collection<object>[], result: CommitResult): Promise<void> {
     this.#applyResult(changeSets, states, allNew, walkedAt, links, dirty, result);
     if (this.#flushTraits().afterHooks) await this.#runAfterHooks(changeSets);
+  }
+
+  /** Set by a flush that failed with CommitOutcomeUnknownError: applies it to memory, should it have committed. */
+  #inDoubt: (() => Promise<void>) | undefined;
+
+  /** See `EntityManager.resolveInDoubt`. */
+  async resolveInDoubt(outcome: 'committed' | 'rolled-back'): Promise<void> {
+    if (outcome !== 'committed' && outcome !== 'rolled-back') {
+      throw new UsageError('BAD_COMMIT_OUTCOME', `em.resolveInDoubt() takes 'committed' or 'rolled-back', not ${JSON.stringify(outcome)}.`);
+    }
+    const apply = this.#inDoubt;
+    if (!apply) {
+      throw new UsageError('NOT_IN_DOUBT', 'em.resolveInDoubt() was called, but no flush of this EntityManager is in doubt: only a flush that failed with CommitOutcomeUnknownError needs it.');
+    }
+    this.#inDoubt = undefined;
+    if (outcome === 'committed') await apply();
   }
 
   /**
@@ -722,6 +754,15 @@ export class UnitOfWork implements CollectionHost, ToOneHost {
   get size(): number {
     return this.identityMap.size + this.#new.size;
   }
+}
+
+function flushInDoubt(): UsageError {
+  return new UsageError(
+    'FLUSH_IN_DOUBT',
+    'The last flush of this EntityManager failed with CommitOutcomeUnknownError: its changes may or may not be saved, and flushing ' +
+      "them again could write them twice. Look at the database, then call em.resolveInDoubt('committed') (memory takes that flush as done) " +
+      "or em.resolveInDoubt('rolled-back') (the next flush writes its changes again), or em.clear() and reload.",
+  );
 }
 
 function notFound(entity: object): NotFoundError {
