@@ -265,6 +265,40 @@ forEachDialect(test, 'em.clear() ends the in-doubt state too', async (t, db) => 
   t.deepEqual(await s.counts(), { authors: ROWS + 1, books: ROWS });
 }, SERVERS);
 
+forEachDialect(test, 'what a transaction records for settling: pg in its BEGIN message, MySQL one marker row per pooled connection, SQLite nothing', async (t, db) => {
+  const log: QueryLogEntry[] = [];
+  const orm = await Joinery.init({ entities: [Author, Book], ...db.config, pool: { min: 0, max: 1 }, logger: (q) => log.push(q) });
+  t.teardown(() => orm.close());
+  await orm.schema.create();
+  const flushOne = async (name: string) => {
+    log.length = 0;
+    const em = orm.em.fork();
+    em.create(Author, { name });
+    await em.flush();
+    return log.map((q) => (/^INSERT INTO/.test(q.sql) ? 'INSERT' : q.sql));
+  };
+  const marker = 'insert into joinery_commit_markers (connection_token, seq) values (?, ?) on duplicate key update seq = ?, written_at = current_timestamp(3)';
+  const expected = {
+    sqlite: [['BEGIN;', 'INSERT', 'COMMIT;'], ['BEGIN;', 'INSERT', 'COMMIT;']],
+    pg: [['BEGIN; SELECT txid_current() AS joinery_xid', 'INSERT', 'COMMIT;'], ['BEGIN; SELECT txid_current() AS joinery_xid', 'INSERT', 'COMMIT;']],
+    mysql: [
+      [
+        'select count(*) as found from information_schema.tables where table_schema = database() and table_name = ?',
+        'create table if not exists joinery_commit_markers (connection_token char(24) not null primary key, seq bigint not null, written_at timestamp(3) not null default current_timestamp(3)) engine = InnoDB',
+        'BEGIN;', marker, 'INSERT', 'COMMIT;',
+      ],
+      ['BEGIN;', marker, 'INSERT', 'COMMIT;'],
+    ],
+  }[db.dialect];
+  t.deepEqual(await flushOne('first'), expected[0]);
+  t.deepEqual(await flushOne('second'), expected[1]);
+  if (db.dialect === 'mysql') {
+    // One row per pooled connection, overwritten by each transaction: the table does not grow with flushes.
+    const rows = (await orm.getDriver().execute({ sql: 'select seq from joinery_commit_markers', params: [] })).rows;
+    t.deepEqual(rows.map((r) => String(r.seq)), ['2']);
+  }
+});
+
 forEachDialect(test, 'resolveInDoubt() without a flush in doubt, or with another word, is a UsageError', async (t, db) => {
   const orm = await Joinery.init({ entities: [Author, Book], ...db.config });
   t.teardown(() => orm.close());
