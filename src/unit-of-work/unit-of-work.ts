@@ -17,8 +17,9 @@ import { changeSetOf, columnProperties, computeChangeSets, snapshotBuilder, type
 import { diffLinks, type ChildClear, type LinkDiff } from './collection-diff.js';
 import { planCommit } from './commit-plan.js';
 import type { CommitExecutor, CommitResult } from './executor.js';
-import { CommitOutcomeUnknownError } from '../errors/commit-outcome-unknown-error.js';
 import { IdentityMap, keyOf } from './identity-map.js';
+import { checkResolution, flushInDoubt, type CommitOutcomeChoice } from './in-doubt.js';
+import { CommitOutcomeUnknownError } from '../errors/commit-outcome-unknown-error.js';
 import { flushTraitsOf, traitsOf, type FlushTraits } from './type-traits.js';
 import { cascadeRemove, unlinkRemoved } from './cascade-remove.js';
 import { propagateCollectionChange, resolveRelationItem, syncToOne } from './relation-sync.js';
@@ -480,16 +481,11 @@ export class UnitOfWork implements CollectionHost, ToOneHost {
   #inDoubt: (() => Promise<void>) | undefined;
 
   /** See `EntityManager.resolveInDoubt`. */
-  async resolveInDoubt(outcome: 'committed' | 'rolled-back'): Promise<void> {
-    if (outcome !== 'committed' && outcome !== 'rolled-back') {
-      throw new UsageError('BAD_COMMIT_OUTCOME', `em.resolveInDoubt() takes 'committed' or 'rolled-back', not ${JSON.stringify(outcome)}.`);
-    }
+  async resolveInDoubt(outcome: CommitOutcomeChoice): Promise<void> {
     const apply = this.#inDoubt;
-    if (!apply) {
-      throw new UsageError('NOT_IN_DOUBT', 'em.resolveInDoubt() was called, but no flush of this EntityManager is in doubt: only a flush that failed with CommitOutcomeUnknownError needs it.');
-    }
+    checkResolution(apply, outcome);
     this.#inDoubt = undefined;
-    if (outcome === 'committed') await apply();
+    if (outcome === 'committed') await apply!();
   }
 
   /**
@@ -754,15 +750,6 @@ export class UnitOfWork implements CollectionHost, ToOneHost {
   get size(): number {
     return this.identityMap.size + this.#new.size;
   }
-}
-
-function flushInDoubt(): UsageError {
-  return new UsageError(
-    'FLUSH_IN_DOUBT',
-    'The last flush of this EntityManager failed with CommitOutcomeUnknownError: its changes may or may not be saved, and flushing ' +
-      "them again could write them twice. Look at the database, then call em.resolveInDoubt('committed') (memory takes that flush as done) " +
-      "or em.resolveInDoubt('rolled-back') (the next flush writes its changes again), or em.clear() and reload.",
-  );
 }
 
 function notFound(entity: object): NotFoundError {
