@@ -56,4 +56,13 @@ export interface ConnectionOptions {
 export interface PoolConfig {
   min?: number;
   max?: number;
+  /**
+   * How long a statement waits for a free pooled connection before it fails with a `DriverError`
+   * `POOL_EXHAUSTED` that says what holds the pool (default 60000 ms). The usual cause is a query
+   * outside a transaction issued from inside it while that transaction holds the last connection.
+   *
+   * @example
+   * { client: 'pg', connection: url, pool: { max: 10, acquireTimeoutMillis: 5000 } }
+   */
+  acquireTimeoutMillis?: number;
 }

@@ -27,6 +27,16 @@ export interface QueryLogEntry {
 
 export type QueryLogger = (entry: QueryLogEntry) => void;
 
+/** Options of {@link Driver.transaction}. */
+export interface TransactionOptions {
+  /**
+   * Record, as the transaction begins, what settles a COMMIT whose reply is lost (PostgreSQL: the
+   * transaction id, in the BEGIN message; MySQL/MariaDB: a marker row, one statement). Default true;
+   * schema changes turn it off.
+   */
+  readonly settleLostCommit?: boolean;
+}
+
 /** A transaction handle; only the driver knows what is inside. */
 export interface DriverTransaction {
   readonly driver: Driver;
@@ -99,8 +109,15 @@ export interface Driver {
   readonly supportsReturning: boolean;
   /** Run one statement, inside `trx` when given. Driver errors are mapped to joinery's typed errors. */
   execute(stmt: Statement, trx?: DriverTransaction): Promise<StatementResult>;
-  /** Run `fn` in a transaction: COMMIT when it resolves, ROLLBACK when it throws (and rethrow). */
-  transaction<T>(fn: (trx: DriverTransaction) => Promise<T>): Promise<T>;
+  /**
+   * Run `fn` in a transaction: COMMIT when it resolves, ROLLBACK when it throws (and rethrow).
+   *
+   * A COMMIT that fails because the connection died (rather than being refused by the database) is
+   * settled on a new connection before this returns: it resolves when the transaction did commit,
+   * rejects with a `DriverError` `COMMIT_ROLLED_BACK` when it did not, and with a
+   * `CommitOutcomeUnknownError` when that cannot be found out. The connection is discarded.
+   */
+  transaction<T>(fn: (trx: DriverTransaction) => Promise<T>, options?: TransactionOptions): Promise<T>;
   /** Present when the database can prepare transactions (pg, mysql); used by `twoPhaseCommit`. */
   readonly preparedTransactions?: PreparedTransactionSupport;
   close(): Promise<void>;

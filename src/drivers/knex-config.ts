@@ -8,6 +8,7 @@ import { statementHookClient, type SentStatement } from './statement-hook-client
  * connection settings joinery relies on, and the pool.
  */
 export function knexConfig(config: ConnectionConfig, onSent: (s: SentStatement) => void): Knex.Config {
+  checkAcquireTimeout(config.pool?.acquireTimeoutMillis);
   const common = {
     // Without this knex inlines the bound values into error messages, which puts user data
     // (password hashes, tokens) into logs.
@@ -30,6 +31,20 @@ export function knexConfig(config: ConnectionConfig, onSent: (s: SentStatement) 
   }
 }
 
+/** knex hands `pool.acquireTimeoutMillis` to its pool (tarn), which would throw a message of its own. */
+function checkAcquireTimeout(ms: unknown): void {
+  if (ms === undefined || (typeof ms === 'number' && Number.isSafeInteger(ms) && ms > 0)) return;
+  throw new UsageError(
+    'BAD_CONNECTION_CONFIG',
+    `pool.acquireTimeoutMillis must be a whole number of milliseconds above 0, not ${JSON.stringify(ms) ?? String(ms)}: e.g. pool: { acquireTimeoutMillis: 5000 }.`,
+  );
+}
+
+function acquireTimeoutOnly(config: ConnectionConfig): { acquireTimeoutMillis?: number } {
+  const ms = config.pool?.acquireTimeoutMillis;
+  return ms === undefined ? {} : { acquireTimeoutMillis: ms };
+}
+
 type Done = (err: unknown, conn: unknown) => void;
 
 function sqliteConfig(config: ConnectionConfig): Knex.Config {
@@ -49,7 +64,7 @@ function sqliteConfig(config: ConnectionConfig): Knex.Config {
       min: 1,
       max: 1,
       // Every connection to :memory: opens a separate, empty database: there must be exactly one.
-      ...(inMemory ? {} : config.pool),
+      ...(inMemory ? acquireTimeoutOnly(config) : config.pool),
       afterCreate(conn: { pragma(sql: string): unknown; defaultSafeIntegers(on: boolean): unknown }, done: Done) {
         try {
           // Off by default in SQLite builds other than better-sqlite3's own; FK rules are part of the contract.

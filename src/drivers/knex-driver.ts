@@ -1,9 +1,13 @@
 import type { Knex } from 'knex';
 import { UsageError } from '../errors/index.js';
 import type { Dialect } from '../metadata/types.js';
-import type { Driver, DriverTransaction, Statement, StatementResult, PreparedTransactionSupport } from './driver.js';
+import {
+  commitFailureIsDefinite, commitOutcomeUnknown, commitRolledBack, MARKER_CLEANUP, MARKER_CREATE, MARKER_EXISTS, MARKER_TABLE, MARKER_WRITE, nextMarker, PG_BEGIN, pgTicket, settleCommit,
+  type CommitOutcome, type CommitTicket,
+} from './commit-outcome.js';
+import type { Driver, DriverTransaction, Statement, StatementResult, PreparedTransactionSupport, TransactionOptions } from './driver.js';
 import { mapDriverError } from './error-mapping.js';
-import { discardConnection, type KnexPool } from './knex-pool.js';
+import { acquireConnection, discardConnection, holdForTransaction, isAcquireTimeout, poolExhausted, type KnexPool } from './knex-pool.js';
 import { KnexBranch, KnexPreparedTransactions } from './prepared-branch.js';
 import { normalizeResult } from './result-normalizer.js';
 import { nativePlaceholders } from './native-placeholders.js';
@@ -70,6 +74,8 @@ export class KnexDriver implements Driver {
     try {
       raw = await this.#send(stmt, trx);
     } catch (err) {
+      // knex's own runner (the `#raw` path) acquires from the pool by itself.
+      if (isAcquireTimeout(err)) throw poolExhausted(this.knex.client as PooledClient, this.connectionName, err);
       throw mapDriverError(err, this.dialect, this.connectionName, stmt.sql);
     }
     return normalizeResult(this.dialect, stmt.sql, raw);
@@ -96,7 +102,7 @@ export class KnexDriver implements Driver {
       await client._query(connection, query);
       return query.response;
     }
-    const connection = this.#takeSpare(client) ?? (await client.acquireConnection());
+    const connection = this.#takeSpare(client) ?? (await acquireConnection(client, this.connectionName));
     try {
       await client._query(connection, query);
     } catch (error) {
@@ -167,23 +173,37 @@ export class KnexDriver implements Driver {
    * BEGIN on a pooled connection (the spare one, when a statement just ran), `fn`, then COMMIT, or
    * ROLLBACK when `fn` throws. An error thrown by `fn` is rethrown untouched (it is already mapped, or
    * is the caller's own), even when the ROLLBACK after it fails too; only failures of BEGIN and
-   * COMMIT themselves are mapped here. A connection whose ROLLBACK failed is not handed out again.
+   * COMMIT themselves are mapped here. A connection whose ROLLBACK or COMMIT failed is not handed
+   * out again. A COMMIT that failed with the connection is settled (see commit-outcome.ts).
    */
-  async transaction<T>(fn: (trx: DriverTransaction) => Promise<T>): Promise<T> {
+  async transaction<T>(fn: (trx: DriverTransaction) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
     const client = this.knex.client as PooledClient;
+    const settle = options.settleLostCommit !== false && this.dialect !== 'sqlite';
+    const markers = settle && this.dialect === 'mysql' && (await this.#markersReady());
     let connection: object;
     try {
-      connection = this.#takeSpare(client) ?? (await client.acquireConnection());
+      connection = this.#takeSpare(client) ?? (await acquireConnection(client, this.connectionName));
     } catch (error) {
       throw mapDriverError(error, this.dialect, this.connectionName, undefined);
     }
-    const trx = new PooledTransaction(this, connection);
+    const release = holdForTransaction(client);
     try {
-      await client._query(connection, { sql: 'BEGIN;', bindings: [] });
+      return await this.#transactionOn(client, connection, fn, settle, markers);
+    } finally {
+      release();
+    }
+  }
+
+  async #transactionOn<T>(client: PooledClient, connection: object, fn: (trx: DriverTransaction) => Promise<T>, settle: boolean, markers: boolean): Promise<T> {
+    const trx = new PooledTransaction(this, connection);
+    let ticket: CommitTicket | undefined;
+    let sent = 'BEGIN;';
+    try {
+      ticket = await this.#begin(client, connection, settle, markers, (sql) => (sent = sql));
     } catch (error) {
       trx.ended = true;
       await this.#giveBackFailed(client, connection, error);
-      throw mapDriverError(error, this.dialect, this.connectionName, 'BEGIN;');
+      throw mapDriverError(error, this.dialect, this.connectionName, sent);
     }
     let result: T;
     try {
@@ -197,15 +217,107 @@ export class KnexDriver implements Driver {
       await client._query(connection, { sql: 'COMMIT;', bindings: [] });
     } catch (error) {
       trx.ended = true;
-      // PostgreSQL and MySQL end a transaction whose COMMIT failed (a deferred constraint, a lost
-      // connection, which knex marks for the pool); SQLite keeps it open after SQLITE_BUSY.
-      if (this.dialect === 'sqlite') await this.#rollback(client, connection);
-      else void client.releaseConnection(connection);
-      throw mapDriverError(error, this.dialect, this.connectionName, 'COMMIT;');
+      // SQLite keeps a transaction open after a failed COMMIT (SQLITE_BUSY) and answers in-process:
+      // the failure is the outcome.
+      if (this.dialect === 'sqlite') {
+        await this.#rollback(client, connection);
+        throw mapDriverError(error, this.dialect, this.connectionName, 'COMMIT;');
+      }
+      // PostgreSQL and MySQL end a transaction whose COMMIT failed; the connection may be dead or
+      // mid-reply, so it never serves another statement.
+      await discardConnection(client, connection, error);
+      if (!settle || commitFailureIsDefinite(this.dialect, error)) throw mapDriverError(error, this.dialect, this.connectionName, 'COMMIT;');
+      const settled: CommitOutcome = ticket ? await this.#settle(ticket) : { outcome: 'unknown', reason: 'nothing was recorded when the transaction began' };
+      if (settled.outcome === 'committed') return result;
+      if (settled.outcome === 'rolled-back') throw commitRolledBack(this.connectionName, error);
+      throw commitOutcomeUnknown(this.connectionName, error, settled.reason);
     }
     trx.ended = true;
     void client.releaseConnection(connection);
     return result;
+  }
+
+  /** Sends BEGIN (pg: with the transaction id; mysql: then the marker row) and returns the ticket. */
+  async #begin(client: PooledClient, connection: object, settle: boolean, markers: boolean, sending: (sql: string) => void): Promise<CommitTicket | undefined> {
+    if (settle && this.dialect === 'pg') {
+      sending(PG_BEGIN);
+      const query: QueryObject = { sql: PG_BEGIN, bindings: [] };
+      await client._query(connection, query);
+      return pgTicket(query.response, connection);
+    }
+    await client._query(connection, { sql: 'BEGIN;', bindings: [] });
+    if (!markers) return undefined;
+    const ticket = nextMarker(connection);
+    sending(MARKER_WRITE);
+    try {
+      await client._query(connection, { sql: MARKER_WRITE, bindings: [ticket.token, ticket.seq, ticket.seq] });
+    } catch (error) {
+      // Refused (the table was dropped meanwhile): the transaction goes on without a marker, and
+      // the table is looked for again next time. A dead connection is a failed BEGIN.
+      if (!commitFailureIsDefinite(this.dialect, error)) throw error;
+      this.#markers = undefined;
+      return undefined;
+    }
+    return ticket;
+  }
+
+  /**
+   * MySQL/MariaDB: whether the commit marker table is there, created on first use (outside any
+   * transaction: DDL would commit one). Looked at again a day later, when stale rows are removed.
+   * A database user who may not create it gets one warning, and transactions without markers.
+   */
+  #markers: { ready: Promise<boolean>; at: number } | undefined;
+
+  #markersReady(): Promise<boolean> {
+    const now = Date.now();
+    if (this.#markers && now - this.#markers.at < 24 * 3600 * 1000) return this.#markers.ready;
+    const ready = (async () => {
+      const { rows } = await this.execute({ sql: MARKER_EXISTS, params: [MARKER_TABLE] });
+      if (Number(rows[0]?.found ?? 0) > 0) {
+        await this.execute({ sql: MARKER_CLEANUP, params: [] });
+        return true;
+      }
+      try {
+        await this.execute({ sql: MARKER_CREATE, params: [] });
+        return true;
+      } catch (error) {
+        console.warn(
+          `[joinery] connection '${this.connectionName}': could not create ${MARKER_TABLE} (${(error as Error).message}). ` +
+            'Without it, a COMMIT whose reply is lost cannot be settled and fails with CommitOutcomeUnknownError. Create it as ' +
+            `an administrator: ${MARKER_CREATE}`,
+        );
+        return false;
+      }
+    })();
+    const entry = { ready, at: now };
+    this.#markers = entry;
+    // A failure to look is forgotten: the next transaction tries again.
+    ready.catch(() => {
+      if (this.#markers === entry) this.#markers = undefined;
+    });
+    return ready.catch(() => false);
+  }
+
+  /** Asks a new connection (outside the pool, which may be full or hold dead ones) what became of `ticket`. */
+  async #settle(ticket: CommitTicket): Promise<CommitOutcome> {
+    const client = this.knex.client as PooledClient;
+    let connection: object;
+    try {
+      connection = await withTimeout(client.acquireRawConnection(), SETTLE_CONNECT_TIMEOUT_MS, (late) => client.destroyRawConnection(late));
+    } catch (error) {
+      return { outcome: 'unknown', reason: `a new connection to ask could not be opened: ${(error as Error).message}` };
+    }
+    try {
+      return await settleCommit(ticket, async (sql, params) => {
+        const query: QueryObject = { sql, bindings: params };
+        await client._query(connection, query);
+        return normalizeResult(this.dialect, sql, query.response).rows;
+      });
+    } catch (error) {
+      return { outcome: 'unknown', reason: `asking failed: ${(error as Error).message}` };
+    } finally {
+      await client.destroyRawConnection(connection).catch(() => undefined);
+    }
   }
 
   async #rollback(client: PooledClient, connection: object): Promise<void> {
@@ -269,4 +381,29 @@ function completedError(connection: string): UsageError {
     `The transaction on connection '${connection}' has already been committed or rolled back: ` +
       'run the statement inside the transaction callback, before it returns.',
   );
+}
+
+/** How long settling a COMMIT waits for its new connection. */
+const SETTLE_CONNECT_TIMEOUT_MS = 10_000;
+
+/** `promise`, or a rejection after `ms`; what arrives late is handed to `dispose`. */
+function withTimeout<T>(promise: Promise<T>, ms: number, dispose: (late: T) => unknown): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      reject(new Error(`no connection after ${ms} ms`));
+    }, ms);
+    promise.then(
+      (value) => {
+        clearTimeout(timer);
+        if (timedOut) void Promise.resolve(dispose(value)).catch(() => undefined);
+        else resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
+  });
 }

@@ -1,4 +1,4 @@
-import { discardConnection, poolOf } from './knex-pool.js';
+import { acquireConnection, discardConnection, holdForTransaction, poolOf } from './knex-pool.js';
 import { DriverError, TransactionError, UsageError } from '../errors/index.js';
 import type { Dialect } from '../metadata/types.js';
 import type { Driver, FinishPreparedResult, PreparableTransaction, Statement, PreparedTransactionSupport } from './driver.js';
@@ -93,14 +93,17 @@ export class KnexBranch implements PreparableTransaction {
     readonly driver: Driver,
     readonly xid: string,
     readonly connection: object,
+    /** Ends the pool's count of this branch's connection as held by a transaction. */
+    private readonly released: () => void,
   ) {}
 
   /** Takes a connection from the pool and sends BEGIN / XA START on it. */
   static async begin(driver: Driver, xid: string): Promise<KnexBranch> {
     checkXid(xid);
     const dialect = preparing(driver);
-    const connection = await poolOf(driver.knex).acquireConnection();
-    const branch = new KnexBranch(driver, xid, connection);
+    const pool = poolOf(driver.knex);
+    const connection = await acquireConnection(pool, driver.connectionName);
+    const branch = new KnexBranch(driver, xid, connection, holdForTransaction(pool));
     try {
       for (const s of SQL[dialect].begin(xid)) await driver.execute(s, branch);
     } catch (e) {
@@ -177,6 +180,7 @@ export class KnexBranch implements PreparableTransaction {
   async #end(failure?: unknown): Promise<void> {
     if (this.#state === 'ended') return;
     this.#state = 'ended';
+    this.released();
     const pool = poolOf(this.driver.knex);
     if (failure !== undefined) await discardConnection(pool, this.connection, failure);
     else await pool.releaseConnection(this.connection);

@@ -11,3 +11,4 @@ export {
 } from './driver-errors.js';
 export { UsageError } from './usage-error.js';
 export { TransactionError, type TransactionErrorCode, type TransactionOutcome } from './transaction-error.js';
+export { CommitOutcomeUnknownError } from './commit-outcome-unknown-error.js';

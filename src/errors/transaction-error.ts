@@ -8,7 +8,10 @@ export type TransactionErrorCode =
   | 'PREPARED_TRANSACTIONS_DISABLED'
   /** `recoverPreparedTransactions()` rolled back this flush while it was between prepare and commit. */
   | 'FLUSH_ABORTED_BY_RECOVERY'
-  /** The commit point could not be reached or read back: prepared transactions await recovery. */
+  /**
+   * A COMMIT's reply was lost and its outcome could not be found out (a {@link CommitOutcomeUnknownError});
+   * with two-phase commit: the commit point could not be read back, prepared transactions await recovery.
+   */
   | 'COMMIT_OUTCOME_UNKNOWN'
   /** Without two-phase commit, a COMMIT failed after another connection had committed. */
   | 'PARTIAL_COMMIT';

@@ -13,11 +13,18 @@ import type { StatementPlan } from './create-plan.js';
  *   session settings (`foreign_key_checks` for a drop): then a transaction pins them to one pooled
  *   connection, and `after` runs even when a statement fails so that connection goes back clean.
  */
+/**
+ * Schema changes skip commit settling: running a schema update again after a lost COMMIT reply is
+ * harmless (it compares with the live schema first), and on MySQL a marker row written before DDL
+ * would be committed by the DDL itself.
+ */
+const NO_SETTLING = { settleLostCommit: false } as const;
+
 export async function runPlan(driver: Driver, plan: StatementPlan): Promise<void> {
   switch (driver.dialect) {
     case 'pg':
       if (plan.statements.length === 0) return;
-      await driver.transaction((trx) => runAll(driver, [...plan.before, ...plan.statements, ...plan.after], trx));
+      await driver.transaction((trx) => runAll(driver, [...plan.before, ...plan.statements, ...plan.after], trx), NO_SETTLING);
       return;
     case 'sqlite':
       return runSqlite(driver, plan);
@@ -33,7 +40,7 @@ export async function runPlan(driver: Driver, plan: StatementPlan): Promise<void
         } finally {
           await runAll(driver, plan.after, trx);
         }
-      });
+      }, NO_SETTLING);
       return;
   }
 }
@@ -55,7 +62,7 @@ async function runSqlite(driver: Driver, plan: StatementPlan): Promise<void> {
         );
       }
       await runAll(driver, plan.statements, trx);
-    });
+    }, NO_SETTLING);
   } finally {
     if (toggle) await runAll(driver, plan.after);
   }

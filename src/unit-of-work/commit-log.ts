@@ -139,6 +139,17 @@ export async function forgetDecision(driver: Driver, flushId: string): Promise<v
   await driver.execute({ sql: `delete from ${COMMIT_LOG_TABLE} where flush_id = ? and outcome = ?`, params: [flushId, 'commit'] });
 }
 
+/**
+ * The flushes with a `commit` decision on this connection (none when it has no commit log: it was
+ * never a coordinator, and recovery does not create the table just to look).
+ */
+export async function committedFlushes(driver: Driver): Promise<string[]> {
+  const { rows: found } = await driver.execute({ sql: EXISTS[driver.dialect], params: [COMMIT_LOG_TABLE] });
+  if (Number(found[0]?.found ?? 0) === 0) return [];
+  const { rows } = await driver.execute({ sql: `select flush_id from ${COMMIT_LOG_TABLE} where outcome = ?`, params: ['commit'] });
+  return rows.map((r) => String(r.flush_id));
+}
+
 /** Memoises a per-driver promise; a failure is forgotten so that the next call tries again. */
 function once<T>(cache: WeakMap<Driver, Promise<T>>, driver: Driver, make: () => Promise<T>): Promise<T> {
   let p = cache.get(driver);

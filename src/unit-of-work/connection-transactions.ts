@@ -1,5 +1,5 @@
 import type { Driver, DriverTransaction } from '../drivers/driver.js';
-import { TransactionError } from '../errors/index.js';
+import { CommitOutcomeUnknownError, TransactionError } from '../errors/index.js';
 import { runTwoPhaseCommit } from './two-phase-commit.js';
 
 /** How work that spans connections ends (the `twoPhaseCommit` option of `Joinery.init`). */
@@ -15,8 +15,9 @@ export interface TransactionSettings {
  * connections) through a two-phase commit.
  *
  * Without two-phase commit a COMMIT can fail after an earlier connection has committed; that is a
- * {@link TransactionError} `PARTIAL_COMMIT`, naming both sides. A failure of the first COMMIT
- * rolls back all the others and is rethrown as it is.
+ * {@link TransactionError} `PARTIAL_COMMIT`, naming both sides (a {@link CommitOutcomeUnknownError}
+ * when the failed one may have committed too). A failure of the first COMMIT rolls back all the
+ * others and is rethrown as it is.
  */
 export async function runInTransactions<T>(
   drivers: ReadonlyMap<string, Driver>,
@@ -67,7 +68,9 @@ async function runOrdered<T>(
       return value;
     } catch (e) {
       // Only this COMMIT failed, after the ones nested inside it succeeded.
-      if (workDone && committed.length) throw partialCommit(ordered, committed, name, e);
+      if (workDone && committed.length) {
+        throw e instanceof CommitOutcomeUnknownError ? partlyUnknown(ordered, committed, name, e) : partialCommit(ordered, committed, name, e);
+      }
       throw e;
     }
   };
@@ -85,5 +88,15 @@ function partialCommit(ordered: readonly string[], committed: readonly string[],
       'To make flushes across connections all-or-nothing, set twoPhaseCommit: true in Joinery.init.',
     { committed, rolledBack },
     cause,
+  );
+}
+
+function partlyUnknown(ordered: readonly string[], committed: readonly string[], failed: string, cause: CommitOutcomeUnknownError): CommitOutcomeUnknownError {
+  const rolledBack = ordered.filter((c) => !committed.includes(c) && c !== failed);
+  const list = (names: readonly string[]) => names.map((n) => `'${n}'`).join(', ');
+  return new CommitOutcomeUnknownError(
+    `${cause.message} Before it, ${list(committed)} had committed` + (rolledBack.length ? `; ${list(rolledBack)} rolled back.` : '.'),
+    { committed, rolledBack, inDoubt: [failed] },
+    cause.cause,
   );
 }

@@ -109,10 +109,10 @@ export class EntityManager {
     // Marked before the statements run: after a failed (or partly committed) flush, reading the
     // primary is still right, and a replica might show either state.
     const tracked: CommitExecutor = {
-      execute: (steps) => {
+      execute: (steps, result) => {
         this.#reads.wrote(steps.flatMap(connectionsOf));
         executor ??= new Executor(ctx.drivers, () => this.#transactions, { twoPhaseCommit: ctx.twoPhaseCommit ?? false });
-        return executor.execute(steps);
+        return executor.execute(steps, result);
       },
     };
     this.#uow = new UnitOfWork(ctx.metadata, tracked, this.#loader, { writeCollection: (c, where, data) => this.#writeCollection(c, where, data) }, (c) => ctx.drivers.get(c)!.dialect);
@@ -254,12 +254,37 @@ export class EntityManager {
   /**
    * Write every queued change in one transaction (per connection): inserts in FK order, updates,
    * join-table changes, deletes — batched. On failure nothing in memory changes; fix and retry.
+   *
+   * A COMMIT whose reply is lost (the connection died) is settled on a new connection first: if it
+   * committed, the flush succeeds; if not, it fails as rolled back and a retry is safe. Only when
+   * that cannot be found out does it fail with a `CommitOutcomeUnknownError`, after which this
+   * EntityManager refuses `flush()` until {@link EntityManager.resolveInDoubt} (or `clear()`).
    */
   flush(): Promise<void> {
     return this.#uow.flush();
   }
 
-  /** Detach everything: the next find loads fresh objects. */
+  /**
+   * Says how a flush that failed with `CommitOutcomeUnknownError` ended, once you have looked at the
+   * database: `'committed'` takes the flush as done (new entities get their keys and join the
+   * identity map, snapshots and collections are updated, after-hooks run: as after a successful
+   * flush); `'rolled-back'` keeps memory as it is, so the next flush writes those changes again.
+   * Call it before changing the entities again. Either way `flush()` works again afterwards.
+   *
+   * @example
+   * try {
+   *   await em.flush();
+   * } catch (e) {
+   *   if (!(e instanceof CommitOutcomeUnknownError)) throw e;
+   *   const saved = (await orm.em.fork().count(Order, { ref: order.ref })) > 0;   // once the database answers again
+   *   await em.resolveInDoubt(saved ? 'committed' : 'rolled-back');
+   * }
+   */
+  resolveInDoubt(outcome: 'committed' | 'rolled-back'): Promise<void> {
+    return this.#uow.resolveInDoubt(outcome);
+  }
+
+  /** Detach everything: the next find loads fresh objects. Also ends a flush's in-doubt state. */
   clear(): void {
     this.#uow.clear();
   }

@@ -19,7 +19,11 @@ export interface CommitResult {
 }
 
 export interface CommitExecutor {
-  execute(steps: readonly CommitStep[]): Promise<CommitResult>;
+  /**
+   * Runs the steps and fills `result` (given by the caller, so that what the database generated is
+   * at hand even when the flush's COMMIT ends in doubt).
+   */
+  execute(steps: readonly CommitStep[], result: CommitResult): Promise<CommitResult>;
 }
 
 /** Transactions already open around this unit of work (`em.transactional`), per connection. */
@@ -39,8 +43,7 @@ export class Executor implements CommitExecutor {
     private readonly settings: TransactionSettings = { twoPhaseCommit: false },
   ) {}
 
-  async execute(steps: readonly CommitStep[]): Promise<CommitResult> {
-    const result: CommitResult = { generatedKeys: new Map(), versions: new Map() };
+  async execute(steps: readonly CommitStep[], result: CommitResult = { generatedKeys: new Map(), versions: new Map() }): Promise<CommitResult> {
     const connections = [...new Set(steps.flatMap(connectionsOf))];
     const open = new Map<string, DriverTransaction>(this.ambient() ?? []);
     const toOpen = connections.filter((c) => !open.has(c));

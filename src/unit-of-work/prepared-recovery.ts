@@ -1,5 +1,5 @@
 import type { Driver } from '../drivers/driver.js';
-import { forgetDecision, participantInfo, settleDecision, type Decision } from './commit-log.js';
+import { committedFlushes, forgetDecision, participantInfo, settleDecision, type Decision } from './commit-log.js';
 import { flushStartedAt, parseXid, type BranchXid } from './two-phase-ids.js';
 
 /** What `recoverPreparedTransactions()` found and did. */
@@ -60,14 +60,18 @@ export async function recoverPreparedTransactions(drivers: ReadonlyMap<string, D
   const errors: { connection: string; message: string }[] = [];
   const fail = (connection: string, e: unknown) => errors.push({ connection, message: e instanceof Error ? e.message : String(e) });
 
-  // Every connection's tag (coordinators may be SQLite), and the joinery branches of each.
+  // Every connection's tag (coordinators may be SQLite), its `commit` decisions, and the joinery
+  // branches of each. Decisions are read before branches are listed: every branch of a flush that
+  // recorded `commit` was prepared before that, so one not listed afterwards is finished.
   const tags = new Map<string, string>();
+  const decided = new Map<string, string[]>();
   const found: Found[] = [];
   await Promise.all(
     [...drivers].map(async ([name, driver]) => {
       try {
         const { tag } = await participantInfo(driver);
         tags.set(name, tag);
+        decided.set(name, await committedFlushes(driver));
         if (!driver.preparedTransactions) return;
         for (const xid of await driver.preparedTransactions.list()) {
           const parsed = parseXid(xid);
@@ -112,7 +116,22 @@ export async function recoverPreparedTransactions(drivers: ReadonlyMap<string, D
     if (decision === 'commit' && allDone && !errors.length) await forgetDecision(drivers.get(coordinator!)!, flushId).catch(() => undefined);
     flushes.push({ flushId, startedAt: flushStartedAt(flushId), coordinator, decision, branches: results });
   }
+  await forgetFinishedCommits(drivers, decided, byFlush, errors.length > 0);
   return { flushes, errors };
+}
+
+/**
+ * Removes the `commit` rows of flushes none of whose branches is prepared any more: those a crash
+ * left behind between committing the branches and removing the row. Only when every connection
+ * could be searched, since a branch on one that could not may still need its decision.
+ */
+async function forgetFinishedCommits(drivers: ReadonlyMap<string, Driver>, decided: ReadonlyMap<string, string[]>, pending: ReadonlyMap<string, unknown>, searchFailed: boolean): Promise<void> {
+  if (searchFailed) return;
+  for (const [connection, flushIds] of decided) {
+    for (const flushId of flushIds) {
+      if (!pending.has(flushId)) await forgetDecision(drivers.get(connection)!, flushId).catch(() => undefined);
+    }
+  }
 }
 
 async function finish(driver: Driver, b: Found, decision: Decision): Promise<RecoveredBranch> {

@@ -1,5 +1,5 @@
 import type { Driver, DriverTransaction, PreparableTransaction } from '../drivers/driver.js';
-import { TransactionError, UniqueConstraintViolationError } from '../errors/index.js';
+import { CommitOutcomeUnknownError, TransactionError, UniqueConstraintViolationError } from '../errors/index.js';
 import { ensureCommitLog, forgetDecision, participantInfo, recordCommit, settleDecision, type Decision } from './commit-log.js';
 import { branchXid, newFlushId } from './two-phase-ids.js';
 
@@ -79,7 +79,8 @@ export async function runTwoPhaseCommit<T>(
         warnInDoubt(flushId, 'rolled back', await rollBackAll(branches));
         throw e;
       }
-    });
+      // A COMMIT that fails is settled through the commit log below, not by the driver.
+    }, { settleLostCommit: false });
   } catch (e) {
     if (!decided) throw e;
     // The coordinator's COMMIT failed. Either it took the decision row with it, or the row is
@@ -203,14 +204,14 @@ function abortedByRecovery(flushId: string, connections: readonly string[], caus
   );
 }
 
-function outcomeUnknown(flushId: string, coordinator: string, others: readonly string[], commitError: unknown, settleError: unknown): TransactionError {
+function outcomeUnknown(flushId: string, coordinator: string, others: readonly string[], commitError: unknown, settleError: unknown): CommitOutcomeUnknownError {
   const why = (e: unknown) => (e instanceof Error ? e.message : String(e));
-  return new TransactionError(
-    'COMMIT_OUTCOME_UNKNOWN',
+  return new CommitOutcomeUnknownError(
     `Flush ${flushId}: the COMMIT on connection '${coordinator}' failed (${why(commitError)}) and its commit log could not be read ` +
       `(${why(settleError)}), so it is not known whether the flush committed. The transactions on ${quoteList(others)} stay prepared ` +
       'and hold their locks: when the database is reachable, call orm.recoverPreparedTransactions(), which settles all of them the same way. ' +
-      'Memory is as before the flush; reload the entities before changing them again.',
+      "Memory is as before the flush, and its EntityManager refuses flush() until told: once recovery has run, call em.resolveInDoubt('committed') " +
+      "or em.resolveInDoubt('rolled-back') as its report says, or em.clear() and reload.",
     { inDoubt: [coordinator, ...others], flushId },
     commitError,
   );

@@ -18,6 +18,8 @@ import { diffLinks, type ChildClear, type LinkDiff } from './collection-diff.js'
 import { planCommit } from './commit-plan.js';
 import type { CommitExecutor, CommitResult } from './executor.js';
 import { IdentityMap, keyOf } from './identity-map.js';
+import { checkResolution, flushInDoubt, type CommitOutcomeChoice } from './in-doubt.js';
+import { CommitOutcomeUnknownError } from '../errors/commit-outcome-unknown-error.js';
 import { flushTraitsOf, traitsOf, type FlushTraits } from './type-traits.js';
 import { cascadeRemove, unlinkRemoved } from './cascade-remove.js';
 import { propagateCollectionChange, resolveRelationItem, syncToOne } from './relation-sync.js';
@@ -212,6 +214,7 @@ export class UnitOfWork implements CollectionHost, ToOneHost {
 
   /** Forget every entity (they become detached). */
   clear(): void {
+    this.#inDoubt = undefined;
     for (const e of this.identityMap.values()) this.#detach(e);
     for (const e of this.#new) this.#detach(e);
     this.identityMap.clear();
@@ -427,10 +430,13 @@ export class UnitOfWork implements CollectionHost, ToOneHost {
 
   /**
    * Writes every queued change in one transaction per connection. If anything fails, the database
-   * is rolled back and nothing in memory has changed: fix the data and call flush() again.
+   * is rolled back and nothing in memory has changed: fix the data and call flush() again. The one
+   * exception, a COMMIT whose outcome could not be found out, leaves the flush in doubt (see
+   * {@link resolveInDoubt}).
    */
   async flush(): Promise<void> {
     if (this.#flushing) throw new UsageError('FLUSH_IN_PROGRESS', 'flush() was called while another flush of this EntityManager is running. Await the first one.');
+    if (this.#inDoubt) throw flushInDoubt();
     this.#flushing = true;
     try {
       await this.#flush();
@@ -458,10 +464,32 @@ export class UnitOfWork implements CollectionHost, ToOneHost {
     if (!changeSets.length && !links.length && !clears.length) return;
     // 5. Order it (pure), then run it; memory is untouched until every transaction has committed.
     const steps = planCommit(changeSets, links, clears);
-    const result = await this.executor.execute(steps);
-    // 6. Commit to memory: keys, identity map, snapshots, queues.
+    const result: CommitResult = { generatedKeys: new Map(), versions: new Map() };
+    try {
+      await this.executor.execute(steps, result);
+    } catch (e) {
+      // What the database generated came back before the COMMIT: kept for resolveInDoubt('committed').
+      if (e instanceof CommitOutcomeUnknownError) this.#inDoubt = () => this.#committed(changeSets, states, allNew, walkedAt, links, dirty, result);
+      throw e;
+    }
+    await this.#committed(changeSets, states, allNew, walkedAt, links, dirty, result);
+  }
+
+  /** 6. Commit to memory: keys, identity map, snapshots, queues; then the after-hooks. */
+  async #committed(changeSets: ChangeSet[], states: EntityState[], allNew: number | undefined, walkedAt: number, links: LinkDiff[], dirty: Collection<object>[], result: CommitResult): Promise<void> {
     this.#applyResult(changeSets, states, allNew, walkedAt, links, dirty, result);
     if (this.#flushTraits().afterHooks) await this.#runAfterHooks(changeSets);
+  }
+
+  /** Set by a flush that failed with CommitOutcomeUnknownError: applies it to memory, should it have committed. */
+  #inDoubt: (() => Promise<void>) | undefined;
+
+  /** See `EntityManager.resolveInDoubt`. */
+  async resolveInDoubt(outcome: CommitOutcomeChoice): Promise<void> {
+    const apply = this.#inDoubt;
+    checkResolution(apply, outcome);
+    this.#inDoubt = undefined;
+    if (outcome === 'committed') await apply!();
   }
 
   /**

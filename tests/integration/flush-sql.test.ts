@@ -2,6 +2,7 @@
 // touched, not rows, and that the order is inserts (FK order) → updates → links → deletes.
 import test from 'ava';
 import { Joinery, type QueryLogEntry } from 'joinery';
+import { withoutCommitRecords } from '../support/commit-records.js';
 import { forEachDialect, type TestDb } from '../support/databases.js';
 import { BLOG, Car, Post, Tag, User } from '../fixtures/blog.js';
 
@@ -11,7 +12,7 @@ async function setup(t: { teardown(fn: () => unknown): void }, db: TestDb) {
   t.teardown(() => orm.close());
   await orm.schema.create();
   log.length = 0;
-  return { orm, log, sql: () => log.map((q) => q.sql.replace(/\$\d+/g, '?')) };
+  return { orm, log, sql: () => withoutCommitRecords(log.map((q) => q.sql.replace(/\$\d+/g, '?'))) };
 }
 
 const q = (dialect: string, s: string) => (dialect === 'mysql' ? s.replace(/"/g, '`') : s);
@@ -58,7 +59,7 @@ forEachDialect(test, 'changing one column on many rows sends one batched UPDATE'
   t.deepEqual(sql(), ['BEGIN;', expected[db.dialect]!, 'COMMIT;']);
   const ids = tags.map((x) => x.id);
   t.deepEqual(
-    log[1]!.params,
+    log.find((q) => /^UPDATE/.test(q.sql))!.params,
     db.dialect === 'mysql'
       ? [ids[0], 'T0', ids[1], 'T1', ids[2], 'T2', ...ids]
       : [ids[0], 'T0', ids[1], 'T1', ids[2], 'T2'],

@@ -4,6 +4,7 @@ import test from 'ava';
 import {
   Joinery, OptimisticLockError, UniqueConstraintViolationError, ValidationError, type QueryLogEntry,
 } from 'joinery';
+import { withoutCommitRecords } from '../support/commit-records.js';
 import { forEachDialect, type TestDb } from '../support/databases.js';
 import { Company, Employee, hookLog, ORG } from '../fixtures/org.js';
 
@@ -14,7 +15,7 @@ async function setup(t: { teardown(fn: () => unknown): void }, db: TestDb) {
   await orm.schema.create();
   log.length = 0;
   hookLog.length = 0;
-  return { orm, log, sql: () => log.map((q) => q.sql.replace(/\$\d+/g, '?').replace(/`/g, '"')) };
+  return { orm, log, sql: () => withoutCommitRecords(log.map((q) => q.sql.replace(/\$\d+/g, '?').replace(/`/g, '"'))) };
 }
 
 forEachDialect(test, 'a cycle through a nullable FK is inserted as NULL and fixed by an UPDATE', async (t, db) => {

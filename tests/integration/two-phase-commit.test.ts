@@ -115,7 +115,7 @@ async function withPg<T>(url: string, fn: (c: Client) => Promise<T>): Promise<T>
  * Starts tests/support/two-phase-crash.js now (it spends most of its life loading modules) and
  * returns the function that tells it what to flush and where to die; that resolves once it died there.
  */
-function crashingFlush(t: ExecutionContext): (connections: Record<string, ConnectionConfig>, crashAt: 'after-prepare' | 'after-commit-point') => Promise<void> {
+function crashingFlush(t: ExecutionContext): (connections: Record<string, ConnectionConfig>, crashAt: 'after-prepare' | 'after-commit-point' | 'after-branch-commit') => Promise<void> {
   const script = join(__dirname, '..', 'support', 'two-phase-crash.js');
   const child = spawn(process.execPath, [script], { stdio: ['pipe', 'pipe', 'pipe'] });
   t.teardown(() => child.kill());
@@ -318,6 +318,21 @@ forEachPair('a process killed after the commit point: recovery commits the prepa
   await assertNothingPrepared(t, s);
 });
 
+forEachPair('a process killed after committing the branches, before removing the decision: recovery removes the commit row', [['pg', 'mysql'], ['mysql', 'pg'], ['mysql', 'mysql'], ['sqlite', 'mysql']], async (t, pair) => {
+  const flushAndCrash = crashingFlush(t);
+  const s = await setup(t, pair, { twoPhaseCommit: true });
+  if (!s) return;
+  await flushAndCrash(s.connections, 'after-branch-commit');
+  t.deepEqual(await s.counts(), { accounts: 1, entries: 1 }, 'everything is committed');
+  t.is((await s.run('default', "select flush_id from joinery_commit_decisions where outcome = 'commit'")).length, 1, 'the crash left the decision row');
+
+  const report = await recover(s.orm);
+  t.deepEqual(report, { flushes: [], errors: [] }, 'no branch is left to finish');
+  t.deepEqual(await s.run('default', 'select flush_id from joinery_commit_decisions'), [], 'the finished commit needs no decision row');
+  t.deepEqual(await s.counts(), { accounts: 1, entries: 1 });
+  await assertNothingPrepared(t, s);
+});
+
 forEachPair("recovery leaves other prepared transactions alone (other applications', other databases')", [['pg', 'pg']], async (t, pair) => {
   const s = await setup(t, pair, { twoPhaseCommit: true });
   if (!s) return;
@@ -351,7 +366,8 @@ forEachPair('without twoPhaseCommit: connections commit one after the other, in 
   em.create(LedgerEntry, { ref: 'r1', amount: 1 }); // written first, committed second
   em.create(Account, { name: 'ann', balance: 1 });
   await em.flush();
-  const ends = s.statements().filter((q) => /\] (BEGIN|COMMIT)/.test(q));
+  // (pg's BEGIN also takes the transaction id: see the lost-COMMIT tests)
+  const ends = s.statements().filter((q) => /\] (BEGIN|COMMIT)/.test(q)).map((q) => q.replace(/BEGIN;.*/, 'BEGIN;'));
   t.deepEqual(ends, ['[ledger] BEGIN;', '[default] BEGIN;', '[default] COMMIT;', '[ledger] COMMIT;']);
   t.false(s.statements().some((q) => /PREPARE|XA |joinery_commit_decisions/.test(q)));
 });

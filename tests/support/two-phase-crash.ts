@@ -11,7 +11,9 @@
  *
  * - `after-prepare`: after the PREPARE of the (one) branch, before the commit decision;
  * - `after-commit-point`: after the coordinator's COMMIT, which carries the decision, before
- *   any branch is committed.
+ *   any branch is committed;
+ * - `after-branch-commit`: after the (one) branch's COMMIT PREPARED / XA COMMIT, before the
+ *   decision row is removed.
  *
  * Exits 0 if the flush completes (the caller treats that as a failure), 1 on an error.
  */
@@ -20,9 +22,12 @@ import { Account, LedgerEntry, TWO_PHASE_ENTITIES } from '../fixtures/two-phase.
 
 const CRASHED = 17;
 
+const CRASH_POINTS = ['after-prepare', 'after-commit-point', 'after-branch-commit'] as const;
+type CrashPoint = (typeof CRASH_POINTS)[number];
+
 interface Orders {
   connections: Record<string, ConnectionConfig>;
-  crashAt: 'after-prepare' | 'after-commit-point';
+  crashAt: CrashPoint;
   account: string;
   ref: string;
 }
@@ -31,7 +36,7 @@ async function readOrders(): Promise<Orders> {
   let text = '';
   for await (const chunk of process.stdin) text += String(chunk);
   const orders = JSON.parse(text) as Orders;
-  if (!orders.connections || (orders.crashAt !== 'after-prepare' && orders.crashAt !== 'after-commit-point') || !orders.account || !orders.ref) {
+  if (!orders.connections || !CRASH_POINTS.includes(orders.crashAt) || !orders.account || !orders.ref) {
     throw new Error(`two-phase-crash: bad orders on stdin: ${text}`);
   }
   return orders;
@@ -47,7 +52,10 @@ async function main(): Promise<void> {
     logger: (q) => {
       const prepared = /^(PREPARE TRANSACTION|XA PREPARE) /.test(q.sql);
       const committed = q.sql === 'COMMIT;'; // in a two-phase flush only the coordinator sends a plain COMMIT
-      if ((crashAt === 'after-prepare' && prepared) || (crashAt === 'after-commit-point' && committed)) process.exit(CRASHED);
+      const branchCommitted = /^(COMMIT PREPARED|XA COMMIT) /.test(q.sql);
+      if ((crashAt === 'after-prepare' && prepared) || (crashAt === 'after-commit-point' && committed) || (crashAt === 'after-branch-commit' && branchCommitted)) {
+        process.exit(CRASHED);
+      }
     },
   });
   const em = orm.em.fork();

@@ -2,13 +2,13 @@
 // failing half-way, the two-phase commit refusals, and the global transaction id format.
 import test from 'ava';
 import type { Driver, DriverTransaction } from '../../src/drivers/driver.js';
-import { TransactionError } from '../../src/errors/index.js';
+import { CommitOutcomeUnknownError, TransactionError } from '../../src/errors/index.js';
 import type { Dialect } from '../../src/metadata/types.js';
 import { commitOrder, runInTransactions } from '../../src/unit-of-work/connection-transactions.js';
 import { branchXid, connectionTag, flushStartedAt, newFlushId, parseXid } from '../../src/unit-of-work/two-phase-ids.js';
 
 /** A driver that records BEGIN / COMMIT / ROLLBACK; `failCommit` makes its COMMIT throw. */
-function fakeDriver(name: string, events: string[], opts: { dialect?: Dialect; failCommit?: boolean } = {}): Driver {
+function fakeDriver(name: string, events: string[], opts: { dialect?: Dialect; failCommit?: boolean; commitUnknown?: boolean } = {}): Driver {
   const driver: Driver = {
     dialect: opts.dialect ?? 'sqlite',
     connectionName: name,
@@ -30,6 +30,10 @@ function fakeDriver(name: string, events: string[], opts: { dialect?: Dialect; f
       if (opts.failCommit) {
         events.push(`${name} COMMIT failed`);
         throw new Error(`COMMIT failed on ${name}`);
+      }
+      if (opts.commitUnknown) {
+        events.push(`${name} COMMIT in doubt`);
+        throw new CommitOutcomeUnknownError(`The COMMIT on ${name} may or may not have happened.`, { inDoubt: [name] }, new Error('connection lost'));
       }
       events.push(`${name} COMMIT`);
       return value;
@@ -84,6 +88,23 @@ test('a COMMIT failing after another committed is a PARTIAL_COMMIT naming both s
   t.is((err!.cause as Error).message, 'COMMIT failed on b');
   t.regex(err!.message, /'b' failed \(COMMIT failed on b\) after 'a' had committed/);
   t.deepEqual(events, ['c BEGIN', 'b BEGIN', 'a BEGIN', 'a COMMIT', 'b COMMIT failed', 'c ROLLBACK']);
+});
+
+test('a COMMIT in doubt after another connection committed: CommitOutcomeUnknownError naming what committed, what is in doubt, what rolled back', async (t) => {
+  const events: string[] = [];
+  const drivers = new Map([
+    ['a', fakeDriver('a', events)],
+    ['b', fakeDriver('b', events, { commitUnknown: true })],
+    ['c', fakeDriver('c', events)],
+  ]);
+  const err = await t.throwsAsync(runInTransactions(drivers, ['a', 'b', 'c'], ORDERED, async () => undefined), { instanceOf: CommitOutcomeUnknownError });
+  t.is(err!.code, 'COMMIT_OUTCOME_UNKNOWN');
+  t.deepEqual(err!.committed, ['a']);
+  t.deepEqual(err!.inDoubt, ['b']);
+  t.deepEqual(err!.rolledBack, ['c']);
+  t.is((err!.cause as Error).message, 'connection lost');
+  t.regex(err!.message, /may or may not have happened\. Before it, 'a' had committed; 'c' rolled back\./);
+  t.deepEqual(events, ['c BEGIN', 'b BEGIN', 'a BEGIN', 'a COMMIT', 'b COMMIT in doubt', 'c ROLLBACK']);
 });
 
 test('one connection, or none: no two-phase commit even when it is on', async (t) => {
