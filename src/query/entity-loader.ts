@@ -6,6 +6,7 @@ import { toDatabaseValue } from '../entity/value-conversion.js';
 import type { EntityMetadata, LoadStrategy, RelationProperty } from '../metadata/types.js';
 import type { ReadOptions } from '../unit-of-work/read-routing.js';
 import type { UnitOfWork } from '../unit-of-work/unit-of-work.js';
+import { resolveOrderBy } from './order-by.js';
 import { matchCollection } from './collection-matching.js';
 import { CriteriaCompiler } from './criteria.js';
 import { needsSteps, resolveCrossConnection, resolveItemCriteria } from './cross-connection.js';
@@ -93,6 +94,16 @@ export class EntityLoader {
 
   run(connection: string, stmt: Statement): Promise<Row[]> {
     return this.#ctx.run(connection, stmt);
+  }
+
+  /**
+   * Throws what `find` would throw for `options` before its first statement: for callers that send
+   * another statement beside it (findAndCount's count), which must not go out for a find that fails.
+   */
+  checkFindOptions(meta: EntityMetadata, options: FindOptions): void {
+    this.#tree(meta, options.populate ?? [], true, options);
+    countSpecs(this.#ctx, meta, options.counts);
+    if (options.orderBy !== undefined) resolveOrderBy(meta, options.orderBy, this.builder(meta.connection).d, 'e0');
   }
 
   async find(meta: EntityMetadata, where: unknown, options: FindOptions = {}): Promise<object[]> {

@@ -352,7 +352,9 @@ export class EntityManager {
   findAndCount<T extends object, P extends string = never>(entity: Ctor<T>, where?: FilterQuery<T>, options?: TypedFindOptions<T, P>): Promise<[Loaded<T, PathsOf<P>>[], number]>;
   async findAndCount<T extends object>(entity: Ctor<T>, where: FilterQuery<T> = {} as FilterQuery<T>, options: FindOptions = {}): Promise<[T[], number]> {
     // The count would run even when the page query fails its options.
-    checkPaging(options, `a ${this.#meta(entity).name} query`);
+    const meta = this.#meta(entity);
+    checkPaging(options, `a ${meta.name} query`);
+    this.#loader.checkFindOptions(meta, options);
     const [items, total] = await Promise.all([this.find(entity, where, options), this.count(entity, where, options)]);
     return [items, total];
   }

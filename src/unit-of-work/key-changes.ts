@@ -1,4 +1,7 @@
 import type { ValidationFailure } from '../errors/validation-error.js';
+import { primaryKeyValues } from '../entity/primary-key.js';
+import { describeValue, valueProblem } from '../entity/value-rules.js';
+import type { Dialect, EntityMetadata } from '../metadata/types.js';
 import type { ChangeSet } from './change-sets.js';
 
 /**
@@ -9,10 +12,13 @@ import type { ChangeSet } from './change-sets.js';
  * entity onto another row (overwriting it) or leave the identity map pointing at the wrong
  * object, so the flush refuses before any SQL.
  */
-export function keyChangeFailures(changeSets: readonly ChangeSet[]): ValidationFailure[] {
+export function keyChangeFailures(changeSets: readonly ChangeSet[], dialectOf: (connection: string) => Dialect): ValidationFailure[] {
   const failures: ValidationFailure[] = [];
   for (const cs of changeSets) {
     if (cs.type === 'insert') continue;
+    // A reference never loaded has the key it was given (em.getReference, a collection item by key):
+    // the row is addressed by it, so it must be a key the column can hold.
+    if (!cs.snapshot) referenceKeyFailure(cs.meta, cs.entity, dialectOf(cs.meta.connection), failures);
     for (const k of cs.meta.primaryKeys) {
       if (!Object.prototype.hasOwnProperty.call(cs.payload, k.name)) continue;
       const value = cs.payload[k.name];
@@ -31,6 +37,26 @@ export function keyChangeFailures(changeSets: readonly ChangeSet[]): ValidationF
     }
   }
   return failures;
+}
+
+function referenceKeyFailure(meta: EntityMetadata, entity: object, dialect: Dialect, failures: ValidationFailure[]): void {
+  const key = primaryKeyValues(meta, entity);
+  if (!key) return;
+  const columns = meta.primaryKeys.flatMap((k) => (k.kind === 'scalar' ? [k.column] : k.joinColumns));
+  for (let i = 0; i < key.length; i++) {
+    const problem = valueProblem(columns[i]!, key[i], dialect, 'key');
+    if (!problem) continue;
+    const property = meta.primaryKeys.length === 1 ? meta.primaryKeys[0]!.name : meta.primaryKeys.map((k) => k.name).join(', ');
+    failures.push({
+      entity: meta.name,
+      property,
+      value: key[i],
+      rule: problem.rule,
+      instance: entity,
+      message: `${problem.message(`${meta.name}.${property}`)} This ${meta.name} is a reference made from the key ${describeValue(key[i])} (em.getReference or a relation given by key); use a key its column can hold.`,
+    });
+    return;
+  }
 }
 
 function describe(v: unknown): string {

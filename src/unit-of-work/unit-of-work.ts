@@ -457,9 +457,9 @@ export class UnitOfWork implements CollectionHost, ToOneHost {
     // 4. What to write (pure), and its validation before any SQL.
     const { changeSets, states, allNew, walkedAt } = this.#changeSets();
     const { links, clears, dirty } = this.#flushTraits().collections ? this.#collectionChanges() : { links: [], clears: [], dirty: [] };
-    const failures = keyChangeFailures(changeSets);
+    const failures = keyChangeFailures(changeSets, this.dialectOf);
     failures.push(...validateChangeSets(changeSets, this.dialectOf));
-    if (links.length) failures.push(...validateLinks(links));
+    if (links.length) failures.push(...validateLinks(links, this.dialectOf));
     if (failures.length) throw new ValidationError(failures);
     if (!changeSets.length && !links.length && !clears.length) return;
     // 5. Order it (pure), then run it; memory is untouched until every transaction has committed.

@@ -181,14 +181,43 @@ function checkCustom(meta: EntityMetadata, p: ScalarProperty, value: unknown, in
   else if (typeof verdict === 'string') fail(meta, p, value, instance, failures, 'validate', (where) => `${where}: ${verdict} (value ${describeValue(value)}).`);
 }
 
+/** The keys of linked items must fit the join table's columns (new items have none yet: skipped). */
+function checkLinkKeys(diff: LinkDiff, items: readonly object[], dialect: Dialect, failures: ValidationFailure[]): void {
+  const target = diff.prop.target;
+  const columns = diff.prop.pivot.inverseJoinColumns;
+  for (const item of items) {
+    const key = primaryKeyValues(target, item);
+    if (!key) continue;
+    for (let i = 0; i < key.length; i++) {
+      const problem = valueProblem(columns[i]!, key[i], dialect, 'key');
+      if (!problem) continue;
+      failures.push({
+        entity: diff.ownerMeta.name,
+        property: diff.prop.name,
+        value: item,
+        rule: problem.rule,
+        instance: diff.owner,
+        message:
+          `${diff.ownerMeta.name}.${diff.prop.name} links the ${target.name} with key ${describeValue(key.length === 1 ? key[0] : key)}, which the join table cannot hold: ` +
+          `${problem.message(`${target.name}.${target.primaryKeys.map((k) => k.name).join(', ')}`)} Pass an existing ${target.name} or its key.`,
+      });
+      break;
+    }
+  }
+}
+
 /**
  * New links of a M:N with a `through` entity are rows of that entity: its required extra columns
  * need values (`collection.attach(item, values)`), checked here before any SQL. Pure.
  */
-export function validateLinks(links: readonly LinkDiff[]): ValidationFailure[] {
+export function validateLinks(links: readonly LinkDiff[], dialectOf: (connection: string) => Dialect): ValidationFailure[] {
   const failures: ValidationFailure[] = [];
   for (const diff of links) {
     const pivot = diff.prop.pivot;
+    // Items given by a bare key (`tags.add('')`) are references whose key goes into the join table.
+    const dialect = dialectOf(pivot.connection);
+    if (diff.insert.length) checkLinkKeys(diff, diff.insert, dialect, failures);
+    if (diff.delete.length) checkLinkKeys(diff, diff.delete, dialect, failures);
     const through = pivot.through;
     if (!through) continue;
     const required = columnProperties(through).filter(

@@ -263,9 +263,13 @@ test('a removed entity whose key changed carries the changed key; a reference is
 
 test('keyChangeFailures: one primary_key failure per changed key, naming Entity.property and the loaded key', (t) => {
   const sets = computeChangeSets([managed(author({ id: 2, name: 'Bo' }), { id: 1, name: 'Ann' }), managed(author({ id: 7, name: 'Cy' }), { id: 7, name: 'Ann' })]);
-  const failures = keyChangeFailures(sets);
+  const failures = keyChangeFailures(sets, () => 'sqlite');
   t.is(failures.length, 1);
   t.like(failures[0], { entity: 'Author', property: 'id', value: 2, rule: 'primary_key' });
   t.regex(failures[0]!.message, /^Author\.id was changed to 2 after Author 1 was loaded; .*Set it back to 1/);
-  t.deepEqual(keyChangeFailures([{ type: 'insert', meta: authorMeta, entity: author({ id: 9 }), payload: { id: 9 } }]), []);
+  t.deepEqual(keyChangeFailures([{ type: 'insert', meta: authorMeta, entity: author({ id: 9 }), payload: { id: 9 } }], () => 'sqlite'), []);
+  // A reference addresses its row by the key it was given: it must be one the column can hold.
+  const [bad] = keyChangeFailures([{ type: 'delete', meta: authorMeta, entity: author({ id: '' as never }), payload: {} }], () => 'pg');
+  t.like(bad, { entity: 'Author', property: 'id', value: '', rule: 'type' });
+  t.regex(bad!.message, /^Author\.id .*reference made from the key ""/);
 });
