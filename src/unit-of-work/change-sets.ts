@@ -138,24 +138,30 @@ function changedKey(
   key: string | undefined,
 ): Record<string, unknown> | undefined {
   const record = entity as Record<string, unknown>;
+  // Index loops: the key list is frozen, which V8 iterates slowly, and this runs per removed entity.
+  const keys = meta.primaryKeys;
   let out: Record<string, unknown> | undefined;
-  if (snapshot && meta.primaryKeys.every((k) => snapshot[k.name] !== undefined)) {
-    for (const k of meta.primaryKeys) {
+  let inSnapshot = snapshot !== undefined;
+  for (let i = 0; inSnapshot && i < keys.length; i++) if (snapshot![keys[i]!.name] === undefined) inSnapshot = false;
+  if (inSnapshot) {
+    for (let i = 0; i < keys.length; i++) {
+      const k = keys[i]!;
       const v = record[k.name];
-      const b = snapshot[k.name];
-      const same = k.kind === 'scalar' ? sameKey(v, b) : v === b;
-      if (!same) (out ??= {})[k.name] = v;
+      const b = snapshot![k.name];
+      if (v === b) continue;
+      if (k.kind !== 'scalar' || !sameKey(v, b)) (out ??= {})[k.name] = v;
     }
     return out;
   }
   if (key === undefined) return undefined;
   const now = primaryKeyValues(meta, entity);
   if (now && keyOf(now) === key) return undefined;
-  for (const k of meta.primaryKeys) (out ??= {})[k.name] = record[k.name];
+  for (let i = 0; i < keys.length; i++) (out ??= {})[keys[i]!.name] = record[keys[i]!.name];
   return out;
 }
 
-const EMPTY: Readonly<Record<string, unknown>> = Object.freeze({});
+/** The payload of every delete whose key is as loaded (one shared object: see `keyChangeFailures`). */
+export const EMPTY: Readonly<Record<string, unknown>> = Object.freeze({});
 
 function insertPayload(meta: EntityMetadata, entity: object): Record<string, unknown> {
   const record = entity as Record<string, unknown>;

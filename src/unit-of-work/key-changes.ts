@@ -2,7 +2,9 @@ import type { ValidationFailure } from '../errors/validation-error.js';
 import { primaryKeyValues } from '../entity/primary-key.js';
 import { describeValue, valueProblem } from '../entity/value-rules.js';
 import type { Dialect, EntityMetadata } from '../metadata/types.js';
-import type { ChangeSet } from './change-sets.js';
+import { EMPTY, type ChangeSet } from './change-sets.js';
+
+const hasOwn = Object.prototype.hasOwnProperty;
 
 /**
  * One failure per primary key property changed on a loaded entity (an update or a delete whose
@@ -19,8 +21,12 @@ export function keyChangeFailures(changeSets: readonly ChangeSet[], dialectOf: (
     // A reference never loaded has the key it was given (em.getReference, a collection item by key):
     // the row is addressed by it, so it must be a key the column can hold.
     if (!cs.snapshot) referenceKeyFailure(cs.meta, cs.entity, dialectOf(cs.meta.connection), failures);
-    for (const k of cs.meta.primaryKeys) {
-      if (!Object.prototype.hasOwnProperty.call(cs.payload, k.name)) continue;
+    // A delete names properties only when its key changed: the shared empty payload is the rule.
+    if (cs.payload === EMPTY) continue;
+    const keys = cs.meta.primaryKeys;
+    for (let i = 0; i < keys.length; i++) {
+      const k = keys[i]!;
+      if (!hasOwn.call(cs.payload, k.name)) continue;
       const value = cs.payload[k.name];
       const was = cs.snapshot?.[k.name];
       failures.push({
