@@ -465,6 +465,18 @@ export class EntityManager {
       values.push([p, p.kind === 'scalar' || value === null || value === undefined ? value : this.#uow.resolveItem(p as never, value)]);
     }
     const failures = validateColumnValues(meta, values, dialect);
+    for (const [p, value] of values) {
+      // A new entity has no key yet: writing its FK would silently write NULL.
+      if (p.kind !== 'scalar' && value !== null && value !== undefined && !primaryKeyValues(p.target, value as object)) {
+        failures.push({
+          entity: meta.name,
+          property: p.name,
+          value,
+          rule: 'required',
+          message: `${meta.name}.${p.name} was given a new ${p.target.name} that has no key yet (${caller} writes directly, without a flush). Flush it first, or pass null to clear the relation.`,
+        });
+      }
+    }
     if (failures.length) throw new ValidationError(failures);
     const set: { column: string; value: unknown }[] = [];
     for (const [p, value] of values) {
