@@ -11,7 +11,7 @@ import {
 import { snapshotValue } from '../entity/value-conversion.js';
 import type { MetadataSnapshot } from '../metadata/metadata-storage-types.js';
 import type {
-  Dialect, EntityMetadata, HookName, ManyToManyProperty, OneToManyProperty, ScalarProperty,
+  Dialect, EntityMetadata, HookName, ManyToManyProperty, OneToManyProperty,
 } from '../metadata/types.js';
 import { changeSetOf, columnProperties, computeChangeSets, snapshotBuilder, type ChangeSet, type EntityView, type SnapshotBuilder } from './change-sets.js';
 import { diffLinks, type ChildClear, type LinkDiff } from './collection-diff.js';
@@ -25,6 +25,7 @@ import { cascadeRemove, unlinkRemoved } from './cascade-remove.js';
 import { propagateCollectionChange, resolveRelationItem, syncToOne } from './relation-sync.js';
 import { validateChangeSets, validateLinks } from './validation.js';
 import { keyChangeFailures } from './key-changes.js';
+import { applyGeneratedValues, runHooks } from './lifecycle-hooks.js';
 
 /** Loads what collections and references need; implemented by the EntityManager's query side. */
 export interface EntityLoader {
@@ -775,26 +776,4 @@ function relatedForPersist(value: unknown): object[] {
 function allSeen(items: Iterable<object>, seen: ReadonlySet<object>): boolean {
   for (const item of items) if (!seen.has(item)) return false;
   return true;
-}
-
-/** `default` and `onCreate` fill what a new entity left undefined; `onUpdate` runs on every update. */
-function applyGeneratedValues(props: readonly ScalarProperty[], entity: object, when: 'create' | 'update'): void {
-  const record = entity as Record<string, unknown>;
-  for (const p of props) {
-    if (when === 'create') {
-      if (record[p.name] !== undefined) continue;
-      if (p.onCreate) record[p.name] = p.onCreate(entity);
-      else if (p.column.default !== undefined) record[p.name] = p.column.default;
-      else if (p.version) record[p.name] = p.type === 'datetime' ? new Date() : 1;
-    } else if (p.onUpdate) {
-      record[p.name] = p.onUpdate(entity);
-    }
-  }
-}
-
-export async function runHooks(meta: EntityMetadata, entity: object, hook: HookName): Promise<void> {
-  for (const method of meta.hooks[hook]) {
-    const fn = (entity as Record<string, unknown>)[method];
-    if (typeof fn === 'function') await fn.call(entity);
-  }
 }
