@@ -1,3 +1,4 @@
+import type { Dialect } from '../metadata/types.js';
 import { buildDropPlan, planStatements } from './create-plan.js';
 import type { DdlBuilder } from './ddl-builder.js';
 import type { SchemaDiff, TableDiff } from './schema-diff.js';
@@ -35,7 +36,7 @@ export function buildReversePlan(diff: SchemaDiff, ddl: DdlBuilder): ReversePlan
 
   const alter = planStatements(buildUpdatePlan(backwards, ddl));
   // The migrator runs SQLite migrations with FK enforcement off and checks FKs itself (see migrations/).
-  const statements = ddl.dialect === 'sqlite' ? alter.filter((s) => !/^pragma /i.test(s)) : alter;
+  const statements = withoutSessionPragmas(alter, ddl.dialect);
   if (diff.createdTables.length > 0) {
     statements.push(...planStatements(buildDropPlan(diff.createdTables, ddl)));
     notes.push(`tables created by up(), with their rows, are dropped: ${diff.createdTables.map((t) => t.name).join(', ')}`);
@@ -76,4 +77,9 @@ function restorableColumn(c: ColumnSchema): ColumnSchema {
 /** How the update created a unique on an existing table (`DdlBuilder.addUnique`), which decides how it is dropped. */
 function addedUniqueBacking(u: IndexSchema, ddl: DdlBuilder): IndexSchema {
   return { ...u, backing: ddl.dialect === 'pg' ? 'constraint' : 'index' };
+}
+
+/** SQLite plans carry `pragma foreign_keys` and `pragma foreign_key_check` around table rebuilds. */
+export function withoutSessionPragmas(statements: string[], dialect: Dialect): string[] {
+  return dialect === 'sqlite' ? statements.filter((s) => !/^pragma /i.test(s)) : statements;
 }
