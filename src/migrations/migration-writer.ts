@@ -35,14 +35,14 @@ export function migrationFileText(spec: MigrationFileSpec): string {
   };
   const fn = (name: 'up' | 'down', statements: readonly string[], notes?: readonly string[]) =>
     ts
-      ? `export async function ${name}(ctx: MigrationContext): Promise<void> {\n${body(statements, notes)}\n}\n`
-      : `/** @param {import('joinery').MigrationContext} ctx */\nexport async function ${name}(ctx) {\n${body(statements, notes)}\n}\n`;
+      ? `export async function ${name}(ctx: MigrationContext): Promise<void> {\n${body(statements, notes)}\n}`
+      : `/** @param {import('joinery').MigrationContext} ctx */\nexport async function ${name}(ctx) {\n${body(statements, notes)}\n}`;
   return [
     header.join('\n'),
     ...(ts ? ["import type { MigrationContext } from 'joinery';"] : []),
     fn('up', spec.up),
     fn('down', spec.down, spec.downNotes),
-  ].join('\n\n');
+  ].join('\n\n') + '\n';
 }
 
 /** `20261207194501` (UTC), the prefix that orders migrations. */

@@ -204,7 +204,7 @@ export class Migrator {
         const known = new Set(files.map((f) => f.name));
         const statuses: MigrationStatus[] = files.map((f) => {
           const row = byName.get(f.name);
-          return { connection: c.connection, name: f.name, file: f.file, executed: row !== undefined, executedAt: row?.executedAt };
+          return row ? { connection: c.connection, name: f.name, file: f.file, executed: true, executedAt: row.executedAt } : { connection: c.connection, name: f.name, file: f.file, executed: false };
         });
         for (const r of rows) if (!known.has(r.name)) statuses.push({ connection: c.connection, name: r.name, executed: true, executedAt: r.executedAt });
         return statuses.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));

@@ -38,7 +38,7 @@ export function buildReversePlan(diff: SchemaDiff, ddl: DdlBuilder): ReversePlan
   // The migrator runs SQLite migrations with FK enforcement off and checks FKs itself (see migrations/).
   const statements = withoutSessionPragmas(alter, ddl.dialect);
   if (diff.createdTables.length > 0) {
-    statements.push(...planStatements(buildDropPlan(diff.createdTables, ddl)));
+    statements.push(...withoutSessionPragmas(planStatements(buildDropPlan(diff.createdTables, ddl)), ddl.dialect));
     notes.push(`tables created by up(), with their rows, are dropped: ${diff.createdTables.map((t) => t.name).join(', ')}`);
   }
   for (const r of [...diff.renamedColumns].reverse()) statements.push(ddl.renameColumn(r.table, r.to, r.from));
