@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createJiti } from 'jiti';
@@ -21,6 +22,11 @@ export interface LoadModuleOptions {
    * name. Forces jiti even for JavaScript, since a native import cannot be redirected.
    */
   readonly virtualModules?: Readonly<Record<string, unknown>>;
+  /**
+   * Read the file again if it changed since an earlier load in this process (a migration fixed after
+   * it failed), instead of the module cache's copy. Only for files nothing else imports.
+   */
+  readonly fresh?: boolean;
 }
 
 /**
@@ -32,11 +38,17 @@ export interface LoadModuleOptions {
  * @throws whatever loading or evaluating the file throws (a syntax error names `file:line:column`)
  */
 export async function loadModule(file: string, options: LoadModuleOptions = {}): Promise<unknown> {
-  if (!isTypeScriptFile(file) && !options.virtualModules) return import(pathToFileURL(file).href);
+  if (!isTypeScriptFile(file) && !options.virtualModules) {
+    const url = pathToFileURL(file);
+    // ES modules are cached by URL: a query naming the version makes a changed file a new module.
+    if (options.fresh) url.search = `v=${statSync(file).mtimeMs}`;
+    return import(url.href);
+  }
   const tsTransform = typescriptTransform(dirname(file));
   const fallback = createJiti(file);
   const jiti = createJiti(file, {
     fsCache: false,
+    moduleCache: !options.fresh,
     virtualModules: options.virtualModules ? { ...options.virtualModules } : undefined,
     transform: (request) => ({ code: tsTransform?.(request) ?? fallback.transform(request) }),
   });

@@ -85,6 +85,21 @@ export async function runKnexMigration(
   return ran;
 }
 
+/**
+ * Creates the table of executed migrations and the lock table if they are missing. Two processes
+ * starting at once on a new database both find them missing and both create them; the loser's
+ * CREATE fails, and a second look finds the winner's tables.
+ */
+export async function ensureMigrationTables(driver: Driver, source: FolderMigrationSource, c: ConnectionMigrations): Promise<void> {
+  const config = { migrationSource: source, tableName: c.tableName };
+  try {
+    await quiet(driver.knex.migrate).list(config);
+  } catch {
+    await new Promise((done) => setTimeout(done, 100));
+    await quiet(driver.knex.migrate).list(config);
+  }
+}
+
 /** knex's migrator on a client of its own (knex clones it per migrator) whose warnings go nowhere. */
 function quiet(migrator: Knex.Migrator): Knex.Migrator {
   const client = (migrator as unknown as KnexMigratorInternals).knex.client as { logger: object };

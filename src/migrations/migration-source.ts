@@ -117,7 +117,7 @@ export class FolderMigrationSource implements Knex.MigrationSource<MigrationFile
 async function loadMigrationModule(migration: MigrationFile, connection: string): Promise<MigrationModule> {
   let mod: Record<string, unknown>;
   try {
-    mod = (await loadModule(migration.file)) as Record<string, unknown>;
+    mod = (await loadModule(migration.file, { fresh: true })) as Record<string, unknown>;
   } catch (e) {
     throw new MigrationError(
       'MIGRATION_INVALID',

@@ -6,7 +6,7 @@ import { UsageError } from '../errors/usage-error.js';
 import type { MetadataSnapshot } from '../metadata/metadata-storage-types.js';
 import { planMigrations } from '../schema/migration-plan.js';
 import type { SkippedChange } from '../schema/update-safety.js';
-import { runKnexMigration, type KnexStep, type MigrationProgress } from './knex-migration-run.js';
+import { ensureMigrationTables, runKnexMigration, type KnexStep, type MigrationProgress } from './knex-migration-run.js';
 import { FolderMigrationSource, listMigrationFiles, type MigrationFile } from './migration-source.js';
 import type { MigrationStatus, MigrationsOptions, MigratorScope } from './migration-types.js';
 import { migrationFileName, migrationFileText, type MigrationFormat } from './migration-writer.js';
@@ -106,6 +106,7 @@ export class Migrator {
       const files = this.files(c);
       const last = options.to === undefined ? files.length - 1 : this.indexOf(c, files, options.to);
       const targets = new Set(files.slice(0, last + 1).map((f) => f.name));
+      if (targets.size > 0) await ensureMigrationTables(this.drivers.get(c.connection)!, this.source(c, files), c);
       for (;;) {
         const executed = await this.executed(c, files);
         const next = files.find((f) => targets.has(f.name) && !executed.has(f.name));
@@ -289,9 +290,13 @@ export class Migrator {
 
   private async step(c: ConnectionMigrations, files: readonly MigrationFile[], step: KnexStep, onProgress?: (e: MigrationProgress) => void): Promise<MigrationRun[]> {
     const driver = this.drivers.get(c.connection)!;
-    const source = new FolderMigrationSource(files, driver.dialect, c.connection);
+    const source = this.source(c, files);
     const lockTimeout = this.options.lockTimeout ?? DEFAULT_LOCK_TIMEOUT_MS;
     return runKnexMigration(driver, source, c, step, { lockTimeout, onProgress });
+  }
+
+  private source(c: ConnectionMigrations, files: readonly MigrationFile[]): FolderMigrationSource {
+    return new FolderMigrationSource(files, this.drivers.get(c.connection)!.dialect, c.connection);
   }
 
   private write(
