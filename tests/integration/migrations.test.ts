@@ -219,3 +219,87 @@ forEachDialect(test, 'errors: unknown target, a recorded migration whose file is
   t.is(missing!.code, 'MIGRATION_FILES_MISSING');
   t.regex(missing!.message, new RegExp(`${init!.name}\\. Restore the files`));
 });
+
+forEachDialect(test, 'a lock another process left: up waits lockTimeout, fails with MIGRATION_LOCKED and the fix; unlock() releases it', async (t, db) => {
+  const s = setup(t, db);
+  s.config = { ...s.config, migrations: { ...s.config.migrations, lockTimeout: 200 } };
+  const orm = await open(t, s, []);
+  const [only] = await orm.migrator.create({ name: 'only', blank: true });
+  t.deepEqual(names(await orm.migrator.up()), [only!.name]);
+  await orm.migrator.down();
+  await rows(orm, 'update joinery_migrations_lock set is_locked = 1');
+  const started = Date.now();
+  const locked = await t.throwsAsync(orm.migrator.up(), { instanceOf: MigrationError });
+  t.is(locked!.code, 'MIGRATION_LOCKED');
+  t.true(Date.now() - started >= 200, 'it waited');
+  t.regex(locked!.message, /held the migration lock \(joinery_migrations_lock\) for over 200 ms.*joinery migration:unlock, orm\.migrator\.unlock\(\)/);
+  t.deepEqual(names(await orm.migrator.pending()), [only!.name]);
+  await orm.migrator.unlock();
+  t.deepEqual(names(await orm.migrator.up()), [only!.name]);
+});
+
+forEachDialect(
+  test,
+  'SQLite: a migration leaving a dangling foreign key fails before COMMIT and is rolled back',
+  async (t, db) => {
+    const s = setup(t, db);
+    const orm = await open(t, s, []);
+    const [m] = await orm.migrator.create({ name: 'dangling', blank: true, format: 'js' });
+    writeFileSync(
+      m!.file,
+      'export async function up(ctx) {\n' +
+        "  await ctx.sql('create table parents (id integer primary key)');\n" +
+        "  await ctx.sql('create table children (id integer primary key, parent_id integer references parents (id))');\n" +
+        "  await ctx.sql('insert into children (id, parent_id) values (1, 42)');\n" +
+        '}\nexport async function down() {}\n',
+    );
+    const error = await t.throwsAsync(orm.migrator.up(), { instanceOf: MigrationError });
+    t.is(error!.code, 'MIGRATION_FAILED');
+    t.is((error!.cause as { code?: string }).code, 'FOREIGN_KEY_VIOLATION');
+    t.regex(error!.message, /left 1 row\(s\) have a foreign key that points nowhere \(first: children rowid 1 -> parents\)\. Its transaction was rolled back/);
+    t.deepEqual(await tables(orm, db.dialect), ['joinery_migrations', 'joinery_migrations_lock']);
+    t.deepEqual(await rows(orm, 'pragma foreign_keys'), [{ foreign_keys: 1 }], 'enforcement is back on');
+  },
+  { dialects: ['sqlite'] },
+);
+
+forEachDialect(
+  test,
+  'configuration mistakes: unknown connection, bad lockTimeout, two files of one name, down() across connections, nothing sent',
+  async (t, db) => {
+    const s = setup(t, db);
+    await t.throwsAsync(Joinery.init({ ...s.config, entities: [], migrations: { connections: { nope: {} } } }), {
+      code: 'BAD_OPTION',
+      message: 'Joinery.init: migrations.connections.nope names no configured connection (known: default).',
+    });
+    await t.throwsAsync(Joinery.init({ ...s.config, entities: [], migrations: { lockTimeout: -1 } }), { code: 'BAD_OPTION', message: /lockTimeout must be a number of milliseconds/ });
+    await t.throwsAsync(Joinery.init({ ...s.config, entities: [], migrations: { path: '' } }), { code: 'BAD_OPTION', message: /migrations\.path must be a non-empty string/ });
+
+    const log: string[] = [];
+    const orm = await open(t, s, [], log);
+    const [m] = await orm.migrator.create({ name: 'twice', blank: true });
+    writeFileSync(m!.file.replace(/\.ts$/, '.mjs'), 'export async function up() {}\nexport async function down() {}\n');
+    const conflict = await t.throwsAsync(orm.migrator.up(), { instanceOf: MigrationError });
+    t.is(conflict!.code, 'MIGRATION_NAME_CONFLICT');
+    t.regex(conflict!.message, new RegExp(`${m!.name}\\.mjs and ${m!.name}\\.ts are both migration ${m!.name}`));
+    await t.throwsAsync(orm.migrator.up({ connection: 'nope' }), { code: 'UNKNOWN_CONNECTION' });
+    await t.throwsAsync(orm.migrator.down({ step: 1.5 }), { code: 'BAD_OPTION' });
+    await t.throwsAsync(orm.migrator.create({ format: 'coffee' as 'js' }), { code: 'BAD_OPTION' });
+    t.deepEqual(log, [], 'each mistake is found before any statement is sent');
+
+    const root = join(s.dir, '..');
+    const two = await Joinery.init({
+      entities: [],
+      connections: { default: { client: 'sqlite', connection: { filename: join(root, 'a.db') } }, archive: { client: 'sqlite', connection: { filename: join(root, 'b.db') } } },
+      migrations: { path: join(root, 'two') },
+    });
+    t.teardown(() => two.close());
+    const [archived] = await two.migrator.create({ connection: 'archive', blank: true });
+    t.is(archived!.file, join(root, 'two', 'archive', `${archived!.name}.ts`), 'other connections use a subfolder');
+    t.deepEqual(names(await two.migrator.up()), [archived!.name]);
+    const required = await t.throwsAsync(two.migrator.down(), { instanceOf: MigrationError });
+    t.is(required!.code, 'MIGRATION_CONNECTION_REQUIRED');
+    t.deepEqual(names(await two.migrator.down({ connection: 'archive' })), [archived!.name]);
+  },
+  { dialects: ['sqlite'] },
+);
