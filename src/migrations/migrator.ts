@@ -144,8 +144,9 @@ export class Migrator {
     const done = files.filter((f) => executed.has(f.name));
     let revert: MigrationFile[];
     if (options.to !== undefined) {
+      this.indexOf(c, files, options.to);
       const at = done.findIndex((f) => f.name === options.to);
-      if (at < 0) this.indexOf(c, files, options.to, 'has not run');
+      if (at < 0) throw notFound(c, options.to, 'has not run');
       revert = done.slice(at + 1).reverse();
     } else {
       revert = done.slice(-(options.step ?? 1)).reverse();
@@ -248,15 +249,10 @@ export class Migrator {
     return listMigrationFiles(c.dir, c.connection);
   }
 
-  private indexOf(c: ConnectionMigrations, files: readonly MigrationFile[], name: string, problem = 'is no migration'): number {
+  private indexOf(c: ConnectionMigrations, files: readonly MigrationFile[], name: string): number {
     const i = files.findIndex((f) => f.name === name);
-    if (i >= 0 && problem === 'is no migration') return i;
-    throw new MigrationError(
-      'MIGRATION_NOT_FOUND',
-      `Connection '${c.connection}': ${name} ${i >= 0 ? problem : 'is no migration'} (in ${c.dir}). ` +
-        'Name a migration by its file name without the extension; joinery migration:list shows them.',
-      { connection: c.connection, migration: name },
-    );
+    if (i < 0) throw notFound(c, name, 'is no migration');
+    return i;
   }
 
   private async pendingOf(c: ConnectionMigrations): Promise<MigrationStatus[]> {
@@ -312,6 +308,15 @@ export class Migrator {
     writeFileSync(file, migrationFileText({ format, connection: c.connection, dialect: plan.dialect, up: plan.up, down: plan.down, downNotes: plan.downNotes, notes }), { flag: 'wx' });
     return { connection: c.connection, name: basename(fileName).replace(/\.[^.]+$/, ''), file, up: plan.up, down: plan.down, skipped: plan.skipped };
   }
+}
+
+function notFound(c: ConnectionMigrations, name: string, problem: string): MigrationError {
+  return new MigrationError(
+    'MIGRATION_NOT_FOUND',
+    `Connection '${c.connection}': ${name} ${problem} (migrations in ${c.dir}). ` +
+      'Name a migration by its file name without the extension; joinery migration:list shows them.',
+    { connection: c.connection, migration: name },
+  );
 }
 
 function toDate(value: unknown): Date | undefined {
