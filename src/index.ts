@@ -29,3 +29,20 @@ export * from './errors/index.js';
 export type { RecoveryReport, RecoveredFlush, RecoveredBranch } from './unit-of-work/prepared-recovery.js';
 export type { PreparableTransaction, PreparedTransactionSupport, FinishPreparedResult } from './drivers/driver.js';
 export type { SchemaGenerator, SchemaOptions, ConnectionStatements, SchemaUpdateOptions, SchemaUpdateResult, SkippedChange } from './schema/index.js';
+export type {
+  Migrator,
+  MigrateUpOptions,
+  MigrateDownOptions,
+  CreateMigrationOptions,
+  CreatedMigration,
+  MigrationRun,
+  MigrationCheck,
+  MigrationProgress,
+  MigrationContext,
+  MigrationModule,
+  MigrationsConfig,
+  MigrationsOptions,
+  MigrationStatus,
+  MigratorScope,
+  MigrationFormat,
+} from './migrations/index.js';

@@ -8,6 +8,9 @@ import { serialize } from './entity/serialize.js';
 import { discoverMetadata } from './metadata/discovery.js';
 import type { MetadataSnapshot } from './metadata/metadata-storage-types.js';
 import type { NamingStrategy } from './metadata/naming-strategy.js';
+import type { MigrationsOptions } from './migrations/migration-types.js';
+import { Migrator } from './migrations/migrator.js';
+import { checkMigrationsOptions } from './migrations/migrations-config.js';
 import { SchemaGenerator } from './schema/schema-generator.js';
 import { EntityManager } from './unit-of-work/entity-manager.js';
 import { recoverPreparedTransactions, type RecoveryReport } from './unit-of-work/prepared-recovery.js';
@@ -33,6 +36,15 @@ export interface JoineryOptions extends Partial<ConnectionConfig> {
    * Default `false`: connections commit one after the other, in declaration order.
    */
   twoPhaseCommit?: boolean;
+  /**
+   * Where `orm.migrator` finds each connection's migration files and records what ran. Default:
+   * `migrations/` (relative to the working directory) for the `default` connection,
+   * `migrations/<name>/` for the others, table `joinery_migrations`. See docs-site/migrations.md.
+   *
+   * @example
+   * { migrations: { path: 'db/migrations', connections: { archive: { path: 'db/archive' } } } }
+   */
+  migrations?: MigrationsOptions;
 }
 
 /**
@@ -49,21 +61,31 @@ export class Joinery {
   readonly em: EntityManager;
   /** create / drop / update the tables of every connection, or print their DDL. */
   readonly schema: SchemaGenerator;
+  /** Migrations: create them from the diff, run them (`await orm.migrator.up()` at start), revert, list, check. */
+  readonly migrator: Migrator;
   readonly metadata: MetadataSnapshot;
   readonly #drivers: Map<string, Driver>;
   readonly #replicas: Map<string, ReplicaSet>;
 
-  private constructor(metadata: MetadataSnapshot, drivers: Map<string, Driver>, replicas: Map<string, ReplicaSet>, twoPhaseCommit: boolean) {
+  private constructor(
+    metadata: MetadataSnapshot,
+    drivers: Map<string, Driver>,
+    replicas: Map<string, ReplicaSet>,
+    twoPhaseCommit: boolean,
+    migrations: MigrationsOptions | undefined,
+  ) {
     this.metadata = metadata;
     this.#drivers = drivers;
     this.#replicas = replicas;
     this.em = new EntityManager({ metadata, drivers, replicas, twoPhaseCommit });
     this.schema = new SchemaGenerator(metadata, drivers);
+    this.migrator = new Migrator(metadata, drivers, migrations);
   }
 
   /** Discover entities (a `MetadataError` names any mapping mistake) and set up the connections. */
   static async init(options: JoineryOptions): Promise<Joinery> {
     const configs = connectionConfigs(options);
+    checkMigrationsOptions(options.migrations, Object.keys(configs));
     const metadata = discoverMetadata(options.entities ?? decoratedEntities, {
       namingStrategy: options.namingStrategy,
       connections: Object.keys(configs),
@@ -76,7 +98,7 @@ export class Joinery {
       if (config.replicas?.length) replicas.set(name, createReplicaSet(name, config, log));
     }
     for (const meta of metadata.entities) installToJSON(meta.class);
-    return new Joinery(metadata, drivers, replicas, options.twoPhaseCommit ?? false);
+    return new Joinery(metadata, drivers, replicas, options.twoPhaseCommit ?? false, options.migrations);
   }
 
   /** The driver of a connection (advanced use: raw statements through the same pool and logger). */

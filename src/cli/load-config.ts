@@ -1,9 +1,8 @@
 import { existsSync } from 'node:fs';
-import { basename, dirname, resolve } from 'node:path';
-import { createJiti } from 'jiti';
+import { basename, resolve } from 'node:path';
 import { JoineryError, type JoineryOptions } from '../index.js';
+import { defaultExport, hasProjectTypeScript, isTypeScriptFile, loadModule } from '../loader/load-module.js';
 import { CliError, EXIT_USAGE } from './cli-error.js';
-import { typescriptTransform } from './typescript-transform.js';
 
 /** Looked for in the working directory, in this order; the first one found is used. */
 export const CONFIG_FILE_NAMES = ['joinery.config.ts', 'joinery.config.mts', 'joinery.config.js', 'joinery.config.mjs', 'joinery.config.cjs'] as const;
@@ -34,27 +33,20 @@ export function findConfigFile(cwd: string, explicit?: string): string {
 
 /**
  * Loads a config file, TypeScript included, without a build step (jiti, with the project's own
- * TypeScript when it has one: see typescript-transform.ts). Every `import 'joinery'` in the config and
+ * TypeScript when it has one: see loader/typescript-transform.ts). Every `import 'joinery'` in the config and
  * the entity files it loads gets `api`, the very module the command uses, so the entities register
  * their decorators where `Joinery.init` looks for them. The default export is the options object, or
  * a function (sync or async) returning it.
  */
 export async function loadConfig(file: string, api: object): Promise<LoadedConfig> {
-  const tsTransform = typescriptTransform(dirname(file));
-  const fallback = createJiti(file);
-  const jiti = createJiti(file, {
-    fsCache: false,
-    virtualModules: { joinery: api },
-    transform: (request) => ({ code: tsTransform?.(request) ?? fallback.transform(request) }),
-  });
   let exported: unknown;
   try {
-    exported = defaultExport(await jiti.import(file));
+    exported = defaultExport(await loadModule(file, { virtualModules: { joinery: api } }));
     if (typeof exported === 'function') exported = await (exported as () => unknown)();
     else exported = await exported;
   } catch (e) {
     if (e instanceof JoineryError) throw e;
-    const hint = tsTransform || !/\.[cm]?ts$/.test(file) ? '' : ' (TypeScript files are compiled with your project\'s `typescript` package: install it to get decorators compiled as in your build.)';
+    const hint = !isTypeScriptFile(file) || hasProjectTypeScript(file) ? '' : ' (TypeScript files are compiled with your project\'s `typescript` package: install it to get decorators compiled as in your build.)';
     throw new CliError('CONFIG_LOAD_FAILED', `Loading ${basename(file)} failed: ${(e as Error)?.message ?? String(e)}${hint}`, undefined, { cause: e });
   }
   if (typeof exported !== 'object' || exported === null || Array.isArray(exported)) {
@@ -64,13 +56,6 @@ export async function loadConfig(file: string, api: object): Promise<LoadedConfi
     );
   }
   return { file, options: exported as JoineryOptions };
-}
-
-/** `export default x` gives x; a CommonJS `module.exports = x` gives x too; named exports alone give nothing. */
-function defaultExport(mod: unknown): unknown {
-  if (typeof mod !== 'object' || mod === null) return mod;
-  if ('default' in mod) return (mod as { default: unknown }).default;
-  return (mod as { __esModule?: boolean }).__esModule ? undefined : mod;
 }
 
 function describe(value: unknown): string {

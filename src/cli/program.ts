@@ -5,12 +5,13 @@ import { JoineryError } from '../index.js';
 import { CliContext, type CliIo } from './cli-context.js';
 import { CliError, EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from './cli-error.js';
 import { CONFIG_FILE_NAMES } from './load-config.js';
+import { registerMigrationCommands } from './migration-commands.js';
 import { registerSchemaCommands } from './schema-commands.js';
 
 /** The `joinery` program: global options, then one module per group of commands. */
 export function buildProgram(io: CliIo): Command {
   const program = new Command('joinery')
-    .description('joinery: schema commands for the entities of a joinery config file')
+    .description('joinery: schema and migration commands for the entities of a joinery config file')
     .version(packageVersion(), '-V, --version', 'print the joinery version')
     .option('-c, --config <file>', `config file (default: the first of ${CONFIG_FILE_NAMES.join(', ')} in the working directory)`)
     .option('--connection <name>', 'operate on this connection only (its entities and tables), in a config with several')
@@ -26,6 +27,7 @@ export function buildProgram(io: CliIo): Command {
     );
   const ctx = new CliContext(io);
   registerSchemaCommands(program, ctx);
+  registerMigrationCommands(program, ctx);
   return program;
 }
 

@@ -17,6 +17,8 @@ export interface QueryObject {
   bindings?: unknown[];
   /** What the driver returned, set by `_query`. */
   response?: unknown;
+  /** better-sqlite3: what a write did, for knex's `processResponse`. */
+  context?: { lastID: unknown; changes: unknown };
 }
 export interface ClientInternals {
   _query(connection: unknown, obj: QueryObject): Promise<unknown>;
@@ -57,7 +59,14 @@ export function statementHookClient(
     if (!cachedSqlite) return baseQuery.call(client, connection, obj);
     // The dialect's own `_query`, except on SQLite, where prepared statements are reused.
     try {
-      obj.response = runSqliteStatement(connection as Parameters<typeof runSqliteStatement>[0], obj.sql, obj.bindings);
+      const response = runSqliteStatement(connection as Parameters<typeof runSqliteStatement>[0], obj.sql, obj.bindings);
+      obj.response = response;
+      // What knex's own better-sqlite3 `_query` leaves for its query builders (`insert` gives lastID,
+      // `update`/`del` the count); knex's migrator updates its tables through them.
+      if (!Array.isArray(response)) {
+        const run = response as { lastInsertRowid?: unknown; changes?: unknown };
+        obj.context = { lastID: run.lastInsertRowid, changes: run.changes };
+      }
       return Promise.resolve(obj);
     } catch (error) {
       return Promise.reject(error);

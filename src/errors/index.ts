@@ -10,5 +10,6 @@ export {
   OptimisticLockError,
 } from './driver-errors.js';
 export { UsageError } from './usage-error.js';
+export { MigrationError, type MigrationErrorCode } from './migration-error.js';
 export { TransactionError, type TransactionErrorCode, type TransactionOutcome } from './transaction-error.js';
 export { CommitOutcomeUnknownError } from './commit-outcome-unknown-error.js';

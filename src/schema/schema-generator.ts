@@ -4,12 +4,11 @@ import type { MetadataSnapshot } from '../metadata/metadata-storage-types.js';
 import { buildCreateStatements, buildDropPlan, planStatements, type StatementPlan } from './create-plan.js';
 import { DdlBuilder } from './ddl-builder.js';
 import { buildDesiredSchema, connectionsOf } from './desired-schema.js';
-import { introspectTables } from './introspect.js';
 import { runPlan } from './schema-executor.js';
-import { diffSchema } from './schema-diff.js';
 import type { TableSchema } from './schema-model.js';
+import { readConnectionDiff, refuseBlockedColumns } from './update-diff.js';
 import { buildUpdatePlan } from './update-plan.js';
-import { keepDroppedColumns, requiredColumnsMessage, requiredNewColumns, type RequiredNewColumn, type SkippedChange } from './update-safety.js';
+import type { RequiredNewColumn, SkippedChange } from './update-safety.js';
 
 /** The statements for one connection, in the order they run. */
 export interface ConnectionStatements {
@@ -151,16 +150,11 @@ export class SchemaGenerator {
 
   private async updatePlans(options: SchemaUpdateOptions): Promise<UpdatePlan[]> {
     const pending = this.eachConnection(options, async (connection, driver, tables, ddl) => {
-      const oldNames = tables.flatMap((t) => (t.renamedFrom === undefined ? [] : [t.renamedFrom]));
-      const live = await introspectTables(driver, [...new Set([...tables.map((t) => t.name), ...oldNames])]);
-      const full = diffSchema(tables, live, driver.dialect);
-      const { diff, skipped } = options.safe === false ? { diff: full, skipped: [] } : keepDroppedColumns(full, connection);
-      const blocked = await onTablesWithRows(driver, ddl, requiredNewColumns(diff));
-      return { connection, driver, plan: buildUpdatePlan(diff, ddl), skipped, blocked };
+      const read = await readConnectionDiff(driver, ddl, tables, options.safe !== false);
+      return { connection, driver, plan: buildUpdatePlan(read.diff, ddl), ...read };
     });
     const plans = await Promise.all(pending);
-    const blocked = plans.flatMap((p) => p.blocked);
-    if (blocked.length > 0) throw new UsageError('SCHEMA_NOT_NULL_WITHOUT_DEFAULT', requiredColumnsMessage(blocked));
+    refuseBlockedColumns(plans);
     return plans;
   }
 
@@ -226,14 +220,4 @@ function crossConnectionNotes(metadata: MetadataSnapshot, connection: string): s
     }
   }
   return [...new Set(notes)];
-}
-
-/** Those of `columns` whose table has at least one row (one cheap query per table). */
-async function onTablesWithRows(driver: Driver, ddl: DdlBuilder, columns: readonly RequiredNewColumn[]): Promise<RequiredNewColumn[]> {
-  const tables = [...new Set(columns.map((c) => c.liveTable))];
-  const filled = await Promise.all(
-    tables.map(async (t) => (await driver.execute({ sql: `select 1 as present from ${ddl.quote(t)} limit 1`, params: [] })).rows.length > 0),
-  );
-  const withRows = new Set(tables.filter((_, i) => filled[i]));
-  return columns.filter((c) => withRows.has(c.liveTable));
 }

@@ -242,10 +242,62 @@ import { Entity, PrimaryKey, Property } from 'joinery';
   t.is(unknown.stderr, 'error [UNKNOWN_CONNECTION]: --connection nope: the config has no such connection (known: default, archive).\n');
 });
 
+// Migrations as a deployment runs them. The legacy build only: the entities load as in the tests above,
+// and every command is a process.
+(LEGACY ? forEachDialect : () => {})(test, 'migrations: create, two migration:up at once, check, down, up; --json lists', async (t, db) => {
+  t.timeout(SLOW);
+  const dir = project(t, { 'entities.ts': entitiesV1 });
+  const config = databaseConfig(db, dir);
+  writeFileSync(join(dir, 'joinery.config.ts'), tsConfigFile(config));
+
+  const first = run(dir, 'migration:create', 'init');
+  t.is(first.code, 0, first.stderr);
+  const [, initFile] = /^wrote (migrations\/\d{14}_init\.ts) \(connection 'default': \d+ statements up, \d+ down\)$/m.exec(first.stdout) ?? [];
+  t.truthy(initFile, first.stdout);
+  const up1 = run(dir, 'migration:up');
+  t.is(up1.code, 0, up1.stderr);
+  await query(config, "insert into members (id, name, colour) values (1, 'Ann', 'red')");
+
+  writeFileSync(join(dir, 'entities.ts'), entitiesV2(`@Property({ type: 'string', default: 'active' }) status!: string;`));
+  const stale = run(dir, 'migration:check');
+  t.is(stale.code, 1, 'the entities changed');
+  t.regex(stale.stdout, /^differs \(connection 'default'\): alter table ["`]members["`] rename column/m);
+  t.regex(stale.stderr, /^error \[MIGRATION_CHECK_FAILED\]: the database is not up to date: 0 pending migrations, \d+ schema statements?/);
+
+  const second = run(dir, 'migration:create', 'v2', '--js');
+  t.is(second.code, 0, second.stderr);
+  const [, name2] = /^wrote migrations\/(\d{14}_v2)\.mjs /m.exec(second.stdout) ?? [];
+  t.truthy(name2, second.stdout);
+  t.regex(second.stdout, /^kept column members\.bio: no property maps it/m);
+  const pending = run(dir, 'migration:pending', '--json');
+  t.like(JSON.parse(pending.stdout), [{ connection: 'default', name: name2, executed: false, executedAt: null }]);
+
+  // Two deploys at once: one runs the migration, the other waits for the lock and finds nothing left.
+  const both = await Promise.all([runAsync(dir, 'migration:up'), runAsync(dir, 'migration:up')]);
+  for (const r of both) t.is(r.code, 0, r.stderr);
+  t.deepEqual(both.map((r) => /ran 1 migration/.test(r.stdout)).sort(), [false, true], both.map((r) => r.stdout).join('\n'));
+  t.regex(both.find((r) => /ran 1/.test(r.stdout))!.stdout, new RegExp(`^up ${name2} \\(connection 'default'\\) \\.\\.\\.\\nup ${name2} done in \\d+ ms\\n`));
+  t.deepEqual(await query(config, 'select name, color, bio, status from members'), [{ name: 'Ann', color: 'red', bio: null, status: 'active' }]);
+  const ok = run(dir, 'migration:check', '--json');
+  t.is(ok.code, 0, ok.stderr);
+  t.deepEqual(JSON.parse(ok.stdout), { upToDate: true, pending: [], schema: [] });
+
+  const down = run(dir, 'migration:down');
+  t.is(down.code, 0, down.stderr);
+  t.regex(down.stdout, /migration:down: reverted 1 migration\n$/);
+  t.deepEqual(await query(config, 'select name, colour from members'), [{ name: 'Ann', colour: 'red' }], 'the rename went back with the data');
+  const listed = JSON.parse(run(dir, 'migration:list', '--json').stdout) as { name: string; executed: boolean }[];
+  t.deepEqual(listed.map((m) => [m.name, m.executed]), [[initFile!.slice('migrations/'.length, -'.ts'.length), true], [name2, false]]);
+  const again = run(dir, 'migration:up');
+  t.is(again.code, 0, again.stderr);
+  t.deepEqual(await query(config, 'select name, color from members'), [{ name: 'Ann', color: 'red' }]);
+  t.is(run(dir, 'migration:create').stdout, 'migration:create: nothing to write, the database matches the entities\n');
+});
+
 onceForBothBuilds?.('--help for the program and every command exits 0; usage errors exit 2', async (t) => {
   t.timeout(SLOW);
   const dir = project(t, {});
-  const commands = ['schema:create', 'schema:update', 'schema:drop', 'schema:sql'];
+  const commands = ['schema:create', 'schema:update', 'schema:drop', 'schema:sql', 'migration:create', 'migration:up', 'migration:down', 'migration:list', 'migration:pending', 'migration:check', 'migration:unlock'];
   const [help, version, unknownCommand, badOption, noCommand, noValue, missing, ...own] = await Promise.all([
     runAsync(dir, '--help'),
     runAsync(dir, '--version'),
