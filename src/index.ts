@@ -10,6 +10,7 @@ export type {
 export { Collection, type CollectionWhere, type MatchingOptions } from './entity/collection.js';
 export { wrap, type WrappedEntity } from './entity/wrap.js';
 export type { Rel } from './entity/rel.js';
+export { RequestContext, type ContextSource } from './unit-of-work/request-context.js';
 export { EntityManager, type AssignOptions, type NativeWriteOptions, type PopulateOptions } from './unit-of-work/entity-manager.js';
 export type { FindOptions, PopulateWhere, PopulateOrderBy, CountsOption } from './query/entity-loader.js';
 export type { Loaded, Populated, LoadedCollection, UnloadedCollection, CollectionNotLoaded } from './entity/loaded.js';

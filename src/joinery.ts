@@ -10,6 +10,7 @@ import type { MetadataSnapshot } from './metadata/metadata-storage-types.js';
 import type { NamingStrategy } from './metadata/naming-strategy.js';
 import { SchemaGenerator } from './schema/schema-generator.js';
 import { EntityManager } from './unit-of-work/entity-manager.js';
+import { globalEntityManager } from './unit-of-work/request-context.js';
 import { recoverPreparedTransactions, type RecoveryReport } from './unit-of-work/prepared-recovery.js';
 
 /** Options of {@link Joinery.init}: one connection inline, or several under `connections`. */
@@ -33,6 +34,12 @@ export interface JoineryOptions extends Partial<ConnectionConfig> {
    * Default `false`: connections commit one after the other, in declaration order.
    */
   twoPhaseCommit?: boolean;
+  /**
+   * Let the global `orm.em` be used outside a `RequestContext` (find, persist, flush, ...) with one
+   * identity map for the whole process. Default `false`: such a call throws `UsageError`
+   * `GLOBAL_CONTEXT`, because in a server that map would serve stale rows to every request.
+   */
+  allowGlobalContext?: boolean;
 }
 
 /**
@@ -45,7 +52,10 @@ export interface JoineryOptions extends Partial<ConnectionConfig> {
  * const em = orm.em.fork();
  */
 export class Joinery {
-  /** The root EntityManager; call `fork()` for each request or unit of work. */
+  /**
+   * The global EntityManager: call `fork()` for each request or unit of work, or use it inside
+   * `RequestContext.create(orm.em, next)`, where it is the context's own fork.
+   */
   readonly em: EntityManager;
   /** create / drop / update the tables of every connection, or print their DDL. */
   readonly schema: SchemaGenerator;
@@ -53,11 +63,11 @@ export class Joinery {
   readonly #drivers: Map<string, Driver>;
   readonly #replicas: Map<string, ReplicaSet>;
 
-  private constructor(metadata: MetadataSnapshot, drivers: Map<string, Driver>, replicas: Map<string, ReplicaSet>, twoPhaseCommit: boolean) {
+  private constructor(metadata: MetadataSnapshot, drivers: Map<string, Driver>, replicas: Map<string, ReplicaSet>, twoPhaseCommit: boolean, allowGlobalContext: boolean) {
     this.metadata = metadata;
     this.#drivers = drivers;
     this.#replicas = replicas;
-    this.em = new EntityManager({ metadata, drivers, replicas, twoPhaseCommit });
+    this.em = globalEntityManager(new EntityManager({ metadata, drivers, replicas, twoPhaseCommit }), allowGlobalContext);
     this.schema = new SchemaGenerator(metadata, drivers);
   }
 
@@ -76,7 +86,7 @@ export class Joinery {
       if (config.replicas?.length) replicas.set(name, createReplicaSet(name, config, log));
     }
     for (const meta of metadata.entities) installToJSON(meta.class);
-    return new Joinery(metadata, drivers, replicas, options.twoPhaseCommit ?? false);
+    return new Joinery(metadata, drivers, replicas, options.twoPhaseCommit ?? false, options.allowGlobalContext === true);
   }
 
   /** The driver of a connection (advanced use: raw statements through the same pool and logger). */

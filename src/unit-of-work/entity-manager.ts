@@ -518,6 +518,11 @@ export class EntityManager {
     return this.#write(target.connection, stmt);
   }
 
+  /** @internal What every EntityManager of one Joinery shares: the key of its fork in a request context. */
+  get _shared(): object {
+    return this.#ctx;
+  }
+
   /** @internal */
   get _unitOfWork(): UnitOfWork {
     return this.#uow;
