@@ -13,6 +13,7 @@ import { Migrator } from './migrations/migrator.js';
 import { checkMigrationsOptions } from './migrations/migrations-config.js';
 import { SchemaGenerator } from './schema/schema-generator.js';
 import { EntityManager } from './unit-of-work/entity-manager.js';
+import { globalEntityManager } from './unit-of-work/request-context.js';
 import { recoverPreparedTransactions, type RecoveryReport } from './unit-of-work/prepared-recovery.js';
 
 /** Options of {@link Joinery.init}: one connection inline, or several under `connections`. */
@@ -45,6 +46,12 @@ export interface JoineryOptions extends Partial<ConnectionConfig> {
    * { migrations: { path: 'db/migrations', connections: { archive: { path: 'db/archive' } } } }
    */
   migrations?: MigrationsOptions;
+  /**
+   * Let the global `orm.em` be used outside a `RequestContext` (find, persist, flush, ...) with one
+   * identity map for the whole process. Default `false`: such a call throws `UsageError`
+   * `GLOBAL_CONTEXT`, because in a server that map would serve stale rows to every request.
+   */
+  allowGlobalContext?: boolean;
 }
 
 /**
@@ -57,7 +64,10 @@ export interface JoineryOptions extends Partial<ConnectionConfig> {
  * const em = orm.em.fork();
  */
 export class Joinery {
-  /** The root EntityManager; call `fork()` for each request or unit of work. */
+  /**
+   * The global EntityManager: call `fork()` for each request or unit of work, or use it inside
+   * `RequestContext.create(orm.em, next)`, where it is the context's own fork.
+   */
   readonly em: EntityManager;
   /** create / drop / update the tables of every connection, or print their DDL. */
   readonly schema: SchemaGenerator;
@@ -73,11 +83,12 @@ export class Joinery {
     replicas: Map<string, ReplicaSet>,
     twoPhaseCommit: boolean,
     migrations: MigrationsOptions | undefined,
+    allowGlobalContext: boolean,
   ) {
     this.metadata = metadata;
     this.#drivers = drivers;
     this.#replicas = replicas;
-    this.em = new EntityManager({ metadata, drivers, replicas, twoPhaseCommit });
+    this.em = globalEntityManager(new EntityManager({ metadata, drivers, replicas, twoPhaseCommit }), allowGlobalContext);
     this.schema = new SchemaGenerator(metadata, drivers);
     this.migrator = new Migrator(metadata, drivers, migrations);
   }
@@ -98,7 +109,7 @@ export class Joinery {
       if (config.replicas?.length) replicas.set(name, createReplicaSet(name, config, log));
     }
     for (const meta of metadata.entities) installToJSON(meta.class);
-    return new Joinery(metadata, drivers, replicas, options.twoPhaseCommit ?? false, options.migrations);
+    return new Joinery(metadata, drivers, replicas, options.twoPhaseCommit ?? false, options.migrations, options.allowGlobalContext === true);
   }
 
   /** The driver of a connection (advanced use: raw statements through the same pool and logger). */

@@ -1,6 +1,9 @@
 import type { Knex } from 'knex';
 import type { Dialect } from '../metadata/types.js';
 
+/** knex's query builder, as `em.createQueryBuilder` hands it out. */
+export type QueryBuilder = Knex.QueryBuilder;
+
 /** One SQL statement with `?` placeholders and its bound values. */
 export interface Statement {
   readonly sql: string;
@@ -109,6 +112,17 @@ export interface Driver {
   readonly supportsReturning: boolean;
   /** Run one statement, inside `trx` when given. Driver errors are mapped to joinery's typed errors. */
   execute(stmt: Statement, trx?: DriverTransaction): Promise<StatementResult>;
+  /**
+   * Run a statement the application wrote (`em.execute`), inside `trx` when given: its rows as plain
+   * objects, integers as numbers on every dialect (the rule is in raw-rows.ts); none for a statement
+   * without rows. Logged and error-mapped like {@link Driver.execute}.
+   */
+  query(stmt: Statement, trx?: DriverTransaction): Promise<Record<string, unknown>[]>;
+  /**
+   * A knex query builder on `table` (`em.createQueryBuilder`), run on `trx`'s connection when given
+   * (awaiting it then sends its statement inside that transaction).
+   */
+  queryBuilder(table: string, trx?: DriverTransaction): QueryBuilder;
   /**
    * Run `fn` in a transaction: COMMIT when it resolves, ROLLBACK when it throws (and rethrow).
    *

@@ -5,11 +5,12 @@ import {
   commitFailureIsDefinite, commitOutcomeUnknown, commitRolledBack, MARKER_CLEANUP, MARKER_CREATE, MARKER_EXISTS, MARKER_TABLE, MARKER_WRITE, nextMarker, PG_BEGIN, pgTicket, settleCommit,
   type CommitOutcome, type CommitTicket,
 } from './commit-outcome.js';
-import type { Driver, DriverTransaction, Statement, StatementResult, PreparedTransactionSupport, TransactionOptions } from './driver.js';
+import type { Driver, DriverTransaction, QueryBuilder, Statement, StatementResult, PreparedTransactionSupport, TransactionOptions } from './driver.js';
 import { mapDriverError } from './error-mapping.js';
 import { acquireConnection, discardConnection, holdForTransaction, isAcquireTimeout, poolExhausted, type KnexPool } from './knex-pool.js';
 import { KnexBranch, KnexPreparedTransactions } from './prepared-branch.js';
 import { normalizeResult } from './result-normalizer.js';
+import { rawRows } from './raw-rows.js';
 import { nativePlaceholders } from './native-placeholders.js';
 import { type ClientInternals, type QueryObject } from './statement-hook-client.js';
 
@@ -79,6 +80,25 @@ export class KnexDriver implements Driver {
       throw mapDriverError(err, this.dialect, this.connectionName, stmt.sql);
     }
     return normalizeResult(this.dialect, stmt.sql, raw);
+  }
+
+  async query(stmt: Statement, trx?: DriverTransaction): Promise<Record<string, unknown>[]> {
+    let raw: unknown;
+    try {
+      raw = await this.#send(stmt, trx);
+    } catch (err) {
+      if (isAcquireTimeout(err)) throw poolExhausted(this.knex.client as PooledClient, this.connectionName, err);
+      throw mapDriverError(err, this.dialect, this.connectionName, stmt.sql);
+    }
+    return rawRows(this.dialect, raw);
+  }
+
+  queryBuilder(table: string, trx?: DriverTransaction): QueryBuilder {
+    // knex takes its connection from the pool itself: the spare one must be back there (on SQLite
+    // it is the only one).
+    this.#returnSpare();
+    const builder = this.knex(table);
+    return trx ? builder.connection(this.#connectionOf(trx)) : builder;
   }
 
   /**

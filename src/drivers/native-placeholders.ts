@@ -27,12 +27,7 @@ const BACKSLASH = 92; // '\'
  * // { sql: 'select * from users where id = $1 and email = $2' }
  */
 export function nativePlaceholders(dialect: Dialect, sql: string, params: readonly unknown[]): NativeSql {
-  const cache = caches[dialect];
-  let known = cache.get(sql);
-  if (known === undefined) {
-    known = rewrite(dialect === 'pg', sql);
-    remember(dialect, sql, known);
-  }
+  const known = rewritten(dialect, sql);
   if ('needsKnex' in known.native) return known.native;
   if (known.count !== params.length) throw new Error(`Expected ${params.length} bindings, saw ${known.count}`);
   for (let i = 0; i < params.length; i++) {
@@ -91,4 +86,22 @@ function undefinedBindings(sql: string, params: readonly unknown[]): string {
     if (p === undefined) keys.push(i);
   });
   return `Undefined binding(s) detected for keys [${keys.join(',')}] when compiling RAW query: ${sql}`;
+}
+
+/**
+ * How many `?` placeholders `sql` holds, as {@link nativePlaceholders} counts them; `undefined` when
+ * it uses knex's `??` or `\?` spellings (knex counts those itself).
+ */
+export function placeholderCount(dialect: Dialect, sql: string): number | undefined {
+  const known = rewritten(dialect, sql);
+  return 'needsKnex' in known.native ? undefined : known.count;
+}
+
+function rewritten(dialect: Dialect, sql: string): Rewritten {
+  let known = caches[dialect].get(sql);
+  if (known === undefined) {
+    known = rewrite(dialect === 'pg', sql);
+    remember(dialect, sql, known);
+  }
+  return known;
 }

@@ -1,4 +1,4 @@
-import type { Driver, DriverTransaction, Statement } from '../drivers/driver.js';
+import type { Driver, DriverTransaction, QueryBuilder, Statement } from '../drivers/driver.js';
 import { NotFoundError } from '../errors/not-found-error.js';
 import { UsageError } from '../errors/usage-error.js';
 import { ValidationError, type ValidationFailure } from '../errors/validation-error.js';
@@ -23,6 +23,7 @@ import { runInTransactions } from './connection-transactions.js';
 import { UnitOfWork } from './unit-of-work.js';
 import { columnProperties, type ColumnProperty } from './change-sets.js';
 import { validateColumnValues } from './validation.js';
+import { executeDriver, mappableRow, rawStatement, rememberBuilderConnection, type ExecuteOptions, type SqlSource } from './raw-sql.js';
 
 const hasOwn = Object.prototype.hasOwnProperty;
 
@@ -516,6 +517,84 @@ export class EntityManager {
     const stmt = set ? builder.update(target, resolved, set, scope) : builder.delete(target, resolved, scope);
     if (!key || (set && !set.length)) return 0;
     return this.#write(target.connection, stmt);
+  }
+
+  /**
+   * Runs SQL you wrote, with `?` placeholders bound to `params` (on every dialect), inside the
+   * current `em.transactional` transaction when there is one, on the primary. Resolves to the rows
+   * (none for a statement that returns none) as plain objects keyed by column name, with integers
+   * as numbers on every dialect: `count(*)`, `sum(int_column)`, integer columns (a `bigint` beyond
+   * 2^53); decimals with fractional digits stay exact strings (see docs-site/raw-sql.md). A query
+   * builder from {@link EntityManager.createQueryBuilder} can be passed instead of SQL text.
+   * The identity map is not touched: turn rows into entities with {@link EntityManager.map}.
+   *
+   * @example
+   * const [{ n }] = await em.execute<{ n: number }>('select count(*) as n from posts where author_id = ?', [user.id]);
+   * await em.transactional(async (tem) => {
+   *   await tem.execute('update counters set value = value + ? where name = ?', [1, 'visits']);   // same transaction
+   * });
+   * const rows = await em.execute('select * from events', [], { connection: 'archive' });
+   */
+  async execute<R extends object = Record<string, unknown>>(sql: string | SqlSource, params?: readonly unknown[], options: ExecuteOptions = {}): Promise<R[]> {
+    const driver = executeDriver(this.#ctx.drivers, sql, options);
+    const stmt = rawStatement(driver, sql, params);
+    const connection = driver.connectionName;
+    // It may write: later reads of this EntityManager must see it (not a replica that may lag).
+    this.#reads.wrote([connection]);
+    return (await driver.query(stmt, this.#transactions?.get(connection))) as R[];
+  }
+
+  /**
+   * knex's query builder on the entity's table (optionally aliased), on its connection, inside the
+   * current `em.transactional` transaction when there is one: joins, group by, aggregates, anything
+   * knex writes. Await it for the driver's own result values, or pass it to
+   * {@link EntityManager.execute} for rows normalized as `execute` does; {@link EntityManager.map}
+   * turns rows into managed entities. Column names are the database's (`author_id`).
+   *
+   * @example
+   * const perAuthor = await em.execute(
+   *   em.createQueryBuilder(Post, 'p').select('p.author_id').count('* as posts').groupBy('p.author_id'),
+   * );   // [{ author_id: 1, posts: 3 }, ...]
+   * const rows = await em.qb(Post).where('title', 'like', 'Hello%').orderBy('id');
+   * const posts = rows.map((row) => em.map(Post, row));
+   */
+  createQueryBuilder<T extends object>(entity: Ctor<T>, alias?: string): QueryBuilder {
+    const meta = this.#meta(entity);
+    if (alias !== undefined && (typeof alias !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(alias))) {
+      throw new UsageError('BAD_ALIAS', `em.createQueryBuilder(${meta.name}, alias): the alias must be a plain identifier (letters, digits, _), got ${JSON.stringify(alias) ?? String(alias)}.`);
+    }
+    const connection = meta.connection;
+    this.#reads.wrote([connection]);
+    const driver = this.#ctx.drivers.get(connection)!;
+    const builder = driver.queryBuilder(alias ? `${meta.tableName} as ${alias}` : meta.tableName, this.#transactions?.get(connection));
+    rememberBuilderConnection(builder, connection);
+    return builder;
+  }
+
+  /** Short for {@link EntityManager.createQueryBuilder}. */
+  qb<T extends object>(entity: Ctor<T>, alias?: string): QueryBuilder {
+    return this.createQueryBuilder(entity, alias);
+  }
+
+  /**
+   * The managed entity for a raw row (keyed by column name, e.g. from `em.execute` or a query
+   * builder), through the same hydration as `find`: values converted to the properties' types,
+   * to-one columns as references, and the identity map consulted, so an entity already loaded is
+   * returned as it is (its in-memory changes kept). The row must hold the primary key column(s);
+   * columns it lacks are left unset. `@OnLoad` hooks do not run (`map` is synchronous).
+   *
+   * @example
+   * const rows = await em.execute('select * from users where lower(email) = lower(?)', [email]);
+   * const user = rows.length ? em.map(User, rows[0]) : null;
+   */
+  map<T extends object>(entity: Ctor<T>, row: Record<string, unknown>): T {
+    const meta = this.#meta(entity);
+    return this.#uow.hydrateRow(meta, mappableRow(meta, row), undefined) as T;
+  }
+
+  /** @internal What every EntityManager of one Joinery shares: the key of its fork in a request context. */
+  get _shared(): object {
+    return this.#ctx;
   }
 
   /** @internal */

@@ -18,6 +18,12 @@ function fakeDriver(name: string, events: string[], opts: { dialect?: Dialect; f
     async execute() {
       return { rows: [], affectedRows: 0 };
     },
+    async query() {
+      return [];
+    },
+    queryBuilder() {
+      throw new Error('not used');
+    },
     async transaction<T>(fn: (trx: DriverTransaction) => Promise<T>): Promise<T> {
       events.push(`${name} BEGIN`);
       let value: T;

@@ -53,6 +53,14 @@ class RecordingDriver implements Driver {
     return { rows: [], affectedRows: verb === 'select' ? 0 : 1 };
   }
 
+  async query(stmt: Statement, trx?: DriverTransaction): Promise<Record<string, unknown>[]> {
+    return (await this.execute(stmt, trx)).rows;
+  }
+
+  queryBuilder(table: string): Knex.QueryBuilder {
+    return this.knex(table);
+  }
+
   async transaction<T>(fn: (trx: DriverTransaction) => Promise<T>): Promise<T> {
     this.log.push(`${this.connectionName} begin`);
     const result = await fn({ driver: this });

@@ -109,6 +109,12 @@ function fakeDriver(dialect: Dialect, connectionName = 'default'): Driver & { ex
       executed.push(stmt.sql);
       return { rows: stmt.sql === 'pragma foreign_keys' ? [{ foreign_keys: 1 }] : [], affectedRows: 0 };
     },
+    async query(stmt: Statement) {
+      return (await driver.execute(stmt)).rows;
+    },
+    queryBuilder(table: string) {
+      return driver.knex(table);
+    },
     async transaction<T>(fn: (trx: { driver: Driver }) => Promise<T>): Promise<T> {
       executed.push('BEGIN');
       const out = await fn({ driver });
