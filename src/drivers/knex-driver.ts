@@ -75,9 +75,7 @@ export class KnexDriver implements Driver {
     try {
       raw = await this.#send(stmt, trx);
     } catch (err) {
-      // knex's own runner (the `#raw` path) acquires from the pool by itself.
-      if (isAcquireTimeout(err)) throw poolExhausted(this.knex.client as PooledClient, this.connectionName, err);
-      throw mapDriverError(err, this.dialect, this.connectionName, stmt.sql);
+      throw this.#mapError(err, stmt);
     }
     return normalizeResult(this.dialect, stmt.sql, raw);
   }
@@ -87,10 +85,16 @@ export class KnexDriver implements Driver {
     try {
       raw = await this.#send(stmt, trx);
     } catch (err) {
-      if (isAcquireTimeout(err)) throw poolExhausted(this.knex.client as PooledClient, this.connectionName, err);
-      throw mapDriverError(err, this.dialect, this.connectionName, stmt.sql);
+      throw this.#mapError(err, stmt);
     }
     return rawRows(this.dialect, raw);
+  }
+
+  /** A driver's error as joinery's. */
+  #mapError(err: unknown, stmt: Statement): Error {
+    // knex's own runner (the `#raw` path) acquires from the pool by itself.
+    if (isAcquireTimeout(err)) return poolExhausted(this.knex.client as PooledClient, this.connectionName, err);
+    return mapDriverError(err, this.dialect, this.connectionName, stmt.sql);
   }
 
   queryBuilder(table: string, trx?: DriverTransaction): QueryBuilder {
