@@ -30,7 +30,7 @@ const RULE_WORDS: Record<string, string> = {
 export function errorToResponse(error: unknown): { status: number; messages: readonly string[] } {
   if (error instanceof HttpError) return { status: error.status, messages: error.messages };
   if (isFastifyValidation(error)) {
-    return { status: 422, messages: error.validation!.map((v) => `${v.instancePath.replace(/^\/[^/]+\//, '').replace(/\//g, '.') || 'body'} ${v.message ?? 'is invalid'}`) };
+    return { status: 422, messages: error.validation!.map(validationMessage) };
   }
   if (error instanceof NotFoundError) return { status: 404, messages: [`${error.entity.toLowerCase()} not found`] };
   if (error instanceof ValidationError) {
@@ -50,6 +50,21 @@ export function errorHandler(error: unknown, request: FastifyRequest, reply: Fas
   const { status, messages } = errorToResponse(error);
   if (status >= 500) request.log.error(error);
   void reply.status(status).send({ errors: { body: messages } });
+}
+
+type SchemaFailure = NonNullable<FastifyError['validation']>[number];
+
+/**
+ * ajv's failure in Conduit's words: `{ "user": { "email": "" } }` → `email can't be blank`. The
+ * field is the last segment of the path, without the `user` / `article` / `comment` wrapper.
+ */
+function validationMessage(v: SchemaFailure): string {
+  const path = v.instancePath.split('/').filter(Boolean);
+  const missing = (v.params as { missingProperty?: string }).missingProperty;
+  if (v.keyword === 'required' && missing) return `${missing} can't be blank`;
+  const field = path.length > 1 ? path.slice(1).join('.') : (path[0] ?? 'body');
+  if (v.keyword === 'minLength') return `${field} can't be blank`;
+  return `${field} ${v.message ?? 'is invalid'}`;
 }
 
 function isFastifyValidation(error: unknown): error is FastifyError {
