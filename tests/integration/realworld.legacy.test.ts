@@ -172,6 +172,22 @@ forEachDialect(test, 'RealWorld: the article list and the feed send a fixed numb
   const anonymous = await measure(rw, '/articles');
   t.is(anonymous.statements.length, small.get('anonymous /articles')!);
 
+  // A single article, and the comments of one: the same whatever the number of comments.
+  const one = (await measure(rw, '/articles/article-0', token)).statements.length;
+  const addComments = async (n: number) => {
+    const em = rw.orm.em.fork();
+    for (let i = 0; i < n; i++) em.create(Comment, { body: `c${i}`, article: em.getReference(Article, 1), author: em.getReference(User, users[i % 4]!.id) });
+    await em.flush();
+  };
+  await addComments(2);
+  const fewComments = await measure(rw, '/articles/article-0/comments', token);
+  await addComments(28);
+  const manyComments = await measure(rw, '/articles/article-0/comments', token);
+  t.is(manyComments.body.comments.length, 30);
+  t.is(manyComments.statements.length, fewComments.statements.length, manyComments.statements.join('\n'));
+  t.is(fewComments.statements.length, 4, 'article, comments, their authors, followed authors');
+  t.is(one, 5, 'article, author, tags, favourite counts, followed author');
+
   // The statements themselves: count, articles, authors, tags, favourite counts, followed authors.
   t.is(small.get('/articles')!, 6);
   t.is(small.get('/articles/feed')!, 6);

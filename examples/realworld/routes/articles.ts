@@ -78,7 +78,8 @@ export function articleRoutes(app: FastifyInstance, { orm }: RouteDeps): void {
     const viewerId = requireViewer(request);
     const article = await findArticle(orm.em, request.params.slug, viewerId);
     const extras = extrasOf(article, viewerId, new Set());
-    // A link that exists would be inserted twice: add only a new one (joinery has no insert-or-ignore).
+    // The counts loaded with the article say whether the link exists: no write when it does, and
+    // the new count without counting again.
     if (!extras.favorited) {
       orm.em.getReference(User, viewerId).favorites.add(article);
       await orm.em.flush();

@@ -9,7 +9,7 @@ import type { RouteDeps } from './deps.js';
 type ByUsername = { Params: { username: string } };
 
 export function profileRoutes(app: FastifyInstance, { orm }: RouteDeps): void {
-  /** The profile's user, with whether the viewer follows them counted in the same round trip's second query. */
+  /** The profile's user and whether the viewer follows them (a relation count): two queries. */
   async function loadProfile(username: string, viewerId: number | undefined): Promise<{ user: User; following: boolean }> {
     const user = await orm.em.findOneOrFail(User, { username }, {
       counts: viewerId === undefined ? {} : { followedByViewer: { relation: 'followers', where: { id: viewerId } } },
@@ -26,7 +26,8 @@ export function profileRoutes(app: FastifyInstance, { orm }: RouteDeps): void {
     const viewerId = requireViewer(request);
     const { user, following } = await loadProfile(request.params.username, viewerId);
     if (user.id === viewerId) throw unprocessable('you cannot follow yourself');
-    // Adding a link that exists would insert a duplicate row: only add what is not there yet.
+    // joinery writes links with ON CONFLICT DO NOTHING / INSERT IGNORE, so a second follow would be
+    // harmless; knowing the state already, skip the transaction.
     if (!following) {
       orm.em.getReference(User, viewerId).following.add(user);
       await orm.em.flush();
