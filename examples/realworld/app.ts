@@ -34,7 +34,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
       done(new HttpError(400, ['the body is not valid JSON']), undefined);
     }
   });
-  app.setNotFoundHandler((_request, reply) => errorHandler(notFound('route'), _request, reply));
+  app.setNotFoundHandler((request, reply) => errorHandler(notFound('route'), request, reply));
   void app.register(
     async (api) => {
       api.addHook('preHandler', authenticate(options.jwtSecret));

@@ -156,6 +156,8 @@ forEachDialect(test, 'RealWorld: 401, 403, 404 and 422 answers with the spec err
   assertError(t, await call(rw, 'PUT', '/user', { token: bob, body: { user: { username: 'ann' } } }), 422, /^username has already been taken$/);
   assertError(t, await call(rw, 'POST', '/articles', { token: ann, body: { article: { title: 'T', body: 'B' } } }), 422, /^description can't be blank$/);
   assertError(t, await call(rw, 'POST', '/profiles/ann/follow', { token: ann }), 422, /cannot follow yourself/);
+  const malformed = await rw.app.inject({ method: 'POST', url: '/api/users', headers: { 'content-type': 'application/json' }, payload: '{"user":' });
+  assertError(t, { status: malformed.statusCode, body: malformed.json() }, 400, /not valid JSON/);
 
   const created = await call(rw, 'POST', '/articles', { token: ann, body: { article: { title: 'Ann writes', description: 'd', body: 'b', tagList: ['x'] } } });
   t.is(created.status, 201);

@@ -7,9 +7,9 @@ import { followedAmong } from './viewer.js';
  * Loading articles the way every article endpoint shows them, in a number of statements that does
  * not depend on how many articles there are:
  *
- * 1. the articles, 2. their authors, 3. their tags (populate: one query per relation path),
- * 4. the favourites count and whether the viewer is among them (one grouped count query for both),
- * 5. which of the authors the viewer follows.
+ * 1. the total (lists only), 2. the articles, 3. their authors, 4. their tags (populate: one query
+ * per relation path), 5. the favourites count and whether the viewer is among them (one grouped
+ * count query for both), 6. which of the authors the viewer follows (signed-in viewers only).
  */
 export const ARTICLE_POPULATE = ['author', 'tags'] as const;
 
