@@ -19,9 +19,7 @@ export interface AppOptions extends RouteDeps {
  */
 export function buildApp(options: AppOptions): FastifyInstance {
   const app = Fastify({ logger: options.log ?? false });
-  // RequestContext.middleware(orm) is this hook, but its `next: (error?: unknown) => void` does
-  // not type-check against fastify's `done`; RequestContext.create is the same call.
-  app.addHook('onRequest', (_request, _reply, done) => RequestContext.create(options.orm.em, done));
+  app.addHook('onRequest', RequestContext.middleware(options.orm));
   app.setErrorHandler(errorHandler);
   // Conduit clients send `Content-Type: application/json` with no body on POST .../favorite and
   // DELETE; fastify's own parser refuses that with a 400.

@@ -100,7 +100,9 @@ export class RequestContext {
    * app.use(RequestContext.middleware(orm));                     // express
    * fastify.addHook('onRequest', RequestContext.middleware(orm)); // fastify
    */
-  static middleware(source: ContextSource | readonly ContextSource[]): (req: unknown, res: unknown, next: (error?: unknown) => void) => void {
+  // `next` is only ever called with no argument, so any framework's continuation fits (fastify's `done`
+  // accepts only an Error, which a `(error?: unknown) => void` parameter would reject).
+  static middleware(source: ContextSource | readonly ContextSource[]): (req: unknown, res: unknown, next: () => void) => void {
     const sources = Array.isArray(source) ? (source as readonly ContextSource[]) : [source as ContextSource];
     // Checked once here, so that a wrong argument fails at start-up rather than per request.
     for (const s of sources) entityManagerOf(s, 'RequestContext.middleware');
