@@ -127,12 +127,13 @@ function define(sequelize: Sequelize): void {
   CatalogAuthor.hasMany(CatalogBook, { as: 'books', foreignKey: 'authorId' });
   CatalogBook.belongsTo(Publisher, { as: 'publisher', foreignKey: 'publisherId' });
   CatalogBook.belongsToMany(Tag, { as: 'tags', through: CatalogBookTag, foreignKey: 'bookId', otherKey: 'tagId' });
-  const text = { type: DataTypes.STRING, allowNull: false };
-  const int = { type: DataTypes.INTEGER, allowNull: false };
-  Film.init({ id: key, title: text, length: int }, { ...common, tableName: 'films' });
-  Inventory.init({ id: key, storeId: int }, { ...common, tableName: 'inventory' });
+  // A fresh definition for each attribute: Sequelize writes the column name into the object it is given.
+  const text = () => ({ type: DataTypes.STRING, allowNull: false });
+  const int = () => ({ type: DataTypes.INTEGER, allowNull: false });
+  Film.init({ id: key, title: text(), length: int() }, { ...common, tableName: 'films' });
+  Inventory.init({ id: key, storeId: int() }, { ...common, tableName: 'inventory' });
   Inventory.belongsTo(Film, { as: 'film', foreignKey: 'filmId' });
-  Customer.init({ id: key, firstName: text, lastName: text, email: text }, { ...common, tableName: 'customers' });
+  Customer.init({ id: key, firstName: text(), lastName: text(), email: text() }, { ...common, tableName: 'customers' });
   Rental.init({ id: key, rentalDate: { type: DataTypes.DATE, allowNull: false } }, { ...common, tableName: 'rentals' });
   Rental.belongsTo(Customer, { as: 'customer', foreignKey: 'customerId' });
   Rental.belongsTo(Inventory, { as: 'inventory', foreignKey: 'inventoryId' });
