@@ -115,15 +115,6 @@ export abstract class WorkloadContender<Loaded, Parents, Catalog, Rentals> imple
           verify: async () => verifyCatalog(this.catalogView(result!)),
         };
       }
-      case 'W9': {
-        let result: Rentals | undefined;
-        return {
-          run: async () => {
-            result = await this.findRentals();
-          },
-          verify: async () => verifyRentals(store, this.rentalsView(result!), this.sharesRelatedObjects),
-        };
-      }
       case 'W8': {
         const seed = await removeNewGraph(store);
         const graph = newGraphData();
@@ -133,6 +124,15 @@ export abstract class WorkloadContender<Loaded, Parents, Catalog, Rentals> imple
             await verifyGraphInserted(store);
             await removeNewGraph(store);
           },
+        };
+      }
+      case 'W9': {
+        let result: Rentals | undefined;
+        return {
+          run: async () => {
+            result = await this.findRentals();
+          },
+          verify: async () => verifyRentals(store, this.rentalsView(result!), this.sharesRelatedObjects),
         };
       }
     }
