@@ -1,6 +1,6 @@
 import type { Store } from './fixtures.js';
 
-export const WORKLOADS = ['W1', 'W2', 'W3', 'W4', 'W5', 'W6', 'W7', 'W8'] as const;
+export const WORKLOADS = ['W1', 'W2', 'W3', 'W4', 'W5', 'W6', 'W7', 'W8', 'W9'] as const;
 export type WorkloadId = (typeof WORKLOADS)[number];
 
 export const WORKLOAD_TITLES: Record<WorkloadId, string> = {
@@ -12,11 +12,18 @@ export const WORKLOAD_TITLES: Record<WorkloadId, string> = {
   W6: '1,000 parents + populate 10,000 children',
   W7: '100 authors → 1,000 books → publisher + 5 tags',
   W8: 'graph insert 200 authors × 10 books × 3 tags',
+  W9: '16,000 rentals + customer + inventory → film',
 };
 
+/** The workloads whose loaded result the heap measurement keeps. */
+export const HEAP_WORKLOADS = ['W2', 'W6', 'W9'] as const;
+export type HeapWorkload = (typeof HEAP_WORKLOADS)[number];
+
 /** Everything the benchmark can measure, in the order the tables show them. */
-export const CONTENDERS = ['raw', 'joinery', 'knex', 'mikro-orm', 'typeorm', 'sequelize'] as const;
+export const CONTENDERS = ['raw', 'raw-prepared', 'joinery', 'knex', 'mikro-orm', 'typeorm', 'sequelize'] as const;
 export type ContenderId = (typeof CONTENDERS)[number];
+/** The hand-written baselines: every ratio divides by the faster of the two (per workload and dialect). */
+export const BASELINES = ['raw', 'raw-prepared'] as const satisfies readonly ContenderId[];
 /** The contenders that live in benchmarks/package.json (installed apart from the library). */
 export const PEERS = ['mikro-orm', 'typeorm', 'sequelize'] as const satisfies readonly ContenderId[];
 export type PeerId = (typeof PEERS)[number];
@@ -35,7 +42,7 @@ export interface Contender {
   readonly store: Store;
   /** Untimed set-up of one repetition (fixtures, loading what a write workload changes). */
   prepare(workload: WorkloadId): Promise<Trial>;
-  /** W2 / W6 result for heap measurement (items already seeded): the loaded objects and how many entities they are. */
-  load(workload: 'W2' | 'W6'): Promise<{ keep: unknown; entities: number }>;
+  /** W2 / W6 / W9 result for heap measurement (items already seeded): the loaded objects and how many entities they are. */
+  load(workload: HeapWorkload): Promise<{ keep: unknown; entities: number }>;
   close(): Promise<void>;
 }

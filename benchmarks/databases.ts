@@ -10,6 +10,9 @@ import { KnexContender, knexStore, openKnex } from './knex-contender.js';
 import type { PeerContext } from './peer-context.js';
 import { mysqlStore, RawMysql } from './raw-mysql.js';
 import { pgStore, RawPg } from './raw-pg.js';
+import { RawPreparedMysql } from './raw-prepared-mysql.js';
+import { RawPreparedPg } from './raw-prepared-pg.js';
+import { RawPreparedSqlite } from './raw-prepared-sqlite.js';
 import { RawSqlite, sqliteStore } from './raw-sqlite.js';
 
 export const PG_URL = process.env.BENCH_PG_URL || 'postgres://postgres@127.0.0.1:5432/joinery_bench';
@@ -60,15 +63,18 @@ async function openPg(): Promise<DialectSetup> {
   }
   const orm = await Joinery.init({ entities: ENTITIES, client: 'pg', connection: PG_URL });
   const pool = new pg.Pool({ connectionString: PG_URL, max: 10 });
+  // raw-prepared's own connection: named statements are prepared per connection.
+  const client = new pg.Client({ connectionString: PG_URL });
   const knex = await openKnex('pg', PG_URL, MYSQL_URL);
-  return closingOnError([() => orm.close(), () => pool.end(), () => knex.destroy()], async () => {
+  return closingOnError([() => orm.close(), () => pool.end(), () => client.end(), () => knex.destroy()], async () => {
+    await client.connect();
     await orm.schema.drop();
     await orm.schema.create();
     const store = pgStore(pool);
     await seedShared(store);
     const version = String((await store.exec('SHOW server_version'))[0]!.server_version);
     return {
-      contenders: [new RawPg(pool, store), new JoineryContender(orm, store), new KnexContender(knex, store)],
+      contenders: [new RawPg(pool, store), new RawPreparedPg(client, store), new JoineryContender(orm, store), new KnexContender(knex, store)],
       version: `PostgreSQL ${version}`,
       peer: { dialect: 'pg', pgUrl: PG_URL, mysqlUrl: MYSQL_URL, store },
     };
@@ -96,14 +102,17 @@ async function openMysql(): Promise<DialectSetup> {
   const pool = createPool({ ...options, database: name, timezone: 'Z', connectionLimit: 10 });
   pool.on('connection', (conn) => void conn.query("SET time_zone = '+00:00'"));
   const knex = await openKnex('mysql', PG_URL, MYSQL_URL);
-  return closingOnError([() => orm.close(), () => pool.end(), () => knex.destroy()], async () => {
+  // raw-prepared's own connection: mysql2 keeps prepared statements per connection.
+  const conn = await createConnection({ ...options, database: name, timezone: 'Z' });
+  return closingOnError([() => orm.close(), () => pool.end(), () => conn.end(), () => knex.destroy()], async () => {
+    await conn.query("SET time_zone = '+00:00'");
     await orm.schema.drop();
     await orm.schema.create();
     const store = mysqlStore(pool);
     await seedShared(store);
     const version = String((await store.exec('SELECT VERSION() AS v'))[0]!.v);
     return {
-      contenders: [new RawMysql(pool, store), new JoineryContender(orm, store), new KnexContender(knex, store)],
+      contenders: [new RawMysql(pool, store), new RawPreparedMysql(conn, store), new JoineryContender(orm, store), new KnexContender(knex, store)],
       version: `${/mariadb/i.test(version) ? 'MariaDB' : 'MySQL'} ${version}`,
       peer: { dialect: 'mysql', pgUrl: PG_URL, mysqlUrl: MYSQL_URL, store },
     };
@@ -127,7 +136,8 @@ async function openSqlite(): Promise<DialectSetup> {
   await seedShared(knexSide);
   const version = String((db.prepare('SELECT sqlite_version() AS v').get() as { v: string }).v);
   return {
-    contenders: [new RawSqlite(db, rawStore), new JoineryContender(orm, joineryStore), new KnexContender(knex, knexSide)],
+    // raw-prepared works on raw's database (the same rows; each reseeds what it changes).
+    contenders: [new RawSqlite(db, rawStore), new RawPreparedSqlite(db, rawStore), new JoineryContender(orm, joineryStore), new KnexContender(knex, knexSide)],
     version: `SQLite ${version} (better-sqlite3, in memory)`,
     peer: { dialect: 'sqlite', pgUrl: PG_URL, mysqlUrl: MYSQL_URL, schemaSql },
   };

@@ -1,6 +1,9 @@
 import { Collection, Entity, ManyToMany, ManyToOne, OneToMany, PrimaryKey, Property, type Rel } from 'joinery';
 
-/** The flat entity of W1–W5: a key and five columns of the common types. */
+/**
+ * The entity of W1–W5: a key, five columns of the common types and, as real entities have, a
+ * one-to-many collection (`notes`) that no workload loads or fills: what it costs an ORM to carry one.
+ */
 @Entity()
 export class Item {
   @PrimaryKey() id!: number;
@@ -9,6 +12,15 @@ export class Item {
   @Property() score!: number;
   @Property() active!: boolean;
   @Property() createdAt!: Date;
+  @OneToMany(() => ItemNote, (n) => n.item) notes = new Collection<ItemNote>(this);
+}
+
+/** The many side of `Item.notes` (its table stays empty). */
+@Entity()
+export class ItemNote {
+  @PrimaryKey() id!: number;
+  @Property() body!: string;
+  @ManyToOne(() => Item) item!: Rel<Item>;
 }
 
 /** W6 parent. */
@@ -59,4 +71,37 @@ export class CatalogBook {
   @ManyToMany(() => Tag, undefined, { pivotTable: 'catalog_book_tags', joinColumn: 'book_id', inverseJoinColumn: 'tag_id' }) tags = new Collection<Tag>(this);
 }
 
-export const ENTITIES = [Item, Author, Book, CatalogAuthor, Publisher, Tag, CatalogBook];
+/** W9: a film of the rental shop. */
+@Entity()
+export class Film {
+  @PrimaryKey() id!: number;
+  @Property() title!: string;
+  @Property() length!: number;
+}
+
+/** W9: a copy of a film in a store. */
+@Entity({ tableName: 'inventory' })
+export class Inventory {
+  @PrimaryKey() id!: number;
+  @Property() storeId!: number;
+  @ManyToOne(() => Film) film!: Rel<Film>;
+}
+
+@Entity()
+export class Customer {
+  @PrimaryKey() id!: number;
+  @Property() firstName!: string;
+  @Property() lastName!: string;
+  @Property() email!: string;
+}
+
+/** W9: the large read, each rental with two to-one relations, one of them with a to-one of its own. */
+@Entity()
+export class Rental {
+  @PrimaryKey() id!: number;
+  @Property() rentalDate!: Date;
+  @ManyToOne(() => Customer) customer!: Rel<Customer>;
+  @ManyToOne(() => Inventory) inventory!: Rel<Inventory>;
+}
+
+export const ENTITIES = [Item, ItemNote, Author, Book, CatalogAuthor, Publisher, Tag, CatalogBook, Film, Inventory, Customer, Rental];

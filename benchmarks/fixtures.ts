@@ -16,6 +16,8 @@ export interface Store {
   itemsSeeded: boolean;
   /** The W7 catalogue as seeded (W8 adds to the same tables and removes what it added). */
   catalog?: CatalogSeed;
+  /** W9: each seeded rental's key with its customer's email and its film's title, `email|title`. */
+  rentals?: Map<number, string>;
 }
 
 /** One row of `items` as the workloads create it (no key yet). */
@@ -73,8 +75,9 @@ async function insertRows(store: Store, table: string, columns: string[], rows: 
 }
 
 export async function emptyItems(store: Store): Promise<void> {
-  if (store.dialect === 'pg') await store.exec('TRUNCATE items RESTART IDENTITY');
-  else if (store.dialect === 'mysql') await store.exec('TRUNCATE items');
+  // item_notes (Item.notes, always empty) references items: PostgreSQL truncates the two together;
+  // InnoDB refuses to truncate a referenced table at all, so MySQL deletes (keys carry on from the last).
+  if (store.dialect === 'pg') await store.exec('TRUNCATE items, item_notes RESTART IDENTITY');
   else await store.exec('DELETE FROM items');
   store.itemsSeeded = false;
 }
@@ -201,11 +204,51 @@ export async function removeNewGraph(store: Store): Promise<CatalogSeed> {
   return seed;
 }
 
-/** Seeds what the read workloads share (W6's authors and books, W7's catalogue): once per database. */
+// W9: a rental shop's history (the shape of the Sakila sample database): every rental with its
+// customer and its copy of a film (inventory), each copy with its film.
+export const RENTALS = 16_000;
+export const CUSTOMERS = 600;
+export const INVENTORY = 4_000;
+export const FILMS = 1_000;
+
+export const filmTitle = (i: number): string => `film ${i}`;
+export const customerEmail = (i: number): string => `customer${i}@example.com`;
+/** Rental r: customer r mod CUSTOMERS, copy 7r mod INVENTORY (every copy is rented: 7 and 4,000 are coprime). */
+export const rentalCustomer = (r: number): number => r % CUSTOMERS;
+export const rentalInventory = (r: number): number => (r * 7) % INVENTORY;
+/** Copy j is of film j mod FILMS, in store 1 or 2. */
+export const inventoryFilm = (j: number): number => j % FILMS;
+
+/** Seeds W9's films, copies, customers and rentals (once per database, read only). */
+export async function seedRentals(store: Store): Promise<Map<number, string>> {
+  await insertRows(store, 'films', ['title', 'length'], Array.from({ length: FILMS }, (_, i) => [filmTitle(i), 60 + (i % 120)]));
+  const filmIds = await ids(store, 'films');
+  await insertRows(store, 'inventory', ['store_id', 'film_id'], Array.from({ length: INVENTORY }, (_, j) => [1 + (j % 2), filmIds[inventoryFilm(j)]]));
+  const inventoryIds = await ids(store, 'inventory');
+  await insertRows(
+    store,
+    'customers',
+    ['first_name', 'last_name', 'email'],
+    Array.from({ length: CUSTOMERS }, (_, i) => [`first ${i}`, `last ${i}`, customerEmail(i)]),
+  );
+  const customerIds = await ids(store, 'customers');
+  await insertRows(
+    store,
+    'rentals',
+    ['rental_date', 'customer_id', 'inventory_id'],
+    Array.from({ length: RENTALS }, (_, r) => [new Date(EPOCH + r * 3_600_000), customerIds[rentalCustomer(r)], inventoryIds[rentalInventory(r)]]),
+  );
+  const rentalIds = await ids(store, 'rentals');
+  store.rentals = new Map(rentalIds.map((id, r) => [id, `${customerEmail(rentalCustomer(r))}|${filmTitle(inventoryFilm(rentalInventory(r)))}`]));
+  return store.rentals;
+}
+
+/** Seeds what the read workloads share (W6's authors and books, W7's catalogue, W9's rentals): once per database. */
 export async function seedShared(store: Store): Promise<void> {
   await seedAuthors(store);
   await seedCatalog(store);
-  await analyze(store, ['authors', 'books', 'publishers', 'tags', 'catalog_authors', 'catalog_books', 'catalog_book_tags']);
+  await seedRentals(store);
+  await analyze(store, ['authors', 'books', 'publishers', 'tags', 'catalog_authors', 'catalog_books', 'catalog_book_tags', 'films', 'inventory', 'customers', 'rentals']);
 }
 
 export async function count(store: Store, table: string, where = '', params: unknown[] = []): Promise<number> {

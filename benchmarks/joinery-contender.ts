@@ -1,8 +1,9 @@
 import { Joinery, type EntityManager } from 'joinery';
-import { Author, CatalogAuthor, CatalogBook, Item, Publisher, Tag } from './entities.js';
+import type { HeapWorkload } from './contender.js';
+import { Author, CatalogAuthor, CatalogBook, Item, Publisher, Rental, Tag } from './entities.js';
 import { renamed, type CatalogSeed, type GraphAuthorData, type ItemData, type Store } from './fixtures.js';
-import type { CatalogAuthorView, PopulatedParent } from './verify.js';
-import { WorkloadContender } from './workload-contender.js';
+import type { CatalogAuthorView, PopulatedParent, RentalView } from './verify.js';
+import { W9_ENTITIES, WorkloadContender } from './workload-contender.js';
 
 interface Loaded {
   em: EntityManager;
@@ -10,7 +11,7 @@ interface Loaded {
 }
 
 /** The workloads through joinery's public API, one EntityManager fork per unit of work. */
-export class JoineryContender extends WorkloadContender<Loaded, Author[], CatalogAuthor[]> {
+export class JoineryContender extends WorkloadContender<Loaded, Author[], CatalogAuthor[], Rental[]> {
   readonly label = 'joinery';
 
   constructor(
@@ -77,6 +78,22 @@ export class JoineryContender extends WorkloadContender<Loaded, Author[], Catalo
     }));
   }
 
+  protected findRentals(): Promise<Rental[]> {
+    return this.orm.em.fork().find(Rental, {}, { populate: ['customer', 'inventory.film'] });
+  }
+
+  protected rentalsView(rentals: Rental[]): RentalView[] {
+    return rentals.map((r) => ({
+      id: r.id,
+      rentalDate: r.rentalDate,
+      customer: r.customer,
+      email: r.customer.email,
+      inventory: r.inventory,
+      film: r.inventory.film,
+      title: r.inventory.film.title,
+    }));
+  }
+
   protected async insertGraph(graph: readonly GraphAuthorData[], seed: CatalogSeed): Promise<void> {
     const em = this.orm.em.fork();
     // The publishers and tags exist: references to them, as an application holding their keys would use.
@@ -93,12 +110,13 @@ export class JoineryContender extends WorkloadContender<Loaded, Author[], Catalo
   }
 
   /** Keeps the EntityManager alive with what it loaded: its identity map is part of the cost. */
-  override async load(workload: 'W2' | 'W6'): Promise<{ keep: unknown; entities: number }> {
+  override async load(workload: HeapWorkload): Promise<{ keep: unknown; entities: number }> {
     const em = this.orm.em.fork();
     if (workload === 'W2') {
       const items = await em.find(Item, {});
       return { keep: [em, items], entities: items.length };
     }
+    if (workload === 'W9') return { keep: [em, await em.find(Rental, {}, { populate: ['customer', 'inventory.film'] })], entities: W9_ENTITIES };
     const authors = await em.find(Author, {}, { populate: ['books'] });
     return { keep: [em, authors], entities: this.parentsCount(authors) };
   }

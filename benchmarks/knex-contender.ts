@@ -1,6 +1,7 @@
 import knexFactory, { type Knex } from 'knex';
 import { dbValue, renamed, type BenchDialect, type CatalogSeed, type GraphAuthorData, type ItemData, type ItemRecord, type Store } from './fixtures.js';
-import { distinct, graphRows, RecordContender, slices, stitchAuthors, stitchCatalog, type AuthorRecord, type CatalogAuthorRecord } from './raw-contender.js';
+import { distinct, graphRows, RecordContender, slices, stitchAuthors, stitchCatalog, stitchRentals, type AuthorRecord, type CatalogAuthorRecord, type RentalRecord } from './raw-contender.js';
+import { sqliteDate } from './raw-sqlite.js';
 
 // Rows per statement: the raw baseline's sizes for each dialect (see raw-*.ts), so both send the same
 // statements, except SQLite inserts: knex writes a multi-row insert there as `SELECT ... UNION ALL
@@ -159,6 +160,15 @@ export class KnexContender extends RecordContender {
         books.map((b) => b.id as number),
       )) as Record<string, unknown>[];
     return stitchCatalog(authors, books, publishers, tags);
+  }
+
+  protected async findRentals(): Promise<RentalRecord[]> {
+    const k = this.knex;
+    const rentals = (await k('rentals').select('id', 'rental_date', 'customer_id', 'inventory_id')) as Record<string, unknown>[];
+    const customers = (await k('customers').select('id', 'first_name', 'last_name', 'email').whereIn('id', distinct(rentals, 'customer_id') as number[])) as Record<string, unknown>[];
+    const copies = (await k('inventory').select('id', 'store_id', 'film_id').whereIn('id', distinct(rentals, 'inventory_id') as number[])) as Record<string, unknown>[];
+    const films = (await k('films').select('id', 'title', 'length').whereIn('id', distinct(copies, 'film_id') as number[])) as Record<string, unknown>[];
+    return stitchRentals(rentals, customers, copies, films, this.#dialect === 'sqlite' ? sqliteDate : undefined);
   }
 
   protected async insertGraph(graph: readonly GraphAuthorData[], seed: CatalogSeed): Promise<void> {

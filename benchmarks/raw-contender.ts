@@ -1,6 +1,6 @@
 import type { CatalogSeed, GraphAuthorData, ItemRecord } from './fixtures.js';
 import { renamed } from './fixtures.js';
-import type { CatalogAuthorView, PopulatedParent } from './verify.js';
+import type { CatalogAuthorView, PopulatedParent, RentalView } from './verify.js';
 import { WorkloadContender } from './workload-contender.js';
 
 export interface AuthorRecord {
@@ -37,14 +37,46 @@ export interface NamedRecord {
   name: string;
 }
 
+export interface FilmRecord {
+  id: number;
+  title: string;
+  length: number;
+}
+
+export interface InventoryRecord {
+  id: number;
+  storeId: number;
+  film: FilmRecord;
+}
+
+export interface CustomerRecord {
+  id: number;
+  firstName: string;
+  lastName: string;
+  email: string;
+}
+
+export interface RentalRecord {
+  id: number;
+  rentalDate: Date;
+  customer: CustomerRecord;
+  inventory: InventoryRecord;
+}
+
 export const ITEM_COLUMNS = 'id, name, email, score, active, created_at';
+
+// W9's four statements' columns (each baseline adds its own `WHERE id = ANY / IN`).
+export const RENTAL_SQL = 'SELECT id, rental_date, customer_id, inventory_id FROM rentals';
+export const CUSTOMER_SQL = 'SELECT id, first_name, last_name, email FROM customers';
+export const INVENTORY_SQL = 'SELECT id, store_id, film_id FROM inventory';
+export const FILM_SQL = 'SELECT id, title, length FROM films';
 
 /**
  * A hand-written baseline (the raw driver, or knex): what an application would write to do the same
  * work, with the same guarantees (writes in one transaction, the same JS types on read), built from
  * plain objects. Each subclass supplies the statements.
  */
-export abstract class RecordContender extends WorkloadContender<ItemRecord[], AuthorRecord[], CatalogAuthorRecord[]> {
+export abstract class RecordContender extends WorkloadContender<ItemRecord[], AuthorRecord[], CatalogAuthorRecord[], RentalRecord[]> {
   protected abstract override findItems(): Promise<ItemRecord[]>;
   /** Writes each record's `name` in one transaction. */
   protected abstract updateNames(items: readonly ItemRecord[]): Promise<void>;
@@ -81,6 +113,46 @@ export abstract class RecordContender extends WorkloadContender<ItemRecord[], Au
   protected override catalogView(authors: CatalogAuthorRecord[]): CatalogAuthorView[] {
     return authors.map((a) => ({ name: a.name, books: a.books.map((b) => ({ title: b.title, publisher: b.publisher.name, tags: b.tags.map((t) => t.name) })) }));
   }
+
+  protected override rentalsView(rentals: RentalRecord[]): RentalView[] {
+    return rentals.map((r) => ({
+      id: r.id,
+      rentalDate: r.rentalDate,
+      customer: r.customer,
+      email: r.customer.email,
+      inventory: r.inventory,
+      film: r.inventory.film,
+      title: r.inventory.film.title,
+    }));
+  }
+}
+
+/**
+ * The W9 graph from its four result sets (rentals, then the customers, copies and films they point
+ * at): one object per customer, copy and film, as an identity map would have it. `date` turns the
+ * driver's rental_date into a Date (SQLite hands back text).
+ */
+export function stitchRentals(
+  rentalRows: readonly Record<string, unknown>[],
+  customerRows: readonly Record<string, unknown>[],
+  inventoryRows: readonly Record<string, unknown>[],
+  filmRows: readonly Record<string, unknown>[],
+  date: (value: unknown) => Date = (v) => v as Date,
+): RentalRecord[] {
+  const films = new Map<number, FilmRecord>();
+  for (const r of filmRows) films.set(r.id as number, { id: r.id as number, title: r.title as string, length: r.length as number });
+  const copies = new Map<number, InventoryRecord>();
+  for (const r of inventoryRows) copies.set(r.id as number, { id: r.id as number, storeId: r.store_id as number, film: films.get(r.film_id as number)! });
+  const customers = new Map<number, CustomerRecord>();
+  for (const r of customerRows) {
+    customers.set(r.id as number, { id: r.id as number, firstName: r.first_name as string, lastName: r.last_name as string, email: r.email as string });
+  }
+  const out: RentalRecord[] = new Array(rentalRows.length);
+  for (let i = 0; i < rentalRows.length; i++) {
+    const r = rentalRows[i]!;
+    out[i] = { id: r.id as number, rentalDate: date(r.rental_date), customer: customers.get(r.customer_id as number)!, inventory: copies.get(r.inventory_id as number)! };
+  }
+  return out;
 }
 
 /** Parents and children (rows with `author_id`) stitched into one object graph. */

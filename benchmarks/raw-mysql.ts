@@ -1,6 +1,9 @@
 import type { Pool, PoolConnection, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
 import type { CatalogSeed, GraphAuthorData, ItemData, ItemRecord, Store } from './fixtures.js';
-import { distinct, graphRows, ITEM_COLUMNS, RecordContender, slices, stitchAuthors, stitchCatalog, type AuthorRecord, type CatalogAuthorRecord } from './raw-contender.js';
+import {
+  CUSTOMER_SQL, distinct, FILM_SQL, graphRows, INVENTORY_SQL, ITEM_COLUMNS, RecordContender, RENTAL_SQL, slices, stitchAuthors, stitchCatalog, stitchRentals,
+  type AuthorRecord, type CatalogAuthorRecord, type RentalRecord,
+} from './raw-contender.js';
 
 // Rows per statement, the fastest of a few sizes when measured. A CASE update compares each row
 // with the WHEN list in turn (quadratic in the rows per statement), so it is kept short.
@@ -9,11 +12,11 @@ const UPDATE_ROWS = 500;
 const DELETE_ROWS = 10_000;
 
 /** `n` copies of `tuple` joined by `separator`. */
-function marks(n: number, tuple = '?', separator = ', '): string {
+export function marks(n: number, tuple = '?', separator = ', '): string {
   return Array.from({ length: n }, () => tuple).join(separator);
 }
 
-function itemRecord(r: RowDataPacket): ItemRecord {
+export function itemRecord(r: RowDataPacket): ItemRecord {
   return { id: r.id as number, name: r.name as string, email: r.email as string, score: r.score as number, active: r.active === 1, createdAt: r.created_at as Date };
 }
 
@@ -104,6 +107,17 @@ export class RawMysql extends RecordContender {
       bookIds,
     );
     return stitchCatalog(authors, books, publishers, tags);
+  }
+
+  protected async findRentals(): Promise<RentalRecord[]> {
+    const [rentals] = await this.pool.query<RowDataPacket[]>(RENTAL_SQL);
+    const customerIds = distinct(rentals, 'customer_id');
+    const [customers] = await this.pool.query<RowDataPacket[]>(`${CUSTOMER_SQL} WHERE id IN (${marks(customerIds.length)})`, customerIds);
+    const copyIds = distinct(rentals, 'inventory_id');
+    const [copies] = await this.pool.query<RowDataPacket[]>(`${INVENTORY_SQL} WHERE id IN (${marks(copyIds.length)})`, copyIds);
+    const filmIds = distinct(copies, 'film_id');
+    const [films] = await this.pool.query<RowDataPacket[]>(`${FILM_SQL} WHERE id IN (${marks(filmIds.length)})`, filmIds);
+    return stitchRentals(rentals, customers, copies, films);
   }
 
   protected async insertGraph(graph: readonly GraphAuthorData[], seed: CatalogSeed): Promise<void> {

@@ -1,6 +1,9 @@
 import pg from 'pg';
 import type { CatalogSeed, GraphAuthorData, ItemData, ItemRecord, Store } from './fixtures.js';
-import { distinct, graphRows, ITEM_COLUMNS, RecordContender, slices, stitchAuthors, stitchCatalog, type AuthorRecord, type CatalogAuthorRecord } from './raw-contender.js';
+import {
+  CUSTOMER_SQL, distinct, FILM_SQL, graphRows, INVENTORY_SQL, ITEM_COLUMNS, RecordContender, RENTAL_SQL, slices, stitchAuthors, stitchCatalog, stitchRentals,
+  type AuthorRecord, type CatalogAuthorRecord, type RentalRecord,
+} from './raw-contender.js';
 
 // Rows per statement, the fastest of 500–10,000 when measured: an INSERT of 10,000 rows (50,000
 // parameters) is slower than ten of 1,000; the UPDATE ... FROM (VALUES ...) is fastest in one piece.
@@ -10,7 +13,7 @@ const UPDATE_ROWS = 10_000;
 const LINK_ROWS = 10_000;
 
 /** `$1, $2, ...` tuples of `width` for `rows` rows. */
-function tuples(rows: number, width: number, first?: readonly string[]): string {
+export function tuples(rows: number, width: number, first?: readonly string[]): string {
   const out: string[] = [];
   let n = 0;
   for (let r = 0; r < rows; r++) {
@@ -21,7 +24,7 @@ function tuples(rows: number, width: number, first?: readonly string[]): string 
   return out.join(', ');
 }
 
-function itemRecord(r: Record<string, unknown>): ItemRecord {
+export function itemRecord(r: Record<string, unknown>): ItemRecord {
   return { id: r.id as number, name: r.name as string, email: r.email as string, score: r.score as number, active: r.active as boolean, createdAt: r.created_at as Date };
 }
 
@@ -104,6 +107,14 @@ export class RawPg extends RecordContender {
       await this.pool.query('SELECT bt.book_id, t.id, t.name FROM catalog_book_tags bt JOIN tags t ON t.id = bt.tag_id WHERE bt.book_id = ANY($1::integer[])', [books.map((b) => b.id)])
     ).rows;
     return stitchCatalog(authors, books, publishers, tags);
+  }
+
+  protected async findRentals(): Promise<RentalRecord[]> {
+    const rentals = (await this.pool.query(RENTAL_SQL)).rows;
+    const customers = (await this.pool.query(`${CUSTOMER_SQL} WHERE id = ANY($1::integer[])`, [distinct(rentals, 'customer_id')])).rows;
+    const copies = (await this.pool.query(`${INVENTORY_SQL} WHERE id = ANY($1::integer[])`, [distinct(rentals, 'inventory_id')])).rows;
+    const films = (await this.pool.query(`${FILM_SQL} WHERE id = ANY($1::integer[])`, [distinct(copies, 'film_id')])).rows;
+    return stitchRentals(rentals, customers, copies, films);
   }
 
   protected async insertGraph(graph: readonly GraphAuthorData[], seed: CatalogSeed): Promise<void> {

@@ -1,6 +1,9 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { CatalogSeed, GraphAuthorData, ItemData, ItemRecord, Store } from './fixtures.js';
-import { distinct, graphRows, ITEM_COLUMNS, RecordContender, slices, stitchAuthors, stitchCatalog, type AuthorRecord, type CatalogAuthorRecord } from './raw-contender.js';
+import {
+  CUSTOMER_SQL, distinct, FILM_SQL, graphRows, INVENTORY_SQL, ITEM_COLUMNS, RecordContender, RENTAL_SQL, slices, stitchAuthors, stitchCatalog, stitchRentals,
+  type AuthorRecord, type CatalogAuthorRecord, type RentalRecord,
+} from './raw-contender.js';
 
 // Rows per statement, the fastest of a few sizes when measured. A CASE update compares each row with
 // the WHEN list in turn (quadratic in the rows per statement): 100 rows take a fifth of the time of
@@ -10,13 +13,16 @@ const UPDATE_ROWS = 100;
 const DELETE_ROWS = 10_000;
 
 /** `n` copies of `tuple` joined by `separator`. */
-function marks(n: number, tuple = '?', separator = ', '): string {
+export function marks(n: number, tuple = '?', separator = ', '): string {
   return Array.from({ length: n }, () => tuple).join(separator);
 }
 
-function itemRecord(r: Record<string, unknown>): ItemRecord {
+export function itemRecord(r: Record<string, unknown>): ItemRecord {
   return { id: r.id as number, name: r.name as string, email: r.email as string, score: r.score as number, active: r.active === 1, createdAt: new Date(r.created_at as string) };
 }
+
+/** A datetime as joinery stores it on SQLite (ISO text), back to a Date. */
+export const sqliteDate = (v: unknown): Date => new Date(v as string);
 
 /**
  * SQLite through better-sqlite3 (synchronous; in-memory database): booleans as 0/1 and datetimes as
@@ -94,6 +100,18 @@ export class RawSqlite extends RecordContender {
     const bookIds = books.map((b) => b.id);
     const tags = all(`SELECT bt.book_id, t.id, t.name FROM catalog_book_tags bt JOIN tags t ON t.id = bt.tag_id WHERE bt.book_id IN (${marks(bookIds.length)})`, bookIds);
     return stitchCatalog(authors, books, publishers, tags);
+  }
+
+  protected async findRentals(): Promise<RentalRecord[]> {
+    const all = (sql: string, params: readonly unknown[] = []) => this.db.prepare(sql).all(params) as Record<string, unknown>[];
+    const rentals = all(RENTAL_SQL);
+    const customerIds = distinct(rentals, 'customer_id');
+    const customers = all(`${CUSTOMER_SQL} WHERE id IN (${marks(customerIds.length)})`, customerIds);
+    const copyIds = distinct(rentals, 'inventory_id');
+    const copies = all(`${INVENTORY_SQL} WHERE id IN (${marks(copyIds.length)})`, copyIds);
+    const filmIds = distinct(copies, 'film_id');
+    const films = all(`${FILM_SQL} WHERE id IN (${marks(filmIds.length)})`, filmIds);
+    return stitchRentals(rentals, customers, copies, films, sqliteDate);
   }
 
   protected async insertGraph(graph: readonly GraphAuthorData[], seed: CatalogSeed): Promise<void> {

@@ -4,7 +4,7 @@ import { Session } from 'node:inspector/promises';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { CONTENDERS, PEERS, WORKLOADS, type Contender, type ContenderId, type PeerId, type WorkloadId } from './contender.js';
+import { CONTENDERS, HEAP_WORKLOADS, PEERS, WORKLOADS, type Contender, type ContenderId, type HeapWorkload, type PeerId, type WorkloadId } from './contender.js';
 import { openDialect } from './databases.js';
 import { seedItems, type BenchDialect } from './fixtures.js';
 import { packageVersion, type PeerModule } from './peer-context.js';
@@ -20,13 +20,13 @@ const USAGE = `Usage: npm run bench -- [options]
                        over seconds, and a median of 5 rounds moved ratios by 20-30 % from run to run)
   --warmup N           warm-up rounds
   --dialects LIST      comma-separated, of pg,mysql,sqlite (default: all three)
-  --workloads LIST     comma-separated, of W1..W8 (default: all)
+  --workloads LIST     comma-separated, of W1..W9 (default: all)
   --contenders LIST    comma-separated, of ${CONTENDERS.join(',')}
                        (default: all; a peer whose packages are not installed is reported as not measured;
                        --only is the same option under its earlier name)
   --peer-dialects LIST the dialects the peer ORMs (${PEERS.join(', ')}) run on (default: ${DEFAULT_PEER_DIALECTS.join(',')};
-                       raw, joinery and knex run on every dialect of --dialects)
-  --no-heap            skip the heap-per-entity measurement
+                       raw, raw-prepared, joinery and knex run on every dialect of --dialects)
+  --no-heap            skip the heap-per-entity measurement (W2, W6, W9)
   --json FILE          also write every sample as JSON
   --profile DIR        write a CPU profile of each measured run (the timed part only) to DIR;
                        summarise with: node build/benchmarks/profile-summary.js DIR/<name>*.cpuprofile`;
@@ -139,7 +139,7 @@ async function trial(c: Contender, w: WorkloadId, profile?: { profiler: Profiler
   return { ms, cpuMs: (used.user + used.system) / 1000 };
 }
 
-async function heapPerEntity(c: Contender, w: 'W2' | 'W6'): Promise<number> {
+async function heapPerEntity(c: Contender, w: HeapWorkload): Promise<number> {
   collect();
   const before = process.memoryUsage().heapUsed;
   const loaded = await c.load(w);
@@ -248,7 +248,7 @@ async function main(): Promise<void> {
       }
       if (opts.heap && gc) {
         progress(' heap');
-        for (const w of (['W2', 'W6'] as const).filter((x) => opts.workloads.includes(x))) {
+        for (const w of HEAP_WORKLOADS.filter((x) => opts.workloads.includes(x))) {
           for (const c of contenders) {
             await seedItems(c.store);
             const values: number[] = [];
@@ -272,7 +272,7 @@ async function main(): Promise<void> {
   const out = [
     `## joinery vs raw driver, knex and peer ORMs`,
     '',
-    `${opts.reps} measured round${opts.reps === 1 ? '' : 's'} after ${opts.warmup} warm-up; median ms, raw with (min–max), the others with their ratio to raw; ${seconds.toFixed(0)} s in all.`,
+    `${opts.reps} measured round${opts.reps === 1 ? '' : 's'} after ${opts.warmup} warm-up; median ms, the raw baselines with (min–max); every ratio divides by the faster raw baseline of its row (\`fastest raw\`); ${seconds.toFixed(0)} s in all.`,
     `Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}; ${[versions.join('; '), libraries.join(', ')].filter(Boolean).join('; ')}.`,
     '',
     ...(peers.size ? [`The peer ORMs ran on: ${opts.peerDialects.filter((d) => ran.includes(d)).join(', ') || 'none of the dialects run'} (\`--peer-dialects\`).`, ''] : []),
@@ -283,7 +283,7 @@ async function main(): Promise<void> {
     timingTable(samples, ran, opts.workloads, shown, 'cpuMs'),
   ];
   const heapMd = heapTable(heap, ran, shown);
-  if (heapMd) out.push('', 'Retained heap per loaded entity (after gc; W6 counts parents and children):', '', heapMd);
+  if (heapMd) out.push('', 'Retained heap per loaded entity (after gc; W6 counts parents and children, W9 rentals, customers, copies and films):', '', heapMd);
   if (skipped.length) out.push('', ...skipped.map((s) => `**Not measured** — ${s}`));
   console.log(out.join('\n'));
   if (opts.json) {

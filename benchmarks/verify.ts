@@ -1,7 +1,7 @@
 // Checks that a timed run did all of its work, so nothing is credited for skipped work. Untimed.
 import {
   AUTHORS, BOOKS_PER_AUTHOR, CATALOG_AUTHORS, CATALOG_BOOKS_PER_AUTHOR, CATALOG_TAGS_PER_BOOK, catalogData, count, expect, expectEqual, expectItemShape, GRAPH_AUTHORS, GRAPH_BOOKS_PER_AUTHOR,
-  GRAPH_TAGS_PER_BOOK, ITEMS, itemIds, LOOKUPS, newGraphData, PUBLISHERS, publisherName, renamed, TAGS, tagName, type ItemRecord, type Store,
+  GRAPH_TAGS_PER_BOOK, ITEMS, CUSTOMERS, FILMS, INVENTORY, RENTALS, itemIds, LOOKUPS, newGraphData, PUBLISHERS, publisherName, renamed, TAGS, tagName, type ItemRecord, type Store,
 } from './fixtures.js';
 
 export async function verifyInserted(store: Store, ids: readonly unknown[]): Promise<void> {
@@ -104,4 +104,39 @@ export async function verifyGraphInserted(store: Store): Promise<void> {
       for (const t of b.tags) expect(got.has(`${a.name}|${b.title}|${publisherName(b.publisher)}|${tagName(t)}`), `W8: ${b.title} by ${a.name} with tag ${tagName(t)}`);
     }
   }
+}
+
+/** W9 as the verifier sees it: a rental with its customer, its copy (inventory) and the copy's film. */
+export interface RentalView {
+  readonly id: unknown;
+  readonly rentalDate: unknown;
+  readonly customer: object;
+  readonly email: unknown;
+  readonly inventory: object;
+  readonly film: object;
+  readonly title: unknown;
+}
+
+/**
+ * Every rental, each with its own customer and film as seeded. `shared`: each customer, copy and
+ * film is one object however many rentals point at it (an identity map, or the hand-written stitch);
+ * TypeORM and Sequelize build a fresh related object for every joined row, so they are checked
+ * without it.
+ */
+export function verifyRentals(store: Store, rentals: readonly RentalView[], shared = true): void {
+  const expected = store.rentals!;
+  expectEqual(rentals.length, RENTALS, 'W9: rentals');
+  const seen = new Set<unknown>();
+  for (const r of rentals) {
+    const want = expected.get(Number(r.id));
+    expect(want !== undefined && !seen.has(r.id), `W9: unexpected or repeated rental ${String(r.id)}`);
+    seen.add(r.id);
+    expectEqual(`${String(r.email)}|${String(r.title)}`, want, `W9: customer and film of rental ${String(r.id)}`);
+  }
+  const first = rentals[0]!;
+  expect(first.rentalDate instanceof Date && !Number.isNaN(first.rentalDate.getTime()), `W9: rentalDate ${String(first.rentalDate)} is not a Date`);
+  if (!shared) return;
+  expectEqual(new Set(rentals.map((r) => r.customer)).size, CUSTOMERS, 'W9: customer objects (one per row)');
+  expectEqual(new Set(rentals.map((r) => r.inventory)).size, INVENTORY, 'W9: inventory objects (one per row)');
+  expectEqual(new Set(rentals.map((r) => r.film)).size, FILMS, 'W9: film objects (one per row)');
 }

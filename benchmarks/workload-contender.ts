@@ -1,20 +1,23 @@
-import type { Contender, ContenderId, Trial, WorkloadId } from './contender.js';
+import type { Contender, ContenderId, HeapWorkload, Trial, WorkloadId } from './contender.js';
 import {
-  allItemData, emptyItems, expectEqual, ITEMS, itemIds, lookupOrder, newGraphData, removeNewGraph, seedItems,
+  allItemData, CUSTOMERS, emptyItems, expectEqual, FILMS, INVENTORY, ITEMS, itemIds, lookupOrder, newGraphData, removeNewGraph, RENTALS, seedItems,
   type CatalogSeed, type GraphAuthorData, type ItemData, type ItemRecord, type Store,
 } from './fixtures.js';
 import {
-  verifyCatalog, verifyGraphInserted, verifyInserted, verifyLoaded, verifyLookups, verifyPopulated, verifyRemoved, verifyRenamed,
-  type CatalogAuthorView, type PopulatedParent,
+  verifyCatalog, verifyGraphInserted, verifyInserted, verifyLoaded, verifyLookups, verifyPopulated, verifyRemoved, verifyRenamed, verifyRentals,
+  type CatalogAuthorView, type PopulatedParent, type RentalView,
 } from './verify.js';
 
+/** The rows W9 hydrates: every rental, customer, copy and film (the heap measurement divides by it). */
+export const W9_ENTITIES = RENTALS + CUSTOMERS + INVENTORY + FILMS;
+
 /**
- * The eight workloads, written once: set-up, the timed call and verification. A contender (the raw
+ * The nine workloads, written once: set-up, the timed call and verification. A contender (the raw
  * driver, knex, joinery, a peer ORM) supplies the operations in its own idiom; `Loaded` is what it
- * loads for W3/W4, `Parents` its W6 result and `Catalog` its W7 result, turned into plain views for
- * verification after the clock stops.
+ * loads for W3/W4, `Parents` its W6 result, `Catalog` its W7 result and `Rentals` its W9 result,
+ * turned into plain views for verification after the clock stops.
  */
-export abstract class WorkloadContender<Loaded, Parents, Catalog> implements Contender {
+export abstract class WorkloadContender<Loaded, Parents, Catalog, Rentals> implements Contender {
   abstract readonly label: ContenderId;
   abstract readonly store: Store;
 
@@ -40,6 +43,11 @@ export abstract class WorkloadContender<Loaded, Parents, Catalog> implements Con
   protected abstract catalogView(result: Catalog): CatalogAuthorView[];
   /** W8: inserts the graph (authors, their books linked to existing publishers and tags) in one transaction. */
   protected abstract insertGraph(graph: readonly GraphAuthorData[], seed: CatalogSeed): Promise<void>;
+  /** W9: every rental with its customer and its copy (inventory), each copy with its film. */
+  protected abstract findRentals(): Promise<Rentals>;
+  protected abstract rentalsView(result: Rentals): RentalView[];
+  /** Whether W9's related rows come back as one object each (see verifyRentals). */
+  protected readonly sharesRelatedObjects: boolean = true;
   abstract close(): Promise<void>;
 
   async prepare(workload: WorkloadId): Promise<Trial> {
@@ -118,14 +126,24 @@ export abstract class WorkloadContender<Loaded, Parents, Catalog> implements Con
           },
         };
       }
+      case 'W9': {
+        let result: Rentals | undefined;
+        return {
+          run: async () => {
+            result = await this.findRentals();
+          },
+          verify: async () => verifyRentals(store, this.rentalsView(result!), this.sharesRelatedObjects),
+        };
+      }
     }
   }
 
-  async load(workload: 'W2' | 'W6'): Promise<{ keep: unknown; entities: number }> {
+  async load(workload: HeapWorkload): Promise<{ keep: unknown; entities: number }> {
     if (workload === 'W2') {
       const items = await this.findItems();
       return { keep: items, entities: items.length };
     }
+    if (workload === 'W9') return { keep: await this.findRentals(), entities: W9_ENTITIES };
     const result = await this.findAuthorsWithBooks();
     return { keep: result, entities: this.parentsCount(result) };
   }

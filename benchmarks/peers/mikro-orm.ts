@@ -7,11 +7,11 @@ import { Collection, Entity, ManyToMany, ManyToOne, MikroORM, OneToMany, Primary
 import { MySqlDriver } from '@mikro-orm/mysql';
 import { PostgreSqlDriver } from '@mikro-orm/postgresql';
 import type { EntityManager } from '@mikro-orm/core';
-import type { ContenderId } from '../contender.js';
+import type { ContenderId, HeapWorkload } from '../contender.js';
 import { renamed, seedShared, type BenchDialect, type CatalogSeed, type GraphAuthorData, type ItemData, type ItemRecord, type Store } from '../fixtures.js';
 import { packageVersion, type PeerContext } from '../peer-context.js';
-import type { CatalogAuthorView, PopulatedParent } from '../verify.js';
-import { WorkloadContender } from '../workload-contender.js';
+import type { CatalogAuthorView, PopulatedParent, RentalView } from '../verify.js';
+import { W9_ENTITIES, WorkloadContender } from '../workload-contender.js';
 
 @Entity({ tableName: 'items' })
 class Item {
@@ -21,6 +21,14 @@ class Item {
   @Property() score!: number;
   @Property() active!: boolean;
   @Property() createdAt!: Date;
+  @OneToMany(() => ItemNote, (n) => n.item) notes = new Collection<ItemNote>(this);
+}
+
+@Entity({ tableName: 'item_notes' })
+class ItemNote {
+  @PrimaryKey() id!: number;
+  @Property() body!: string;
+  @ManyToOne(() => Item) item!: Rel<Item>;
 }
 
 @Entity({ tableName: 'authors' })
@@ -67,14 +75,44 @@ class CatalogBook {
   @ManyToMany({ entity: () => Tag, pivotTable: 'catalog_book_tags', joinColumn: 'book_id', inverseJoinColumn: 'tag_id' }) tags = new Collection<Tag>(this);
 }
 
-const ENTITIES = [Item, Author, Book, Publisher, Tag, CatalogAuthor, CatalogBook];
+@Entity({ tableName: 'films' })
+class Film {
+  @PrimaryKey() id!: number;
+  @Property() title!: string;
+  @Property() length!: number;
+}
+
+@Entity({ tableName: 'inventory' })
+class Inventory {
+  @PrimaryKey() id!: number;
+  @Property() storeId!: number;
+  @ManyToOne(() => Film) film!: Rel<Film>;
+}
+
+@Entity({ tableName: 'customers' })
+class Customer {
+  @PrimaryKey() id!: number;
+  @Property() firstName!: string;
+  @Property() lastName!: string;
+  @Property() email!: string;
+}
+
+@Entity({ tableName: 'rentals' })
+class Rental {
+  @PrimaryKey() id!: number;
+  @Property() rentalDate!: Date;
+  @ManyToOne(() => Customer) customer!: Rel<Customer>;
+  @ManyToOne(() => Inventory) inventory!: Rel<Inventory>;
+}
+
+const ENTITIES = [Item, ItemNote, Author, Book, Publisher, Tag, CatalogAuthor, CatalogBook, Film, Inventory, Customer, Rental];
 
 interface Loaded {
   em: EntityManager;
   items: Item[];
 }
 
-class MikroOrmContender extends WorkloadContender<Loaded, Author[], CatalogAuthor[]> {
+class MikroOrmContender extends WorkloadContender<Loaded, Author[], CatalogAuthor[], Rental[]> {
   readonly label: ContenderId = 'mikro-orm';
 
   constructor(
@@ -141,6 +179,22 @@ class MikroOrmContender extends WorkloadContender<Loaded, Author[], CatalogAutho
     }));
   }
 
+  protected findRentals(): Promise<Rental[]> {
+    return this.orm.em.fork().find(Rental, {}, { populate: ['customer', 'inventory.film'] });
+  }
+
+  protected rentalsView(rentals: Rental[]): RentalView[] {
+    return rentals.map((r) => ({
+      id: r.id,
+      rentalDate: r.rentalDate,
+      customer: r.customer,
+      email: r.customer.email,
+      inventory: r.inventory,
+      film: r.inventory.film,
+      title: r.inventory.film.title,
+    }));
+  }
+
   protected async insertGraph(graph: readonly GraphAuthorData[], seed: CatalogSeed): Promise<void> {
     const em = this.orm.em.fork();
     const publishers = seed.publisherIds.map((id) => em.getReference(Publisher, id));
@@ -156,12 +210,13 @@ class MikroOrmContender extends WorkloadContender<Loaded, Author[], CatalogAutho
   }
 
   /** Keeps the EntityManager alive with what it loaded: its identity map is part of the cost. */
-  override async load(workload: 'W2' | 'W6'): Promise<{ keep: unknown; entities: number }> {
+  override async load(workload: HeapWorkload): Promise<{ keep: unknown; entities: number }> {
     const em = this.orm.em.fork();
     if (workload === 'W2') {
       const items = await em.find(Item, {});
       return { keep: [em, items], entities: items.length };
     }
+    if (workload === 'W9') return { keep: [em, await em.find(Rental, {}, { populate: ['customer', 'inventory.film'] })], entities: W9_ENTITIES };
     const authors = await em.find(Author, {}, { populate: ['books'] });
     return { keep: [em, authors], entities: this.parentsCount(authors) };
   }

@@ -5,7 +5,7 @@ import { DataTypes, Model, Sequelize, type Options, type Transaction } from 'seq
 import type { ContenderId } from '../contender.js';
 import { renamed, type BenchDialect, type CatalogSeed, type GraphAuthorData, type ItemData, type ItemRecord, type Store } from '../fixtures.js';
 import { packageVersion, type PeerContext } from '../peer-context.js';
-import type { CatalogAuthorView, PopulatedParent } from '../verify.js';
+import type { CatalogAuthorView, PopulatedParent, RentalView } from '../verify.js';
 import { WorkloadContender } from '../workload-contender.js';
 
 // `declare` keeps the compiler from emitting class fields, which would hide Sequelize's attribute accessors.
@@ -16,6 +16,13 @@ class Item extends Model {
   declare score: number;
   declare active: boolean;
   declare createdAt: Date;
+  declare notes?: ItemNote[];
+}
+
+class ItemNote extends Model {
+  declare id: number;
+  declare body: string;
+  declare itemId: number;
 }
 
 class Author extends Model {
@@ -55,6 +62,32 @@ class CatalogBook extends Model {
   declare tags: Tag[];
 }
 
+class Film extends Model {
+  declare id: number;
+  declare title: string;
+  declare length: number;
+}
+
+class Inventory extends Model {
+  declare id: number;
+  declare storeId: number;
+  declare film: Film;
+}
+
+class Customer extends Model {
+  declare id: number;
+  declare firstName: string;
+  declare lastName: string;
+  declare email: string;
+}
+
+class Rental extends Model {
+  declare id: number;
+  declare rentalDate: Date;
+  declare customer: Customer;
+  declare inventory: Inventory;
+}
+
 /** The join table as a model of its own, so links to existing tags are written in bulk. */
 class CatalogBookTag extends Model {
   declare bookId: number;
@@ -75,6 +108,8 @@ function define(sequelize: Sequelize): void {
     },
     { ...common, tableName: 'items' },
   );
+  ItemNote.init({ id: key, body: { type: DataTypes.STRING, allowNull: false } }, { ...common, tableName: 'item_notes' });
+  Item.hasMany(ItemNote, { as: 'notes', foreignKey: 'itemId' });
   Author.init({ id: key, name: { type: DataTypes.STRING, allowNull: false } }, { ...common, tableName: 'authors' });
   Book.init({ id: key, title: { type: DataTypes.STRING, allowNull: false }, pages: { type: DataTypes.INTEGER, allowNull: false } }, { ...common, tableName: 'books' });
   Author.hasMany(Book, { as: 'books', foreignKey: 'authorId' });
@@ -92,10 +127,22 @@ function define(sequelize: Sequelize): void {
   CatalogAuthor.hasMany(CatalogBook, { as: 'books', foreignKey: 'authorId' });
   CatalogBook.belongsTo(Publisher, { as: 'publisher', foreignKey: 'publisherId' });
   CatalogBook.belongsToMany(Tag, { as: 'tags', through: CatalogBookTag, foreignKey: 'bookId', otherKey: 'tagId' });
+  // A fresh definition for each attribute: Sequelize writes the column name into the object it is given.
+  const text = () => ({ type: DataTypes.STRING, allowNull: false });
+  const int = () => ({ type: DataTypes.INTEGER, allowNull: false });
+  Film.init({ id: key, title: text(), length: int() }, { ...common, tableName: 'films' });
+  Inventory.init({ id: key, storeId: int() }, { ...common, tableName: 'inventory' });
+  Inventory.belongsTo(Film, { as: 'film', foreignKey: 'filmId' });
+  Customer.init({ id: key, firstName: text(), lastName: text(), email: text() }, { ...common, tableName: 'customers' });
+  Rental.init({ id: key, rentalDate: { type: DataTypes.DATE, allowNull: false } }, { ...common, tableName: 'rentals' });
+  Rental.belongsTo(Customer, { as: 'customer', foreignKey: 'customerId' });
+  Rental.belongsTo(Inventory, { as: 'inventory', foreignKey: 'inventoryId' });
 }
 
-class SequelizeContender extends WorkloadContender<Item[], Author[], CatalogAuthor[]> {
+class SequelizeContender extends WorkloadContender<Item[], Author[], CatalogAuthor[], Rental[]> {
   readonly label: ContenderId = 'sequelize';
+  // A joined read builds model instances row by row, without an identity map across rows.
+  protected override readonly sharesRelatedObjects = false;
 
   constructor(
     readonly sequelize: Sequelize,
@@ -168,6 +215,27 @@ class SequelizeContender extends WorkloadContender<Item[], Author[], CatalogAuth
 
   protected catalogView(authors: CatalogAuthor[]): CatalogAuthorView[] {
     return authors.map((a) => ({ name: a.name, books: a.books.map((b) => ({ title: b.title, publisher: b.publisher.name, tags: b.tags.map((t) => t.name) })) }));
+  }
+
+  protected findRentals(): Promise<Rental[]> {
+    return Rental.findAll({
+      include: [
+        { model: Customer, as: 'customer' },
+        { model: Inventory, as: 'inventory', include: [{ model: Film, as: 'film' }] },
+      ],
+    });
+  }
+
+  protected rentalsView(rentals: Rental[]): RentalView[] {
+    return rentals.map((r) => ({
+      id: r.id,
+      rentalDate: r.rentalDate,
+      customer: r.customer,
+      email: r.customer.email,
+      inventory: r.inventory,
+      film: r.inventory.film,
+      title: r.inventory.film.title,
+    }));
   }
 
   protected async insertGraph(graph: readonly GraphAuthorData[], seed: CatalogSeed): Promise<void> {

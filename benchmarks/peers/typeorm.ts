@@ -5,7 +5,7 @@ import { Column, DataSource, Entity, JoinColumn, JoinTable, ManyToMany, ManyToOn
 import type { ContenderId } from '../contender.js';
 import { renamed, seedShared, type BenchDialect, type CatalogSeed, type GraphAuthorData, type ItemData, type ItemRecord, type Store } from '../fixtures.js';
 import { packageVersion, type PeerContext } from '../peer-context.js';
-import type { CatalogAuthorView, PopulatedParent } from '../verify.js';
+import type { CatalogAuthorView, PopulatedParent, RentalView } from '../verify.js';
 import { WorkloadContender } from '../workload-contender.js';
 
 // Rows per INSERT of `save`: the raw baseline's size (larger ones pass SQLite's limit of bound values).
@@ -22,6 +22,14 @@ class Item {
   @Column('integer') score!: number;
   @Column() active!: boolean;
   @Column({ name: 'created_at' }) createdAt!: Date;
+  @OneToMany(() => ItemNote, (n) => n.item) notes!: ItemNote[];
+}
+
+@Entity('item_notes')
+class ItemNote {
+  @PrimaryGeneratedColumn() id!: number;
+  @Column() body!: string;
+  @ManyToOne(() => Item, (i) => i.notes) @JoinColumn({ name: 'item_id' }) item!: Item;
 }
 
 @Entity('authors')
@@ -71,10 +79,42 @@ class CatalogBook {
   tags!: Tag[];
 }
 
-const ENTITIES = [Item, Author, Book, Publisher, Tag, CatalogAuthor, CatalogBook];
+@Entity('films')
+class Film {
+  @PrimaryGeneratedColumn() id!: number;
+  @Column() title!: string;
+  @Column('integer') length!: number;
+}
 
-class TypeormContender extends WorkloadContender<Item[], Author[], CatalogAuthor[]> {
+@Entity('inventory')
+class Inventory {
+  @PrimaryGeneratedColumn() id!: number;
+  @Column('integer', { name: 'store_id' }) storeId!: number;
+  @ManyToOne(() => Film) @JoinColumn({ name: 'film_id' }) film!: Film;
+}
+
+@Entity('customers')
+class Customer {
+  @PrimaryGeneratedColumn() id!: number;
+  @Column({ name: 'first_name' }) firstName!: string;
+  @Column({ name: 'last_name' }) lastName!: string;
+  @Column() email!: string;
+}
+
+@Entity('rentals')
+class Rental {
+  @PrimaryGeneratedColumn() id!: number;
+  @Column({ name: 'rental_date' }) rentalDate!: Date;
+  @ManyToOne(() => Customer) @JoinColumn({ name: 'customer_id' }) customer!: Customer;
+  @ManyToOne(() => Inventory) @JoinColumn({ name: 'inventory_id' }) inventory!: Inventory;
+}
+
+const ENTITIES = [Item, ItemNote, Author, Book, Publisher, Tag, CatalogAuthor, CatalogBook, Film, Inventory, Customer, Rental];
+
+class TypeormContender extends WorkloadContender<Item[], Author[], CatalogAuthor[], Rental[]> {
   readonly label: ContenderId = 'typeorm';
+  // A joined read builds the related objects row by row, without an identity map across rows.
+  protected override readonly sharesRelatedObjects = false;
 
   constructor(
     readonly ds: DataSource,
@@ -136,6 +176,22 @@ class TypeormContender extends WorkloadContender<Item[], Author[], CatalogAuthor
 
   protected catalogView(authors: CatalogAuthor[]): CatalogAuthorView[] {
     return authors.map((a) => ({ name: a.name, books: a.books.map((b) => ({ title: b.title, publisher: b.publisher.name, tags: b.tags.map((t) => t.name) })) }));
+  }
+
+  protected findRentals(): Promise<Rental[]> {
+    return this.ds.getRepository(Rental).find({ relations: { customer: true, inventory: { film: true } } });
+  }
+
+  protected rentalsView(rentals: Rental[]): RentalView[] {
+    return rentals.map((r) => ({
+      id: r.id,
+      rentalDate: r.rentalDate,
+      customer: r.customer,
+      email: r.customer.email,
+      inventory: r.inventory,
+      film: r.inventory.film,
+      title: r.inventory.film.title,
+    }));
   }
 
   protected async insertGraph(graph: readonly GraphAuthorData[], seed: CatalogSeed): Promise<void> {
