@@ -3,6 +3,7 @@ import type { MetadataSnapshot } from '../metadata/metadata-storage-types.js';
 import type { ColumnMetadata, Dialect, ForeignKeyMetadata, IndexMetadata, UniqueMetadata } from '../metadata/types.js';
 import { getColumnType } from './column-types.js';
 import { primaryKeyName, shortenIdentifier } from './identifier-names.js';
+import { normalizeLiveType } from './introspection-values.js';
 import type { ColumnSchema, DefaultValue, ForeignKeySchema, IndexSchema, TableSchema } from './schema-model.js';
 import { sortTablesByDependency } from './table-order.js';
 
@@ -149,6 +150,7 @@ function resolveType(
   }
   // The rowid alias must be declared `integer` on sqlite, and so must every FK to it.
   const generated = column.autoincrement && !isFkColumn(table, columnName) && table.primaryKeyColumns.length === 1;
+  if (column.columnType !== undefined) return normalizeLiveType(column.columnType, dialect);
   return getColumnType({ ...column, autoincrement: generated }, dialect);
 }
 
