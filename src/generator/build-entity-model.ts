@@ -160,7 +160,7 @@ function addOwnProperties(d: Draft, fks: readonly RelationFk[], drafts: Readonly
     } else if (relationNames.has(f) && f.fk.columns[0] === c.name) {
       const name = relationNames.get(f)!;
       for (const col of f.fk.columns) d.propertyOfColumn.set(col, name);
-      d.properties.push(toOneProperty(d, f, name, drafts, naming));
+      d.properties.push(toOneProperty(d, f, name, drafts, dialect, naming));
     }
   }
 }
@@ -191,7 +191,7 @@ function scalarProperty(d: Draft, c: ColumnSchema, name: string, pk: readonly st
   return { kind: 'scalar', name, primary, column: c.name, type: mapped.type, nullable: c.nullable && !primary, options, ...(note ? { note } : {}) };
 }
 
-function toOneProperty(d: Draft, f: RelationFk, name: string, drafts: ReadonlyMap<string, Draft>, naming: NamingStrategy): GeneratedToOne {
+function toOneProperty(d: Draft, f: RelationFk, name: string, drafts: ReadonlyMap<string, Draft>, dialect: Dialect, naming: NamingStrategy): GeneratedToOne {
   const pk = d.table.primaryKey!.columns;
   const cols = f.fk.columns;
   const nullable = cols.some((c) => d.table.columns.find((x) => x.name === c)?.nullable);
@@ -210,7 +210,9 @@ function toOneProperty(d: Draft, f: RelationFk, name: string, drafts: ReadonlyMa
   // A through entity's links default to `on delete cascade`, like a join table's rows.
   const defaultDelete: ReferentialAction = d.through?.some((t) => t === f) ? 'cascade' : nullable ? 'set null' : 'no action';
   let note: string | undefined;
-  for (const [option, rule, fallback] of [['deleteRule', f.fk.deleteRule, defaultDelete], ['updateRule', f.fk.updateRule, 'cascade']] as const) {
+  // InnoDB checks RESTRICT and NO ACTION alike and reports RESTRICT for a rule never stated.
+  const liveRule = (r: ForeignKeySchema['deleteRule']) => (dialect === 'mysql' && r === 'restrict' ? 'no action' : r);
+  for (const [option, rule, fallback] of [['deleteRule', liveRule(f.fk.deleteRule), defaultDelete], ['updateRule', liveRule(f.fk.updateRule), 'cascade']] as const) {
     if (rule === 'set default') note = `the FK's ${option} 'set default' has no joinery equivalent: '${fallback}' is used; keep or change the constraint in a migration`;
     else if (rule !== fallback) options.push([option, rule]);
   }

@@ -78,8 +78,8 @@ export interface GeneratedEntities {
   readonly connection: string;
   /** One module per entity and an `index.ts`, to write into a folder. */
   readonly files: GeneratedFile[];
-  /** Each entity's class and table. */
-  readonly entities: { readonly className: string; readonly table: string }[];
+  /** Each entity's class, table, and the file (of `files`) that declares it. */
+  readonly entities: { readonly className: string; readonly table: string; readonly fileName: string }[];
   /** Tables mapped as plain `@ManyToMany` join tables, without an entity. */
   readonly joinTables: readonly string[];
   /** Tables that became no entity, with the reason (a table without a primary key). */
@@ -154,7 +154,7 @@ export class SchemaGenerator {
     return {
       connection,
       files: renderEntityFiles(model, { importExtension: options.importExtension }),
-      entities: model.entities.map((e) => ({ className: e.className, table: e.table })),
+      entities: model.entities.map((e) => ({ className: e.className, table: e.table, fileName: `${e.fileName}.ts` })),
       joinTables: model.joinTables,
       skipped: model.skipped,
     };
