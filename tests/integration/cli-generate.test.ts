@@ -118,6 +118,9 @@ if (LEGACY) test('diagram --format svg is a usage error that says how to render 
   const png = run(dir, 'diagram', '--format', 'png');
   t.is(png.code, 2);
   t.regex(png.stderr, /^error \[BAD_OPTION\]: --format png: use mermaid or svg\.$/m);
+  const badExtension = run(dir, 'generate:entities', '--out', 'x', '--import-extension', 'js');
+  t.is(badExtension.code, 2);
+  t.regex(badExtension.stderr, /^error \[BAD_OPTION\]: --import-extension js: use '\.js' \(or another extension such as '\.ts'\) or 'none'\.$/m);
   const noOut = run(dir, 'generate:entities');
   t.is(noOut.code, 2);
   t.regex(noOut.stderr, /required option '-o, --out <dir>' not specified/);

@@ -137,3 +137,30 @@ if (chinookAvailable(ROOT)) {
     t.log(`${db.dialect}: ${Date.now() - started} ms`);
   });
 }
+
+// The options and the errors of the API; only SQLite, since nothing here depends on the dialect.
+forEachDialect(
+  test,
+  'generateEntities: exclude, importExtension, and an unknown connection (also for getDiagram) is a UsageError naming the known ones',
+  async (t, db) => {
+    const orm = await Joinery.init({ entities: [], ...db.config });
+    t.teardown(() => orm.close());
+    const em = orm.em.fork();
+    await em.execute('create table authors (id integer not null primary key, name varchar(50) not null)');
+    await em.execute('create table books (id integer not null primary key, author_id integer not null references authors (id))');
+    await em.execute('create table joinery_migrations (id integer not null primary key, name varchar(255))');
+    const all = await orm.schema.generateEntities({ importExtension: '' });
+    t.deepEqual(all.entities.map((e) => e.table), ['authors', 'books'], "joinery's migration tables are never generated");
+    t.regex(all.files.find((f) => f.fileName === 'book.ts')!.source, /^import \{ Author \} from '\.\/author';$/m);
+    const some = await orm.schema.generateEntities({ exclude: ['books'] });
+    t.deepEqual(some.entities.map((e) => e.table), ['authors']);
+    t.regex(some.files.find((f) => f.fileName === 'index.ts')!.source, /^import \{ Author \} from '\.\/author\.js';$/m);
+
+    const error = await t.throwsAsync(orm.schema.generateEntities({ connection: 'archive' }));
+    t.is((error as { code?: string }).code, 'UNKNOWN_CONNECTION');
+    t.regex(error!.message, /orm\.schema\.generateEntities got connection 'archive', which is not configured \(known: default\)/);
+    const diagramError = t.throws(() => orm.schema.getDiagram({ connection: 'archive' }));
+    t.regex(diagramError!.message, /orm\.schema\.getDiagram got connection 'archive', which is not configured \(known: default\)/);
+  },
+  { dialects: ['sqlite'] },
+);
