@@ -168,7 +168,8 @@ const CURRENT_TIMESTAMP = /^(current_timestamp(\(\s*\))?|now\(\s*\))$/i;
 function desiredDefault(c: ColumnMetadata, dialect: Dialect): DefaultValue | undefined {
   if (c.defaultRaw !== undefined) {
     const raw = c.defaultRaw.trim();
-    if (c.type === 'datetime' && CURRENT_TIMESTAMP.test(raw)) {
+    // A column whose type is given as the database spells it keeps its default as written too.
+    if (c.type === 'datetime' && c.columnType === undefined && CURRENT_TIMESTAMP.test(raw)) {
       if (dialect === 'mysql') return { kind: 'expression', sql: 'CURRENT_TIMESTAMP(3)' };
       if (dialect === 'sqlite') return { kind: 'expression', sql: "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')" };
     }

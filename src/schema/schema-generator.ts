@@ -62,11 +62,11 @@ export interface GenerateEntitiesOptions extends SchemaOptions {
   exclude?: readonly string[];
   /** Extension of the generated modules' relative imports: `'.js'` (default) or `''`. */
   importExtension?: string;
-  /** Called as the tables are read, a batch at a time (for progress output). */
+  /** Called before each batch of tables is read, and once all are (for progress output). */
   onProgress?: (progress: GenerateEntitiesProgress) => void;
 }
 
-/** How far `generateEntities()` has read: `done` of `total` tables, the last one read being `table`. */
+/** How far `generateEntities()` has read: `done` of `total` tables; `table` is the first of the batch being read (the last table once all are read). */
 export interface GenerateEntitiesProgress {
   readonly table: string;
   readonly done: number;
@@ -143,13 +143,14 @@ export class SchemaGenerator {
     const tables = [];
     for (let i = 0; i < names.length; i += INTROSPECTION_BATCH) {
       const batch = names.slice(i, i + INTROSPECTION_BATCH);
+      options.onProgress?.({ table: batch[0]!, done: i, total: names.length });
       const read = await introspectTables(driver, batch);
       for (const name of batch) {
         const t = read.get(name);
         if (t) tables.push(t);
       }
-      options.onProgress?.({ table: batch[batch.length - 1]!, done: i + batch.length, total: names.length });
     }
+    if (names.length > 0) options.onProgress?.({ table: names[names.length - 1]!, done: names.length, total: names.length });
     const model = buildEntityModel(tables, driver.dialect, this.naming);
     return {
       connection,
