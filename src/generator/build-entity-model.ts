@@ -131,8 +131,8 @@ function addOwnProperties(d: Draft, fks: readonly RelationFk[], drafts: Readonly
   const fkOfColumn = new Map<string, RelationFk>();
   for (const f of fks) if (drafts.has(f.target.name)) for (const c of f.fk.columns) if (!fkOfColumn.has(c)) fkOfColumn.set(c, f);
   for (const f of d.table.foreignKeys) {
-    if (!fks.some((r) => r.fk === f)) {
-      d.notes.push(`FK ${f.columns.join(', ')} -> ${f.referencedTable}(${f.referencedColumns.join(', ')}) is kept as plain columns: it does not reference the primary key of a table with one.`);
+    if (!fks.some((r) => r.fk === f && drafts.has(r.target.name))) {
+      d.notes.push(`FK ${f.columns.join(', ')} -> ${f.referencedTable}(${f.referencedColumns.join(', ')}) is kept as plain columns: it does not reference the primary key of a table that became an entity.`);
     }
   }
   const pk = d.table.primaryKey!.columns;

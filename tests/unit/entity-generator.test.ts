@@ -207,3 +207,15 @@ test('live types map to joinery types, with columnType only where joinery would 
   t.deepEqual(mapLiveType('integer', 'sqlite'), { type: 'integer' });
   t.deepEqual(mapLiveType("enum('a','b')", 'mysql'), { type: 'text', columnType: "enum('a','b')", unknown: true });
 });
+
+test('an FK that does not reference a primary key stays plain columns, with a note at the top of the file', (t) => {
+  const codes = table('codes', [col('id', 'integer', { autoincrement: true }), col('code', 'varchar(8)')], { uniques: [{ name: 'codes_code_unique', columns: ['code'] }] });
+  const uses = table('uses', [col('id', 'integer', { autoincrement: true }), col('code', 'varchar(8)')], {
+    foreignKeys: [{ ...fk(['code'], 'codes'), referencedColumns: ['code'] }],
+  });
+  const model = buildEntityModel([codes, uses], 'pg', naming);
+  const text = source(model, 'Use');
+  t.regex(text, /^\/\/ Note: FK code -> codes\(code\) is kept as plain columns: it does not reference the primary key of a table that became an entity\.$/m);
+  t.regex(text, /@Property\(\{ type: 'string', length: 8 \}\) code!: string;/);
+  t.notRegex(source(model, 'Code'), /OneToMany/);
+});
