@@ -30,7 +30,14 @@ export type { QueryLogEntry, QueryLogger, Driver, QueryBuilder } from './drivers
 export * from './errors/index.js';
 export type { RecoveryReport, RecoveredFlush, RecoveredBranch } from './unit-of-work/prepared-recovery.js';
 export type { PreparableTransaction, PreparedTransactionSupport, FinishPreparedResult } from './drivers/driver.js';
-export type { SchemaGenerator, SchemaOptions, ConnectionStatements, SchemaUpdateOptions, SchemaUpdateResult, SkippedChange } from './schema/index.js';
+export type {
+  SchemaGenerator, SchemaOptions, ConnectionStatements, SchemaUpdateOptions, SchemaUpdateResult, SkippedChange,
+  GenerateEntitiesOptions, GenerateEntitiesProgress, GeneratedEntities,
+} from './schema/index.js';
+export {
+  buildEntityModel, renderEntityFiles, renderMermaidDiagram, mapLiveType,
+  type EntityModel, type GeneratedEntity, type GeneratedProperty, type GeneratedFile, type SkippedTable, type DiagramOptions, type MappedType,
+} from './generator/index.js';
 export type {
   Migrator,
   MigrateUpOptions,

@@ -7,10 +7,10 @@ import { decoratedEntities } from './decorators/registry.js';
 import { serialize } from './entity/serialize.js';
 import { discoverMetadata } from './metadata/discovery.js';
 import type { MetadataSnapshot } from './metadata/metadata-storage-types.js';
-import type { NamingStrategy } from './metadata/naming-strategy.js';
+import { DefaultNamingStrategy, type NamingStrategy } from './metadata/naming-strategy.js';
 import type { MigrationsOptions } from './migrations/migration-types.js';
 import { Migrator } from './migrations/migrator.js';
-import { checkMigrationsOptions } from './migrations/migrations-config.js';
+import { checkMigrationsOptions, connectionMigrations } from './migrations/migrations-config.js';
 import { SchemaGenerator } from './schema/schema-generator.js';
 import { EntityManager } from './unit-of-work/entity-manager.js';
 import { globalEntityManager } from './unit-of-work/request-context.js';
@@ -84,12 +84,13 @@ export class Joinery {
     twoPhaseCommit: boolean,
     migrations: MigrationsOptions | undefined,
     allowGlobalContext: boolean,
+    naming: NamingStrategy,
   ) {
     this.metadata = metadata;
     this.#drivers = drivers;
     this.#replicas = replicas;
     this.em = globalEntityManager(new EntityManager({ metadata, drivers, replicas, twoPhaseCommit }), allowGlobalContext);
-    this.schema = new SchemaGenerator(metadata, drivers);
+    this.schema = new SchemaGenerator(metadata, drivers, naming, (connection) => [connectionMigrations(migrations, connection, process.cwd()).tableName]);
     this.migrator = new Migrator(metadata, drivers, migrations);
   }
 
@@ -109,7 +110,7 @@ export class Joinery {
       if (config.replicas?.length) replicas.set(name, createReplicaSet(name, config, log));
     }
     for (const meta of metadata.entities) installToJSON(meta.class);
-    return new Joinery(metadata, drivers, replicas, options.twoPhaseCommit ?? false, options.migrations, options.allowGlobalContext === true);
+    return new Joinery(metadata, drivers, replicas, options.twoPhaseCommit ?? false, options.migrations, options.allowGlobalContext === true, options.namingStrategy ?? new DefaultNamingStrategy());
   }
 
   /** The driver of a connection (advanced use: raw statements through the same pool and logger). */

@@ -2,11 +2,14 @@ import type { Command } from 'commander';
 import * as api from '../index.js';
 import { Joinery, type SchemaOptions } from '../index.js';
 import { CliError, EXIT_USAGE } from './cli-error.js';
+import { StatusLine } from './progress.js';
 import { configuredConnections, findConfigFile, loadConfig, type LoadedConfig } from './load-config.js';
 
 /** Where the command writes: results to `out` (stdout), notes and errors to `err` (stderr). */
 export interface CliIo {
   readonly cwd: string;
+  /** stderr is a terminal: long commands then draw a status line there (see StatusLine). */
+  readonly tty?: boolean;
   out(text: string): void;
   err(text: string): void;
 }
@@ -30,7 +33,12 @@ export interface CommandScope {
  * and an ORM opened for one action and always closed after it.
  */
 export class CliContext {
-  constructor(readonly io: CliIo) {}
+  /** The one status line of the command (see StatusLine); runCli erases it before printing an error. */
+  readonly status: StatusLine;
+
+  constructor(readonly io: CliIo) {
+    this.status = new StatusLine(io);
+  }
 
   /** Loads the config named by the global options and checks `--connection` against it. */
   async loadConfig(command: Command): Promise<{ config: LoadedConfig; scope: SchemaOptions }> {

@@ -4,6 +4,7 @@ import { runCli } from './program.js';
 
 const io = {
   cwd: process.cwd(),
+  tty: process.stderr.isTTY === true,
   out: (text: string) => void process.stdout.write(text),
   err: (text: string) => void process.stderr.write(text),
 };

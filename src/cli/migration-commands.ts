@@ -112,10 +112,16 @@ export function registerMigrationCommands(program: Command, ctx: CliContext): vo
     });
 }
 
+/** One plain line per migration as it starts and ends; on a terminal, a status line with its running time in between. */
 function progress(ctx: CliContext): (e: MigrationProgress) => void {
+  const status = ctx.status;
   return (e) => {
-    if (e.ms === undefined) ctx.io.out(`${e.direction} ${e.name} (connection '${e.connection}') ...\n`);
-    else ctx.io.out(`${e.direction} ${e.name} done in ${e.ms} ms\n`);
+    const what = `${e.direction} ${e.name} (connection '${e.connection}')`;
+    status.clear();
+    if (e.ms === undefined) {
+      ctx.io.out(`${what} ...\n`);
+      status.show(what);
+    } else ctx.io.out(`${e.direction} ${e.name} done in ${e.ms} ms\n`);
   };
 }
 

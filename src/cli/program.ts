@@ -6,12 +6,13 @@ import { CliContext, type CliIo } from './cli-context.js';
 import { CliError, EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from './cli-error.js';
 import { CONFIG_FILE_NAMES } from './load-config.js';
 import { registerMigrationCommands } from './migration-commands.js';
+import { registerGenerateCommands } from './generate-commands.js';
 import { registerSchemaCommands } from './schema-commands.js';
 
 /** The `joinery` program: global options, then one module per group of commands. */
-export function buildProgram(io: CliIo): Command {
+export function buildProgram(io: CliIo, ctx: CliContext = new CliContext(io)): Command {
   const program = new Command('joinery')
-    .description('joinery: schema and migration commands for the entities of a joinery config file')
+    .description('joinery: schema, migration, entity generation and diagram commands for a joinery config file')
     .version(packageVersion(), '-V, --version', 'print the joinery version')
     .option('-c, --config <file>', `config file (default: the first of ${CONFIG_FILE_NAMES.join(', ')} in the working directory)`)
     .option('--connection <name>', 'operate on this connection only (its entities and tables), in a config with several')
@@ -25,9 +26,9 @@ export function buildProgram(io: CliIo): Command {
       '\nExit codes: 0 done, 1 failed (the error is printed with its code), 2 wrong usage.\n' +
         'Run joinery <command> --help for the options of a command.\n',
     );
-  const ctx = new CliContext(io);
   registerSchemaCommands(program, ctx);
   registerMigrationCommands(program, ctx);
+  registerGenerateCommands(program, ctx);
   return program;
 }
 
@@ -36,16 +37,20 @@ export function buildProgram(io: CliIo): Command {
  * failed, 2 wrong usage. Errors are printed as one line with their code; `--verbose` adds the stack.
  */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
-  const program = buildProgram(io);
+  const ctx = new CliContext(io);
+  const program = buildProgram(io, ctx);
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return EXIT_OK;
   } catch (e) {
+    ctx.status.clear();
     // Commander has already printed its own message (or the help, or the version).
     if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
     const verbose = argv.includes('--verbose') || argv.includes('-v') || program.opts().verbose === true;
     io.err(formatError(e, verbose));
     return e instanceof CliError ? e.exitCode : EXIT_FAILURE;
+  } finally {
+    ctx.status.clear();
   }
 }
 

@@ -34,6 +34,13 @@ export interface PropertyOptions<Owner = any> {
   default?: string | number | boolean | null;
   /** A raw SQL default expression for the DDL, such as `'CURRENT_TIMESTAMP'`. */
   defaultRaw?: string;
+  /**
+   * The column's SQL type exactly as the database spells it (`nvarchar(160)`, `timestamp`,
+   * `bytea`), used by the schema generator instead of the one `type` implies. Values are still
+   * converted as `type` says. Entities generated from an existing database carry it where the two
+   * differ, so the schema diff sees no change.
+   */
+  columnType?: string;
   /** varchar length for `string` (default 255). */
   length?: number;
   precision?: number;

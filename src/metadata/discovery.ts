@@ -179,6 +179,7 @@ function resolveScalars(ctx: Ctx, b: EntityBuilder): void {
       length: o.length,
       precision: o.precision,
       scale: o.scale,
+      ...(o.columnType !== undefined ? { columnType: o.columnType } : {}),
       default: scalar?.default,
       defaultRaw: o.defaultRaw,
       ...(o.renamedFrom !== undefined ? { renamedFrom: o.renamedFrom } : {}),

@@ -45,6 +45,8 @@ export interface ColumnMetadata {
   readonly length?: number;
   readonly precision?: number;
   readonly scale?: number;
+  /** `@Property({ columnType })`: the SQL type to write instead of the one `type` implies. */
+  readonly columnType?: string;
   /** A SQL-literal-free default: a JS value bound as a constant in the DDL. */
   readonly default?: string | number | boolean | null;
   /** A raw SQL default such as `CURRENT_TIMESTAMP`; identifiers never come from users. */

@@ -3,6 +3,7 @@ import type { MetadataSnapshot } from '../metadata/metadata-storage-types.js';
 import type { ColumnMetadata, Dialect, ForeignKeyMetadata, IndexMetadata, UniqueMetadata } from '../metadata/types.js';
 import { getColumnType } from './column-types.js';
 import { primaryKeyName, shortenIdentifier } from './identifier-names.js';
+import { normalizeLiveType } from './introspection-values.js';
 import type { ColumnSchema, DefaultValue, ForeignKeySchema, IndexSchema, TableSchema } from './schema-model.js';
 import { sortTablesByDependency } from './table-order.js';
 
@@ -149,6 +150,7 @@ function resolveType(
   }
   // The rowid alias must be declared `integer` on sqlite, and so must every FK to it.
   const generated = column.autoincrement && !isFkColumn(table, columnName) && table.primaryKeyColumns.length === 1;
+  if (column.columnType !== undefined) return normalizeLiveType(column.columnType, dialect);
   return getColumnType({ ...column, autoincrement: generated }, dialect);
 }
 
@@ -166,7 +168,8 @@ const CURRENT_TIMESTAMP = /^(current_timestamp(\(\s*\))?|now\(\s*\))$/i;
 function desiredDefault(c: ColumnMetadata, dialect: Dialect): DefaultValue | undefined {
   if (c.defaultRaw !== undefined) {
     const raw = c.defaultRaw.trim();
-    if (c.type === 'datetime' && CURRENT_TIMESTAMP.test(raw)) {
+    // A column whose type is given as the database spells it keeps its default as written too.
+    if (c.type === 'datetime' && c.columnType === undefined && CURRENT_TIMESTAMP.test(raw)) {
       if (dialect === 'mysql') return { kind: 'expression', sql: 'CURRENT_TIMESTAMP(3)' };
       if (dialect === 'sqlite') return { kind: 'expression', sql: "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')" };
     }

@@ -4,6 +4,9 @@ export {
   type SchemaOptions,
   type SchemaUpdateOptions,
   type SchemaUpdateResult,
+  type GenerateEntitiesOptions,
+  type GenerateEntitiesProgress,
+  type GeneratedEntities,
 } from './schema-generator.js';
 export type { SkippedChange } from './update-safety.js';
 export {

@@ -1,9 +1,16 @@
 import type { Driver } from '../drivers/driver.js';
 import { UsageError } from '../errors/usage-error.js';
+import { buildEntityModel } from '../generator/build-entity-model.js';
+import type { SkippedTable } from '../generator/entity-model.js';
+import { renderEntityFiles, type GeneratedFile } from '../generator/entity-source.js';
+import { renderMermaidDiagram } from '../generator/mermaid-diagram.js';
 import type { MetadataSnapshot } from '../metadata/metadata-storage-types.js';
+import { DefaultNamingStrategy, type NamingStrategy } from '../metadata/naming-strategy.js';
 import { buildCreateStatements, buildDropPlan, planStatements, type StatementPlan } from './create-plan.js';
 import { DdlBuilder } from './ddl-builder.js';
 import { buildDesiredSchema, connectionsOf } from './desired-schema.js';
+import { introspectTables } from './introspect.js';
+import { listTables } from './list-tables.js';
 import { runPlan } from './schema-executor.js';
 import type { TableSchema } from './schema-model.js';
 import { readConnectionDiff, refuseBlockedColumns } from './update-diff.js';
@@ -49,6 +56,39 @@ export interface SchemaUpdateResult {
   readonly skipped: SkippedChange[];
 }
 
+/** Options of `orm.schema.generateEntities()`. */
+export interface GenerateEntitiesOptions extends SchemaOptions {
+  /** Tables to leave out (joinery's own migration tables always are). */
+  exclude?: readonly string[];
+  /** Extension of the generated modules' relative imports: `'.js'` (default) or `''`. */
+  importExtension?: string;
+  /** Called before each batch of tables is read, and once all are (for progress output). */
+  onProgress?: (progress: GenerateEntitiesProgress) => void;
+}
+
+/** How far `generateEntities()` has read: `done` of `total` tables; `table` is the first of the batch being read (the last table once all are read). */
+export interface GenerateEntitiesProgress {
+  readonly table: string;
+  readonly done: number;
+  readonly total: number;
+}
+
+/** What `orm.schema.generateEntities()` made of a database. */
+export interface GeneratedEntities {
+  readonly connection: string;
+  /** One module per entity and an `index.ts`, to write into a folder. */
+  readonly files: GeneratedFile[];
+  /** Each entity's class, table, and the file (of `files`) that declares it. */
+  readonly entities: { readonly className: string; readonly table: string; readonly fileName: string }[];
+  /** Tables mapped as plain `@ManyToMany` join tables, without an entity. */
+  readonly joinTables: readonly string[];
+  /** Tables that became no entity, with the reason (a table without a primary key). */
+  readonly skipped: readonly SkippedTable[];
+}
+
+/** Tables read per batch by `generateEntities()`: progress to show, without a query per table. */
+const INTROSPECTION_BATCH = 25;
+
 /**
  * Creates, drops and updates the tables of the mapped entities (and their join tables) on every
  * connection. Tables the metadata does not know are never touched.
@@ -69,7 +109,75 @@ export class SchemaGenerator {
   constructor(
     private readonly metadata: MetadataSnapshot,
     private readonly drivers: ReadonlyMap<string, Driver>,
+    private readonly naming: NamingStrategy = new DefaultNamingStrategy(),
+    /** Tables joinery keeps for itself on a connection (migrations), never generated as entities. */
+    private readonly internalTables: (connection: string) => readonly string[] = () => [],
   ) {}
+
+  /**
+   * Reads every table of an existing database (one connection: `options.connection`, or the
+   * default) and writes entity classes for them, as text: columns with their types, nullability and
+   * defaults; primary, composite and unique keys; indexes; foreign keys as relations with both sides
+   * and their rules; join tables as `@ManyToMany` (or a `through` entity when they carry more).
+   * Legacy names appear as `tableName` / `columnName` / `joinColumn` only where the naming strategy
+   * would not produce them, so `migration:check` finds no difference. Nothing is written to disk.
+   *
+   * @example
+   * const orm = await Joinery.init({ entities: [], client: 'pg', connection: process.env.DATABASE_URL });
+   * const { files, skipped } = await orm.schema.generateEntities();
+   * for (const f of files) writeFileSync(join('src/entities', f.fileName), f.source);
+   * for (const s of skipped) console.warn(`skipped ${s.table}: ${s.reason}`);
+   */
+  async generateEntities(options: GenerateEntitiesOptions = {}): Promise<GeneratedEntities> {
+    const connection = options.connection ?? (this.drivers.has('default') ? 'default' : [...this.drivers.keys()][0]!);
+    const driver = this.drivers.get(connection);
+    if (!driver) {
+      throw new UsageError(
+        'UNKNOWN_CONNECTION',
+        `orm.schema.generateEntities got connection '${connection}', which is not configured (known: ${[...this.drivers.keys()].join(', ')}).`,
+      );
+    }
+    const internal = this.internalTables(connection);
+    const excluded = new Set([...internal, ...internal.map((t) => `${t}_lock`), ...(options.exclude ?? [])]);
+    const names = (await listTables(driver)).filter((t) => !excluded.has(t));
+    const tables = [];
+    for (let i = 0; i < names.length; i += INTROSPECTION_BATCH) {
+      const batch = names.slice(i, i + INTROSPECTION_BATCH);
+      options.onProgress?.({ table: batch[0]!, done: i, total: names.length });
+      const read = await introspectTables(driver, batch);
+      for (const name of batch) {
+        const t = read.get(name);
+        if (t) tables.push(t);
+      }
+    }
+    if (names.length > 0) options.onProgress?.({ table: names[names.length - 1]!, done: names.length, total: names.length });
+    const model = buildEntityModel(tables, driver.dialect, this.naming);
+    return {
+      connection,
+      files: renderEntityFiles(model, { importExtension: options.importExtension }),
+      entities: model.entities.map((e) => ({ className: e.className, table: e.table, fileName: `${e.fileName}.ts` })),
+      joinTables: model.joinTables,
+      skipped: model.skipped,
+    };
+  }
+
+  /**
+   * A Mermaid `erDiagram` of the mapped entities (of `options.connection` only, if given): their
+   * columns and keys, and every relation with its cardinality, owner side and join table. Paste it
+   * into Markdown that renders Mermaid, or render it with mermaid-cli.
+   *
+   * @example
+   * console.log(orm.schema.getDiagram());
+   */
+  getDiagram(options: SchemaOptions = {}): string {
+    if (options.connection !== undefined && !this.drivers.has(options.connection)) {
+      throw new UsageError(
+        'UNKNOWN_CONNECTION',
+        `orm.schema.getDiagram got connection '${options.connection}', which is not configured (known: ${[...this.drivers.keys()].join(', ')}).`,
+      );
+    }
+    return renderMermaidDiagram(this.metadata, options);
+  }
 
   /** CREATE TABLE / INDEX / FK statements per connection, without touching any database. */
   getCreateStatements(options: SchemaOptions = {}): ConnectionStatements[] {
