@@ -4,7 +4,7 @@ import { UsageError } from '../errors/usage-error.js';
 import { ValidationError, type ValidationFailure } from '../errors/validation-error.js';
 import { Collection } from '../entity/collection.js';
 import { getState } from '../entity/entity-state.js';
-import { primaryKeyValues } from '../entity/primary-key.js';
+import { checkedPrimaryKey, primaryKeyValues } from '../entity/primary-key.js';
 import { toDatabaseValue } from '../entity/value-conversion.js';
 import type { MetadataSnapshot } from '../metadata/metadata-storage-types.js';
 import type { EntityMetadata } from '../metadata/types.js';
@@ -310,9 +310,16 @@ export class EntityManager {
     });
   }
 
-  /** The managed object for a primary key, without a query (loaded on demand with `wrap(ref).init()`). */
+  /**
+   * The managed object for a primary key, without a query (loaded on demand with `wrap(ref).init()`).
+   * A key its column cannot hold (`'abc'` for an integer key) is a `UsageError` (`BAD_PRIMARY_KEY`).
+   *
+   * @example
+   * const author = em.getReference(User, 1);
+   */
   getReference<T extends object>(entity: Ctor<T>, pk: unknown): T {
-    return this.#uow.getReference(this.#meta(entity), pk) as T;
+    const meta = this.#meta(entity);
+    return this.#uow.getReference(meta, checkedPrimaryKey(meta, pk, this.#ctx.drivers.get(meta.connection)!.dialect, 'em.getReference')) as T;
   }
 
   /**
