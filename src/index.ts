@@ -10,11 +10,12 @@ export type {
 export { Collection, type CollectionWhere, type MatchingOptions } from './entity/collection.js';
 export { wrap, type WrappedEntity } from './entity/wrap.js';
 export type { Rel } from './entity/rel.js';
+export type { EntityDTO, Hidden } from './entity/entity-dto.js';
 export { RequestContext, type ContextSource } from './unit-of-work/request-context.js';
 export type { ExecuteOptions, SqlSource } from './unit-of-work/raw-sql.js';
 export { EntityManager, type AssignOptions, type NativeWriteOptions, type PopulateOptions } from './unit-of-work/entity-manager.js';
 export type { FindOptions, PopulateWhere, PopulateOrderBy, CountsOption } from './query/entity-loader.js';
-export type { Loaded, Populated, LoadedCollection, UnloadedCollection, CollectionNotLoaded } from './entity/loaded.js';
+export type { Loaded, Populated, LoadedCollection, UnloadedCollection, CollectionNotLoaded, CollectionLoadState } from './entity/loaded.js';
 export type { Json, Primary, PrimaryKeyValue, EntityKeys, RelationKeys, CollectionKeys, ToOneKeys, ScalarKeys } from './entity/property-kinds.js';
 export type { EntityData, ColumnData } from './entity/entity-data.js';
 export type { PopulatePath, TypedFindOptions, TypedFindOneOptions } from './query/populate-path.js';

@@ -17,6 +17,22 @@ export interface EntityOptions {
    * instead of creating an empty one, so its rows stay. Harmless once the rename is done.
    */
   renamedFrom?: string;
+  /**
+   * `false` for a table that cannot answer `INSERT ... RETURNING` (PostgreSQL tables whose inserts
+   * a rule or trigger redirects, such as partitions made with `DO INSTEAD` rules). Writes then send
+   * no RETURNING: a generated key is drawn from the key's sequence before the INSERT (PostgreSQL,
+   * one `nextval` statement for all new rows of the table) or read after it (`last_insert_rowid()`
+   * on SQLite, the insert id on MySQL), and `generated` properties are read back by key.
+   *
+   * @example
+   * @Entity({ tableName: 'measurements', returning: false })
+   */
+  returning?: boolean;
+  /**
+   * PostgreSQL: the sequence that generates the primary key, for `returning: false`. By default the
+   * one `pg_get_serial_sequence()` finds for the key column (serial and identity columns).
+   */
+  sequence?: string;
 }
 
 /** Options of `@Property()` (and the shared part of `@PrimaryKey()`). */
@@ -59,6 +75,21 @@ export interface PropertyOptions<Owner = any> {
   onUpdate?: (entity: Owner) => unknown;
   /** Custom check run before any SQL: return false or a message to reject the value. */
   validate?: (value: any, entity: Owner) => boolean | string | void;
+  /**
+   * The database makes this value, and a flush reads it back so memory matches the row:
+   * - `'insert'`: filled when the row is inserted (a `default`/`defaultRaw`, a trigger, an identity
+   *   column). A value set in memory is written; left undefined, the database's applies. Read back
+   *   after every insert.
+   * - `'always'`: maintained by the database on every write (a generated column, a trigger that sets
+   *   `last_update`). Never written; read back after every insert and update.
+   *
+   * Read back with RETURNING where the statement can have it (PostgreSQL and SQLite inserts and
+   * updates), else by one SELECT by key per statement (MySQL/MariaDB, `returning: false` tables).
+   *
+   * @example
+   * @Property({ type: 'datetime', defaultRaw: 'CURRENT_TIMESTAMP', generated: 'always' }) lastUpdate!: Date;
+   */
+  generated?: 'insert' | 'always';
 }
 
 /** Options of `@PrimaryKey()`. */

@@ -1,4 +1,5 @@
 import {
+  CheckConstraintViolationError,
   DriverError,
   ForeignKeyConstraintViolationError,
   JoineryError,
@@ -9,13 +10,15 @@ import type { Dialect } from '../metadata/types.js';
 
 /** A constraint violation as the database described it, before it becomes an error message. */
 interface Violation {
-  kind: 'unique' | 'primary' | 'fk-child' | 'fk-parent' | 'fk' | 'not-null';
+  kind: 'unique' | 'primary' | 'fk-child' | 'fk-parent' | 'fk' | 'not-null' | 'check';
   /** For FK violations: the table holding the foreign key. Otherwise the table written to. */
   table?: string;
   constraint?: string;
   columns?: string[];
   /** FK: the table the foreign key points at (the parent). */
   referencedTable?: string;
+  /** Check: the PostgreSQL domain whose check failed. */
+  domain?: string;
 }
 
 /** The fields the three drivers put on their errors (each sets a different subset). */
@@ -27,13 +30,15 @@ interface RawDriverError {
   constraint?: string;
   column?: string;
   detail?: string;
+  /** pg: the data type (a domain) whose constraint failed. */
+  dataType?: string;
 }
 
 /**
  * Maps an error thrown by better-sqlite3, pg or mysql2 to joinery's typed errors: unique / primary key
  * violations to {@link UniqueConstraintViolationError}, foreign keys to
  * {@link ForeignKeyConstraintViolationError}, NOT NULL to {@link NotNullConstraintViolationError},
- * anything else to a {@link DriverError} with code `DRIVER_ERROR` whose message includes the
+ * CHECK constraints (and PostgreSQL domain checks) to {@link CheckConstraintViolationError}, anything else to a {@link DriverError} with code `DRIVER_ERROR` whose message includes the
  * driver's. The original error is always kept as `cause`. Errors that already are joinery errors
  * are returned as they are.
  *
@@ -56,6 +61,8 @@ export function mapDriverError(err: unknown, dialect: Dialect, connection: strin
         return new ForeignKeyConstraintViolationError(message, info, err);
       case 'not-null':
         return new NotNullConstraintViolationError(message, info, err);
+      case 'check':
+        return new CheckConstraintViolationError(message, { ...info, ...(violation.domain !== undefined ? { domain: violation.domain } : {}) }, err);
     }
   }
   const driverMessage = raw.message ?? String(err);
@@ -72,7 +79,7 @@ export function mapDriverError(err: unknown, dialect: Dialect, connection: strin
 function describeViolation(e: RawDriverError, dialect: Dialect, sql?: string): Violation | undefined {
   switch (dialect) {
     case 'pg':
-      return pgViolation(e);
+      return pgViolation(e, sql);
     case 'mysql':
       return mysqlViolation(e, sql);
     case 'sqlite':
@@ -84,7 +91,7 @@ function describeViolation(e: RawDriverError, dialect: Dialect, sql?: string): V
   }
 }
 
-function pgViolation(e: RawDriverError): Violation | undefined {
+function pgViolation(e: RawDriverError, sql?: string): Violation | undefined {
   const message = e.message ?? '';
   const keyColumns = /^Key \(([^)]*)\)=/.exec(e.detail ?? '')?.[1]?.split(/,\s*/);
   switch (e.code) {
@@ -105,6 +112,12 @@ function pgViolation(e: RawDriverError): Violation | undefined {
     }
     case '23502':
       return { kind: 'not-null', table: e.table, columns: e.column ? [e.column] : undefined };
+    case '23514': {
+      // A table's check names its table; a domain's ("value for domain rating violates check
+      // constraint ...") names the domain only, and the statement tells the table.
+      const domain = /^value for domain (\S+) violates/.exec(message)?.[1] ?? (e.table ? undefined : e.dataType);
+      return { kind: 'check', table: e.table ?? (sql ? statementTarget(sql).table : undefined), constraint: e.constraint, domain };
+    }
     default:
       return undefined;
   }
@@ -152,6 +165,13 @@ function mysqlViolation(e: RawDriverError, sql?: string): Violation | undefined 
       const column = /^(?:Column|Field) '([^']+)'/.exec(message)?.[1];
       return { kind: 'not-null', table: statementTable, columns: column ? [column] : undefined };
     }
+    case 3819: // MySQL 8: "Check constraint 'c' is violated."
+      return { kind: 'check', table: statementTable, constraint: /^Check constraint '([^']+)'/.exec(message)?.[1] };
+    case 4025: {
+      // MariaDB: "CONSTRAINT `c` failed for `db`.`t`" (a column's inline check is named after the column)
+      const m = /^CONSTRAINT `([^`]+)` failed for (?:`[^`]*`\.)?`([^`]+)`/.exec(message);
+      return { kind: 'check', table: m?.[2] ?? statementTable, constraint: m?.[1] };
+    }
     default:
       return undefined;
   }
@@ -171,6 +191,10 @@ function sqliteViolation(e: RawDriverError, sql?: string): Violation | undefined
   }
   if (code === 'SQLITE_CONSTRAINT_NOTNULL' || (code === 'SQLITE_CONSTRAINT' && message.startsWith('NOT NULL'))) {
     return { kind: 'not-null', table, columns };
+  }
+  if (code === 'SQLITE_CONSTRAINT_CHECK' || (code === 'SQLITE_CONSTRAINT' && message.startsWith('CHECK'))) {
+    // "CHECK constraint failed: positive_price" names the constraint (an unnamed one by its expression).
+    return { kind: 'check', table: target.table, constraint: /constraint failed: (.+)$/.exec(message)?.[1] };
   }
   if (code === 'SQLITE_CONSTRAINT_FOREIGNKEY' || (code === 'SQLITE_CONSTRAINT' && message.startsWith('FOREIGN KEY'))) {
     // SQLite names neither the constraint nor the tables; the statement tells the direction.
@@ -217,6 +241,8 @@ function violationMessage(v: Violation): string {
         'from another table was changed. Persist referenced entities first and remove or re-point referencing rows first ' +
         "(or set deleteRule: 'cascade' or 'set null' on the relation)."
       );
+    case 'check':
+      return checkMessage(v);
     case 'not-null': {
       const column = v.columns?.length ? `Column ${v.columns.join(', ')}` : 'A NOT NULL column';
       return (
@@ -225,6 +251,13 @@ function violationMessage(v: Violation): string {
       );
     }
   }
+}
+
+function checkMessage(v: Violation): string {
+  const subject = v.domain
+    ? `The check${v.constraint ? ` ${v.constraint}` : ''} of domain ${v.domain}${v.table ? ` (a column of table ${v.table})` : ''}`
+    : `${v.constraint ? `Check constraint ${v.constraint}` : 'A check constraint'}${v.table ? ` on table ${v.table}` : ''}`;
+  return `${subject} was violated: the database refused a value it does not allow. Fix the value; a validate function or enum on the property catches it before any SQL.`;
 }
 
 function fkSubject(v: Violation): string {

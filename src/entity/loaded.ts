@@ -60,6 +60,12 @@ export interface UnloadedCollection<T extends object> extends Collection<T> {
   isInitialized(): this is LoadedCollection<T>;
 }
 
+/**
+ * Whether a collection type says it is loaded: `'loaded'` (a `LoadedCollection`), `'unloaded'` (an
+ * `UnloadedCollection`), or `'unknown'` (a plain `Collection`, as declared on the class).
+ */
+export type CollectionLoadState<C> = typeof loadState extends keyof C ? NonNullable<C[typeof loadState & keyof C]> : 'unknown';
+
 /** `'posts.comments' | 'profile'` → `'posts' | 'profile'`. */
 type Head<P extends string> = P extends `${infer H}.${string}` ? H : P;
 

@@ -1,5 +1,6 @@
 import { UsageError } from '../errors/usage-error.js';
-import type { EntityMetadata } from '../metadata/types.js';
+import type { Dialect, EntityMetadata } from '../metadata/types.js';
+import { valueProblem } from './value-rules.js';
 
 /**
  * Primary key values of `entity` in primary key column order, or undefined while any part is
@@ -56,6 +57,28 @@ export function normalizePrimaryKey(meta: EntityMetadata, input: unknown): unkno
   }
   if (cols !== 1 || input === undefined || input === null) throw badKey(meta, input);
   return [input];
+}
+
+/**
+ * `normalizePrimaryKey(meta, input)`, each value checked against its key column as a criteria value
+ * would be: a key the column cannot hold (`'abc'` for an integer key) is a `BAD_PRIMARY_KEY` error
+ * here, not a database error (PostgreSQL) or a reference to no row (SQLite, MySQL) later.
+ *
+ * @example
+ * checkedPrimaryKey(userMeta, 'abc', 'pg', 'em.getReference'); // throws: User.id must be an integer, got "abc" ...
+ */
+export function checkedPrimaryKey(meta: EntityMetadata, input: unknown, dialect: Dialect, call: string): unknown[] {
+  const values = normalizePrimaryKey(meta, input);
+  let i = 0;
+  for (const k of meta.primaryKeys) {
+    const columns = k.kind === 'scalar' ? [k.column] : k.joinColumns;
+    for (const column of columns) {
+      const v = values[i++];
+      const problem = v === null ? undefined : valueProblem(column, v, dialect, 'criteria');
+      if (problem) throw new UsageError('BAD_PRIMARY_KEY', `${call}(${meta.name}, ${safe(input)}): ${problem.message(`${meta.name}.${k.name}`)}`);
+    }
+  }
+  return values;
 }
 
 function badKey(meta: EntityMetadata, input: unknown): UsageError {

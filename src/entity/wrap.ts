@@ -1,5 +1,6 @@
 import { UsageError } from '../errors/usage-error.js';
 import { getState } from './entity-state.js';
+import type { EntityDTO } from './entity-dto.js';
 import { serialize } from './serialize.js';
 
 interface ReferenceLoader {
@@ -12,10 +13,17 @@ export interface WrappedEntity<T extends object> {
   isInitialized(): boolean;
   /** Load an unloaded reference (no query when already loaded). References initialised in the same tick share one query. */
   init(): Promise<T>;
-  /** Plain data: populated relations nested, unpopulated ones as primary keys, `hidden` left out, cycles cut. */
-  toObject(): Record<string, unknown>;
+  /**
+   * Plain data: populated relations nested, unpopulated ones as primary keys, `hidden` left out,
+   * cycles cut. Typed from the entity's type ({@link EntityDTO}).
+   *
+   * @example
+   * const user = await em.findOneOrFail(User, 1, { populate: ['posts'] });
+   * wrap(user).toObject().posts[0]!.title;   // string
+   */
+  toObject(): EntityDTO<T>;
   /** Same as toObject(); used by JSON.stringify through the entity's toJSON when it has none. */
-  toJSON(): Record<string, unknown>;
+  toJSON(): EntityDTO<T>;
   /**
    * A relation count loaded with the entity (`em.find(T, where, { counts })`), by the name it was
    * requested under. Throws when that count was not loaded.
@@ -60,7 +68,7 @@ export function wrap<T extends object>(entity: T): WrappedEntity<T> {
       }
       return value;
     },
-    toObject: () => serialize(entity),
-    toJSON: () => serialize(entity),
+    toObject: () => serialize(entity) as EntityDTO<T>,
+    toJSON: () => serialize(entity) as EntityDTO<T>,
   };
 }

@@ -43,6 +43,22 @@ export class NotNullConstraintViolationError extends DriverError {
   }
 }
 
+/**
+ * A CHECK constraint rejected a row, or a PostgreSQL domain's check rejected a value. `table` and
+ * `constraint` name it where the database does (`domain` too, for a domain's check on PostgreSQL).
+ *
+ * @example
+ * try { await em.flush(); } catch (e) { if (e instanceof CheckConstraintViolationError) console.log(e.table, e.constraint); }
+ */
+export class CheckConstraintViolationError extends DriverError {
+  /** The PostgreSQL domain whose check failed, when it was a domain's. */
+  readonly domain?: string;
+  constructor(message: string, info: ConstraintInfo & { domain?: string }, cause: unknown) {
+    super('CHECK_VIOLATION', message, info, cause);
+    if (info.domain !== undefined) this.domain = info.domain;
+  }
+}
+
 /** An optimistic lock check failed: the row changed (or vanished) since it was loaded. */
 export class OptimisticLockError extends JoineryError {
   readonly entity: string;

@@ -7,6 +7,7 @@ export {
   UniqueConstraintViolationError,
   ForeignKeyConstraintViolationError,
   NotNullConstraintViolationError,
+  CheckConstraintViolationError,
   OptimisticLockError,
 } from './driver-errors.js';
 export { UsageError } from './usage-error.js';

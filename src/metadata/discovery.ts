@@ -133,6 +133,8 @@ function createBuilder(cls: Function, naming: NamingStrategy, connections: reado
     class: cls,
     tableName: entity.tableName ?? naming.classToTableName(name),
     ...(entity.renamedFrom !== undefined ? { renamedFrom: entity.renamedFrom } : {}),
+    ...(entity.returning === false ? { returning: false as const } : {}),
+    ...(entity.sequence !== undefined ? { sequence: entity.sequence } : {}),
     connection,
     properties: [],
     propertiesByName: Object.create(null),
@@ -204,6 +206,7 @@ function resolveScalars(ctx: Ctx, b: EntityBuilder): void {
       onCreate: o.onCreate,
       onUpdate: o.onUpdate,
       validate: o.validate,
+      ...(o.generated !== undefined ? { generated: generatedOption(b.name, raw.name, o.generated, primary, version) } : {}),
     };
     b.properties.push(prop);
     if (version) {
@@ -213,6 +216,21 @@ function resolveScalars(ctx: Ctx, b: EntityBuilder): void {
       b.versionProperty = prop;
     }
   }
+}
+
+/** `@Property({ generated })`, checked: one of its two values, and not on a key or version property. */
+function generatedOption(entity: string, property: string, value: unknown, primary: boolean, version: boolean): 'insert' | 'always' {
+  if (value !== 'insert' && value !== 'always') {
+    throw new MetadataError('BAD_OPTION', `${entity}.${property} has generated: ${JSON.stringify(value)}; use 'insert' (filled by the database on insert) or 'always' (maintained by the database on every write).`, { entity, property });
+  }
+  if (primary || version) {
+    throw new MetadataError(
+      'BAD_OPTION',
+      `${entity}.${property} is a ${primary ? 'primary key' : 'version property'} with generated: '${value}'; ${primary ? 'a generated key is read back already (autoincrement)' : 'joinery sets version values itself'}. Remove \`generated\`.`,
+      { entity, property },
+    );
+  }
+  return value;
 }
 
 /** Columns, uniques, indexes and FKs of the entity's own table, in declaration order. */

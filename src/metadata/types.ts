@@ -81,6 +81,8 @@ export interface ScalarProperty extends PropertyBase {
   readonly onCreate?: (entity: any) => unknown;
   readonly onUpdate?: (entity: any) => unknown;
   readonly validate?: (value: any, entity: any) => boolean | string | void;
+  /** `@Property({ generated })`: made by the database and read back after insert ('insert') or every write ('always'). */
+  readonly generated?: 'insert' | 'always';
 }
 
 /** Shared by the relation kinds that hold the foreign key: ManyToOne and the owning OneToOne. */
@@ -252,4 +254,8 @@ export interface EntityMetadata {
   readonly autoincrementPk: boolean;
   /** True for a `through` entity of some ManyToMany. */
   readonly isPivot: boolean;
+  /** `@Entity({ returning: false })`: the table cannot answer RETURNING (set only then). */
+  readonly returning?: false;
+  /** `@Entity({ sequence })`: the PostgreSQL sequence of the generated key. */
+  readonly sequence?: string;
 }

@@ -110,10 +110,11 @@ export function updateStatement(
   setColumns: readonly TypedColumn[],
   rows: readonly UpdateRow[],
   version?: TypedColumn & { next?: unknown },
+  returning?: readonly string[],
 ): Statement {
   const versionNext =
     version?.type === 'datetime' ? (version.next !== undefined ? version.next : toDatabaseValue('datetime', new Date(), d.dialect)) : undefined;
-  if (rows.length > 1 && d.dialect !== 'mysql') return updateFromValues(d, table, keyColumns, setColumns, rows, version, versionNext);
+  if (rows.length > 1 && d.dialect !== 'mysql') return withReturning(d, updateFromValues(d, table, keyColumns, setColumns, rows, version, versionNext), returning, d.dialect === 'pg' ? 'x' : table);
   const params: unknown[] = [];
   const keyMatch = keyColumns.map((c) => `${d.quote(c.name)} = ?`).join(' AND ');
   const sets: string[] = [];
@@ -147,7 +148,24 @@ export function updateStatement(
     where = d.inList(keyColumns.map((c) => c.name), rows.length);
     for (const r of rows) params.push(...r.key);
   }
-  return { sql: `UPDATE ${d.quote(table)} SET ${sets.join(', ')} WHERE ${where}`, params };
+  return withReturning(d, { sql: `UPDATE ${d.quote(table)} SET ${sets.join(', ')} WHERE ${where}`, params }, returning);
+}
+
+/** Appends `RETURNING` of `columns` (of the target table, qualified by `target` where a FROM list could make them ambiguous). */
+function withReturning(d: SqlDialect, stmt: Statement, columns: readonly string[] | undefined, target?: string): Statement {
+  if (!columns?.length) return stmt;
+  const col = (c: string) => (target ? `${d.quote(target)}.${d.quote(c)}` : d.quote(c));
+  return { sql: `${stmt.sql} RETURNING ${columns.map(col).join(', ')}`, params: stmt.params };
+}
+
+/**
+ * `SELECT` of `columns` from the rows of `table` whose key is among `keys` (laid end to end,
+ * `keyColumns.length` values a row): how values the database made are read back where a write
+ * cannot return them.
+ */
+export function selectByKeysStatement(d: SqlDialect, table: string, keyColumns: readonly string[], columns: readonly string[], keys: readonly unknown[]): Statement {
+  const list = [...keyColumns, ...columns.filter((c) => !keyColumns.includes(c))].map((c) => d.quote(c)).join(', ');
+  return { sql: `SELECT ${list} FROM ${d.quote(table)} WHERE ${d.inList(keyColumns, keys.length / keyColumns.length)}`, params: keys as unknown[] };
 }
 
 function updateFromValues(

@@ -103,7 +103,7 @@ export class EntityLoader {
   checkFindOptions(meta: EntityMetadata, options: FindOptions): void {
     this.#tree(meta, options.populate ?? [], true, options);
     countSpecs(this.#ctx, meta, options.counts);
-    if (options.orderBy !== undefined) resolveOrderBy(meta, options.orderBy, this.builder(meta.connection).d, 'e0');
+    if (options.orderBy !== undefined) resolveOrderBy(meta, options.orderBy, this.builder(meta.connection).d, 'e0', options.counts);
   }
 
   async find(meta: EntityMetadata, where: unknown, options: FindOptions = {}): Promise<object[]> {
@@ -118,7 +118,7 @@ export class EntityLoader {
     const stmt = this.builder(meta.connection).select(meta, resolved, options);
     const fresh = this.#ctx.freshSet();
     const joined = [...tree.values()].filter((n) => n.strategy === 'joined');
-    const source = { meta, statements: [stmt], passThrough: [], orderBy: options.orderBy };
+    const source = { meta, statements: [stmt], passThrough: [], orderBy: options.orderBy, counts: options.counts };
     const unit = await runUnit(this.#ctx, source, joined, fresh);
     const entities = [...new Set(unit.entities)];
     await this.#populateLevel(meta, entities, tree, unit.loaded, fresh);

@@ -7,6 +7,7 @@ import { collectionOf, itemOrder, type LoaderContext, type Row } from './loader-
 import { pivotExtraColumns, readPivotValues, storeLinkValues } from './pivot-values.js';
 import { joinedChildren, type PopulateNode } from './populate-tree.js';
 import { orderColumns, resolveOrderBy, type OrderByInput } from './order-by.js';
+import type { CountsOption } from './relation-counts.js';
 import type { SqlDialect } from './sql-dialect.js';
 
 /** The rows a unit starts from: a find's root query, or one select-in level's query. */
@@ -20,6 +21,8 @@ export interface RootSource {
   readonly passThrough: readonly string[];
   /** Order of the root rows; repeated around the derived table when relations are joined. */
   readonly orderBy: OrderByInput | undefined;
+  /** The counts the query loads, which `orderBy` may name. */
+  readonly counts?: CountsOption;
 }
 
 export interface UnitResult {
@@ -150,7 +153,7 @@ function joinedStatement(d: SqlDialect, chunk: Statement, source: RootSource, ro
   addColumns(root);
   for (const name of source.passThrough) select.push(`${col('t0', name)} AS ${q(name)}`);
   // The root's own sort may join to-one relations (author.name); those joins cannot add rows.
-  const rootOrder = resolveOrderBy(source.meta, source.orderBy, d, 't0');
+  const rootOrder = resolveOrderBy(source.meta, source.orderBy, d, 't0', source.counts);
   joins.push(...rootOrder.joins);
   order.push(...rootOrder.terms);
   // Then the key, so that the rows of one root entity stay together whatever the sort left tied.
@@ -203,6 +206,8 @@ function joinedStatement(d: SqlDialect, chunk: Statement, source: RootSource, ro
   const sql =
     `SELECT ${select.join(', ')} FROM (${chunk.sql}) ${q('t0')} ${joins.join(' ')}` +
     (order.length ? ` ORDER BY ${order.join(', ')}` : '');
+  // The ORDER BY comes last: its parameters (a named count's criteria) after every join's.
+  params.push(...rootOrder.params);
   return { sql, params };
 }
 

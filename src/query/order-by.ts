@@ -1,6 +1,7 @@
 import { UsageError } from '../errors/usage-error.js';
 import type { EntityMetadata, ManyToOneProperty, OneToOneInverseProperty, OneToOneOwnerProperty, OrderBy } from '../metadata/types.js';
 import { describe, isPlainCriteria } from './criteria-sql.js';
+import { countOrderTerm, type CountsOption } from './relation-counts.js';
 import type { SqlDialect } from './sql-dialect.js';
 
 type Direction = 'asc' | 'desc';
@@ -13,10 +14,14 @@ type Nulls = `${Direction} nulls ${'first' | 'last'}`;
 export type QueryOrder = Direction | Uppercase<Direction> | Nulls | Uppercase<Nulls>;
 
 /**
- * `orderBy` of a query: properties with a direction, to-one relations with a nested map.
+ * `orderBy` of a query: properties with a direction, to-one relations with a nested map, a
+ * collection's count with `{ $count: direction }`, and a named count of the query's `counts` with
+ * its name and a direction.
  *
  * @example
  * em.find(Post, {}, { orderBy: { author: { name: 'asc' }, id: 'desc' } });
+ * em.find(Actor, {}, { orderBy: { films: { $count: 'desc' } }, limit: 10 });
+ * em.find(Post, {}, { counts: { approved: { relation: 'comments', where: { approved: true } } }, orderBy: { approved: 'desc' } });
  * em.find(Comment, {}, { orderBy: [{ post: { author: { email: 'desc nulls last' } } }, { id: 'asc' }] });
  */
 export interface QueryOrderMap {
@@ -30,6 +35,8 @@ export interface ResolvedOrder {
   joins: string[];
   /** `"j1"."name" asc`, in order. */
   terms: string[];
+  /** Parameters of the terms, in order (a named count's criteria). */
+  params: unknown[];
 }
 
 type ToOne = ManyToOneProperty | OneToOneOwnerProperty | OneToOneInverseProperty;
@@ -39,8 +46,8 @@ type ToOne = ManyToOneProperty | OneToOneOwnerProperty | OneToOneInverseProperty
  * matches at most one row, so the result has one row per root row and `limit` still counts roots.
  * Unknown properties, bad directions and collections throw before any SQL.
  */
-export function resolveOrderBy(meta: EntityMetadata, orderBy: OrderByInput | undefined, d: SqlDialect, root: string): ResolvedOrder {
-  const out: ResolvedOrder = { joins: [], terms: [] };
+export function resolveOrderBy(meta: EntityMetadata, orderBy: OrderByInput | undefined, d: SqlDialect, root: string, counts?: CountsOption): ResolvedOrder {
+  const out: ResolvedOrder = { joins: [], terms: [], params: [] };
   if (!orderBy) return out;
   const joins = new Map<string, string>();
   const joinFor = (from: EntityMetadata, fromAlias: string, prop: ToOne, path: string): string => {
@@ -76,14 +83,32 @@ export function resolveOrderBy(meta: EntityMetadata, orderBy: OrderByInput | und
       if (value === undefined) continue;
       const label = `${current.name}.${name}`;
       const prop = current.propertiesByName[name];
+      const named = path === '' ? namedCount(meta, counts, name) : undefined;
+      if (named) {
+        // A count the query loads under this name (`counts`): sorted by the same count.
+        const dir = parseDirection(`${meta.name} count ${name}`, value);
+        const count = countOrderTerm(d, meta, alias, named.prop, named.where, `${meta.name} count ${name}`);
+        out.terms.push(`${count.sql} ${dir.dir}`);
+        out.params.push(...count.params);
+        continue;
+      }
       if (!prop) {
         throw new UsageError('UNKNOWN_PROPERTY', `orderBy names ${label}, which does not exist. Known properties: ${current.properties.map((x) => x.name).join(', ')}.`);
       }
       if (prop.kind === '1:m' || prop.kind === 'm:n' || prop.kind === 'through') {
-        throw new UsageError(
-          'BAD_ORDER',
-          `orderBy cannot sort ${current.name} by the collection ${label}: a ${current.name} has many ${prop.target.name}. Sort by a scalar or a to-one relation's property, or order the collection itself with the relation's orderBy option.`,
-        );
+        const keys = isPlainCriteria(value) ? Object.keys(value as object).filter((k) => (value as Record<string, unknown>)[k] !== undefined) : [];
+        if (keys.length !== 1 || keys[0] !== '$count') {
+          throw new UsageError(
+            'BAD_ORDER',
+            `orderBy cannot sort ${current.name} by the collection ${label}: a ${current.name} has many ${prop.target.name}. Sort by its count ({ ${name}: { $count: 'desc' } }), by a scalar or a to-one relation's property, or order the collection itself with the relation's orderBy option.`,
+          );
+        }
+        // NULLS FIRST/LAST mean nothing here: a count is never NULL.
+        const dir = parseDirection(`${label}.$count`, (value as Record<string, unknown>).$count);
+        const count = countOrderTerm(d, current, alias, prop, undefined, label);
+        out.terms.push(`${count.sql} ${dir.dir}`);
+        out.params.push(...count.params);
+        continue;
       }
       if (isPlainCriteria(value)) {
         if (prop.kind === 'scalar') {
@@ -116,6 +141,26 @@ export function resolveOrderBy(meta: EntityMetadata, orderBy: OrderByInput | und
   };
   for (const map of (Array.isArray(orderBy) ? orderBy : [orderBy]) as unknown[]) walk(meta, root, map, '');
   return out;
+}
+
+/** The collection and criteria of the count named `name` in a query's `counts`, if it names one. */
+function namedCount(meta: EntityMetadata, counts: CountsOption | undefined, name: string): { prop: Parameters<typeof countOrderTerm>[3]; where?: Record<string, unknown> } | undefined {
+  if (!counts) return undefined;
+  let relation: unknown;
+  let where: Record<string, unknown> | undefined;
+  if (Array.isArray(counts)) {
+    if (!counts.includes(name)) return undefined;
+    relation = name;
+  } else {
+    if (!isPlainCriteria(counts) || !Object.prototype.hasOwnProperty.call(counts, name)) return undefined;
+    const spec = (counts as Record<string, unknown>)[name];
+    if (spec === true) relation = name;
+    else if (isPlainCriteria(spec)) ({ relation, where } = spec as { relation?: unknown; where?: Record<string, unknown> });
+  }
+  if (typeof relation !== 'string') return undefined;
+  const prop = meta.propertiesByName[relation];
+  if (!prop || (prop.kind !== '1:m' && prop.kind !== 'm:n' && prop.kind !== 'through')) return undefined;
+  return { prop, where };
 }
 
 function inverseOn(owning: OneToOneOwnerProperty, eq: (fk: string, referenced: string) => string): string[] {

@@ -8,6 +8,7 @@ import { CriteriaCompiler, isPlainCriteria, type Fragment } from './criteria.js'
 import { resolveItemCriteria } from './cross-connection.js';
 import { keyedOwners, keyTypes, type LoaderContext } from './loader-context.js';
 import { throughJoins } from './many-through-joins.js';
+import type { SqlDialect } from './sql-dialect.js';
 
 /**
  * `counts` of a find: which relation counts to load with the entities, by the name they are read
@@ -213,6 +214,70 @@ function throughCountQuery(ctx: LoaderContext, owner: EntityMetadata, prop: Many
     return { sql, params };
   };
   return { connection, ownerColumns, build };
+}
+
+/**
+ * The count of `prop`'s items for each row of `owner` aliased `ownerAlias`, as a correlated
+ * subquery an ORDER BY can sort by: `(SELECT COUNT(*) FROM "comments" "k0" WHERE "k0"."post_id" = "e0"."id")`.
+ * It is one value per row, so the result keeps one row per entity and `limit`/`offset` still count
+ * entities. `where` (a named count's criteria) is about the items. The counted table must be on the
+ * owner's connection, and has-many-through collections are not counted here.
+ *
+ * @example
+ * countOrderTerm(d, postMeta, 'e0', postMeta.propertiesByName.comments, undefined, 'Post.comments');
+ */
+export function countOrderTerm(
+  d: SqlDialect,
+  owner: EntityMetadata,
+  ownerAlias: string,
+  prop: CountSpec['prop'],
+  where: Record<string, unknown> | undefined,
+  label: string,
+): Fragment {
+  if (prop.kind === 'through') {
+    throw new UsageError(
+      'BAD_ORDER',
+      `orderBy ${label}: a has-many-through collection cannot be counted in the query's ORDER BY. Load it with counts: ['${prop.name}'] and sort in memory, or sort by the count of a direct collection.`,
+    );
+  }
+  const connection = prop.kind === 'm:n' ? prop.pivot.connection : prop.target.connection;
+  if (connection !== owner.connection) {
+    throw new UsageError(
+      'CROSS_CONNECTION',
+      `orderBy ${label}: the ${prop.kind === 'm:n' ? 'join table' : `${prop.target.name} table`} is on connection '${connection}' and the query runs on '${owner.connection}', so its count cannot be part of the ORDER BY. ` +
+        `Load it with counts: ['${prop.name}'] and sort in memory.`,
+    );
+  }
+  const q = (s: string) => d.quote(s);
+  const outer = (c: string) => `${q(ownerAlias)}.${q(c)}`;
+  const target = prop.target;
+  let from: string;
+  let correlation: string[];
+  // Aliases of their own: the subquery must not hide the owner's alias it is correlated with.
+  const item = 'k0';
+  const link = 'kp';
+  if (prop.kind === '1:m') {
+    const fk = target.propertiesByName[prop.mappedBy] as unknown as ToOneOwning;
+    from = `${q(target.tableName)} ${q(item)}`;
+    correlation = fk.joinColumns.map((c, i) => `${q(item)}.${q(c.name)} = ${outer(fk.referencedColumns[i]!)}`);
+  } else {
+    const pivot = prop.pivot;
+    const mine = prop.owner ? pivot.joinColumns : pivot.inverseJoinColumns;
+    const theirs = prop.owner ? pivot.inverseJoinColumns : pivot.joinColumns;
+    const ownerRefs = prop.owner ? pivot.ownerReferencedColumns : pivot.targetReferencedColumns;
+    from = `${q(pivot.tableName)} ${q(link)}`;
+    if (where) from += ` JOIN ${q(target.tableName)} ${q(item)} ON ${theirs.map((c, i) => `${q(item)}.${q(target.primaryKeyColumns[i]!)} = ${q(link)}.${q(c.name)}`).join(' AND ')}`;
+    correlation = mine.map((c, i) => `${q(link)}.${q(c.name)} = ${outer(ownerRefs[i] ?? owner.primaryKeyColumns[i]!)}`);
+  }
+  const params: unknown[] = [];
+  if (where) {
+    const compiler = new CriteriaCompiler(d);
+    compiler.nextAlias();
+    const cond = compiler.compileItems(owner, prop, where, item, link);
+    correlation.push(`(${cond.sql})`);
+    params.push(...cond.params);
+  }
+  return { sql: `(SELECT COUNT(*) FROM ${from} WHERE ${correlation.join(' AND ')})`, params };
 }
 
 function badCounts(meta: EntityMetadata, message: string): never {

@@ -3,6 +3,7 @@ import { UsageError } from '../errors/usage-error.js';
 import type { Dialect, EntityMetadata } from '../metadata/types.js';
 import { CriteriaCompiler, isPlainCriteria, type Fragment } from './criteria.js';
 import { resolveOrderBy, type OrderByInput } from './order-by.js';
+import type { CountsOption } from './relation-counts.js';
 import { SqlDialect } from './sql-dialect.js';
 import { describeValue, isCount, valueProblem } from '../entity/value-rules.js';
 import { criteriaError, criteriaParam } from './criteria-scalars.js';
@@ -18,6 +19,8 @@ export interface SelectOptions {
    * { orderBy: { author: { name: 'asc' }, id: 'desc' } }
    */
   orderBy?: OrderByInput;
+  /** The counts the query loads: `orderBy` may name them. */
+  counts?: CountsOption;
   limit?: number;
   offset?: number;
 }
@@ -47,7 +50,7 @@ export class SelectBuilder {
     compiler.nextAlias(); // e0 is the root
     const cond = compiler.compile(meta, where, ROOT);
     // Checked before anything is assembled: a bad orderBy must fail before any SQL, like a bad where.
-    const order = resolveOrderBy(meta, options.orderBy, this.d, ROOT);
+    const order = resolveOrderBy(meta, options.orderBy, this.d, ROOT, options.counts);
     const limit = options.limit === undefined ? undefined : checkCount('limit', meta, options.limit);
     const offset = options.offset === undefined ? undefined : checkCount('offset', meta, options.offset);
     if (!order.joins.length && offset === undefined) {
@@ -64,7 +67,10 @@ export class SelectBuilder {
         params.push(...extra.params);
       }
       if (where.length) sql += ` where ${where.join(' and ')}`;
-      if (order.terms.length) sql += ` order by ${order.terms.join(', ')}`;
+      if (order.terms.length) {
+        sql += ` order by ${order.terms.join(', ')}`;
+        params.push(...order.params);
+      }
       // Written into the SQL (it is a checked integer): a bound LIMIT made SQLite's lookup by
       // primary key 4-5 times slower than `limit 1` (measured on better-sqlite3 12, 2,000 lookups).
       if (limit !== undefined) sql += ` limit ${limit}`;
@@ -77,7 +83,7 @@ export class SelectBuilder {
     for (const join of order.joins) qb.joinRaw(join);
     if (cond.sql !== MATCH_ALL) qb.whereRaw(cond.sql, cond.params as never[]);
     if (extra) qb.whereRaw(extra.sql, extra.params as never[]);
-    if (order.terms.length) qb.orderByRaw(order.terms.join(', '));
+    if (order.terms.length) qb.orderByRaw(order.terms.join(', '), order.params as never[]);
     if (limit !== undefined) qb.limit(limit);
     if (offset !== undefined) qb.offset(offset);
     const { sql, bindings } = qb.toSQL();

@@ -137,3 +137,16 @@ export type ObjectQuery<T> = PropertyConditions<T> & {
 // A distributive conditional is evaluated with `T`'s constraint (`object`) instead: cheap, and the
 // real check against `FilterQuery<User>` follows once `T` is known.
 export type FilterQuery<T> = T extends unknown ? Primary<T> | T | ObjectQuery<T> : never;
+
+/**
+ * `FilterQuery<T>` hidden from inference: `T` comes from the entity class argument alone, so a
+ * `where` typed `any` (an id read from a raw row) leaves the result typed and misspelled
+ * properties still fail. (`NoInfer<FilterQuery<T>>` for compilers older than TypeScript 5.4.)
+ *
+ * @example
+ * const user = await em.findOne(User, row.id); // Loaded<User, never> | null, even with row: any
+ */
+export type WhereOf<T> = [FilterQuery<T>][T extends unknown ? 0 : never];
+
+/** `D` (data for `T`: `em.create`, `nativeUpdate`) hidden from inference, as {@link WhereOf}. */
+export type DataOf<D, T> = [D][T extends unknown ? 0 : never];

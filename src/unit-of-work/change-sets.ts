@@ -160,6 +160,11 @@ function changedKey(
   return out;
 }
 
+/** A property the database maintains on every write (`generated: 'always'`): never written. */
+function databaseMade(p: ColumnProperty): boolean {
+  return p.kind === 'scalar' && p.generated === 'always';
+}
+
 /** The payload of every delete whose key is as loaded (one shared object: see `keyChangeFailures`). */
 export const EMPTY: Readonly<Record<string, unknown>> = Object.freeze({});
 
@@ -168,7 +173,7 @@ function insertPayload(meta: EntityMetadata, entity: object): Record<string, unk
   const payload: Record<string, unknown> = {};
   for (const p of columnProperties(meta)) {
     const value = record[p.name];
-    if (value !== undefined) payload[p.name] = value;
+    if (value !== undefined && !databaseMade(p)) payload[p.name] = value;
   }
   return payload;
 }
@@ -185,7 +190,7 @@ function updatePayload(
   const snap = snapshot ?? {};
   let payload = changedKey(meta, entity, snapshot, key);
   for (const p of columnProperties(meta)) {
-    if (p.kind === 'scalar' ? p.primary : p.primary) continue;
+    if (p.primary || databaseMade(p)) continue;
     const value = record[p.name];
     if (value === undefined) continue;
     const before = snap[p.name];
@@ -226,7 +231,7 @@ function updateDiffer(meta: EntityMetadata): UpdateDiffer {
       return `  b = s[${key}];\n  if (b !== undefined) { v = e[${key}]; if (${changed}) (payload ??= {})[${key}] = v; }`;
     });
   const lines = columnProperties(meta)
-    .filter((p) => !p.primary)
+    .filter((p) => !p.primary && !databaseMade(p))
     .map((p) => {
       const key = JSON.stringify(p.name);
       let changed: string;

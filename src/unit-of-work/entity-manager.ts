@@ -4,7 +4,7 @@ import { UsageError } from '../errors/usage-error.js';
 import { ValidationError, type ValidationFailure } from '../errors/validation-error.js';
 import { Collection } from '../entity/collection.js';
 import { getState } from '../entity/entity-state.js';
-import { primaryKeyValues } from '../entity/primary-key.js';
+import { checkedPrimaryKey, primaryKeyValues } from '../entity/primary-key.js';
 import { toDatabaseValue } from '../entity/value-conversion.js';
 import type { MetadataSnapshot } from '../metadata/metadata-storage-types.js';
 import type { EntityMetadata } from '../metadata/types.js';
@@ -15,7 +15,7 @@ import { EntityLoader, type FindOptions } from '../query/entity-loader.js';
 import type { ColumnData, EntityData } from '../entity/entity-data.js';
 import type { Loaded } from '../entity/loaded.js';
 import type { PathsOf, PopulatePath, TypedFindOneOptions, TypedFindOptions } from '../query/populate-path.js';
-import type { FilterQuery } from '../query/typed-criteria.js';
+import type { DataOf, WhereOf } from '../query/typed-criteria.js';
 import type { ReplicaSet } from '../drivers/replica-set.js';
 import { connectionsOf, Executor, type CommitExecutor } from './executor.js';
 import { ReadRouter, withReadFrom, type ReadOptions } from './read-routing.js';
@@ -157,7 +157,7 @@ export class EntityManager {
    * @example
    * const post = em.create(Post, { title: 'Hi', author: 1, tags: [tag, 2] });
    */
-  create<T extends object>(entity: Ctor<T>, data: EntityData<T>, options: AssignOptions<T> = {}): T {
+  create<T extends object>(entity: Ctor<T>, data: DataOf<EntityData<T>, T>, options: AssignOptions<T> = {}): T {
     const meta = this.#meta(entity);
     const instance = new (meta.class as new () => T)();
     this.#uow.manage(instance, meta, 'new', true);
@@ -310,9 +310,16 @@ export class EntityManager {
     });
   }
 
-  /** The managed object for a primary key, without a query (loaded on demand with `wrap(ref).init()`). */
+  /**
+   * The managed object for a primary key, without a query (loaded on demand with `wrap(ref).init()`).
+   * A key its column cannot hold (`'abc'` for an integer key) is a `UsageError` (`BAD_PRIMARY_KEY`).
+   *
+   * @example
+   * const author = em.getReference(User, 1);
+   */
   getReference<T extends object>(entity: Ctor<T>, pk: unknown): T {
-    return this.#uow.getReference(this.#meta(entity), pk) as T;
+    const meta = this.#meta(entity);
+    return this.#uow.getReference(meta, checkedPrimaryKey(meta, pk, this.#ctx.drivers.get(meta.connection)!.dialect, 'em.getReference')) as T;
   }
 
   /**
@@ -324,16 +331,16 @@ export class EntityManager {
    * const users = await em.find(User, {}, { populate: ['posts.tags'] });
    * users[0].posts.getItems()[0].tags.getItems();   // typed as loaded: Loaded<User, 'posts.tags'>
    */
-  find<T extends object, P extends string = never>(entity: Ctor<T>, where?: FilterQuery<T>, options?: TypedFindOptions<T, P>): Promise<Loaded<T, PathsOf<P>>[]>;
+  find<T extends object, P extends string = never>(entity: Ctor<T>, where?: WhereOf<T>, options?: TypedFindOptions<T, P>): Promise<Loaded<T, PathsOf<P>>[]>;
   // The signature above is the public one; this implementation signature hands the loader plain
-  // options. (`{} as FilterQuery<T>`: the distributive FilterQuery accepts no literal while T is generic.)
-  find<T extends object>(entity: Ctor<T>, where: FilterQuery<T> = {} as FilterQuery<T>, options: FindOptions = {}): Promise<T[]> {
+  // options. (`{} as WhereOf<T>`: the distributive FilterQuery accepts no literal while T is generic.)
+  find<T extends object>(entity: Ctor<T>, where: WhereOf<T> = {} as WhereOf<T>, options: FindOptions = {}): Promise<T[]> {
     return withReadFrom(options.readFrom, () => this.#loader.find(this.#meta(entity), where, options)) as Promise<T[]>;
   }
 
   /** The first match, or null. */
-  findOne<T extends object, P extends string = never>(entity: Ctor<T>, where: FilterQuery<T>, options?: TypedFindOneOptions<T, P>): Promise<Loaded<T, PathsOf<P>> | null>;
-  async findOne<T extends object>(entity: Ctor<T>, where: FilterQuery<T>, options: Omit<FindOptions, 'limit'> = {}): Promise<T | null> {
+  findOne<T extends object, P extends string = never>(entity: Ctor<T>, where: WhereOf<T>, options?: TypedFindOneOptions<T, P>): Promise<Loaded<T, PathsOf<P>> | null>;
+  async findOne<T extends object>(entity: Ctor<T>, where: WhereOf<T>, options: Omit<FindOptions, 'limit'> = {}): Promise<T | null> {
     const meta = this.#meta(entity);
     const direct = this.#fromIdentityMap(meta, where, options);
     if (direct !== undefined) return direct as T;
@@ -342,16 +349,16 @@ export class EntityManager {
   }
 
   /** Like findOne, but throws NotFoundError when nothing matches. */
-  findOneOrFail<T extends object, P extends string = never>(entity: Ctor<T>, where: FilterQuery<T>, options?: TypedFindOneOptions<T, P>): Promise<Loaded<T, PathsOf<P>>>;
-  async findOneOrFail<T extends object>(entity: Ctor<T>, where: FilterQuery<T>, options: Omit<FindOptions, 'limit'> = {}): Promise<T> {
+  findOneOrFail<T extends object, P extends string = never>(entity: Ctor<T>, where: WhereOf<T>, options?: TypedFindOneOptions<T, P>): Promise<Loaded<T, PathsOf<P>>>;
+  async findOneOrFail<T extends object>(entity: Ctor<T>, where: WhereOf<T>, options: Omit<FindOptions, 'limit'> = {}): Promise<T> {
     const found = await this.findOne(entity, where, options);
     if (!found) throw new NotFoundError(this.#meta(entity).name, where);
     return found;
   }
 
   /** Items of one page and the total count of matches (for pagination). */
-  findAndCount<T extends object, P extends string = never>(entity: Ctor<T>, where?: FilterQuery<T>, options?: TypedFindOptions<T, P>): Promise<[Loaded<T, PathsOf<P>>[], number]>;
-  async findAndCount<T extends object>(entity: Ctor<T>, where: FilterQuery<T> = {} as FilterQuery<T>, options: FindOptions = {}): Promise<[T[], number]> {
+  findAndCount<T extends object, P extends string = never>(entity: Ctor<T>, where?: WhereOf<T>, options?: TypedFindOptions<T, P>): Promise<[Loaded<T, PathsOf<P>>[], number]>;
+  async findAndCount<T extends object>(entity: Ctor<T>, where: WhereOf<T> = {} as WhereOf<T>, options: FindOptions = {}): Promise<[T[], number]> {
     // The count would run even when the page query fails its options.
     const meta = this.#meta(entity);
     checkPaging(options, `a ${meta.name} query`);
@@ -361,7 +368,7 @@ export class EntityManager {
   }
 
   /** Number of rows matching `where`. */
-  count<T extends object>(entity: Ctor<T>, where: FilterQuery<T> = {} as FilterQuery<T>, options: ReadOptions = {}): Promise<number> {
+  count<T extends object>(entity: Ctor<T>, where: WhereOf<T> = {} as WhereOf<T>, options: ReadOptions = {}): Promise<number> {
     return withReadFrom(options.readFrom, () => this.#loader.count(this.#meta(entity), where));
   }
 
@@ -410,7 +417,7 @@ export class EntityManager {
    * await em.nativeUpdate(User, { active: false }, { deletedAt: new Date() });
    * await em.nativeUpdate(User, {}, { active: true }, { all: true });   // every row, on purpose
    */
-  async nativeUpdate<T extends object>(entity: Ctor<T>, where: FilterQuery<T>, data: ColumnData<T>, options: NativeWriteOptions = {}): Promise<number> {
+  async nativeUpdate<T extends object>(entity: Ctor<T>, where: WhereOf<T>, data: DataOf<ColumnData<T>, T>, options: NativeWriteOptions = {}): Promise<number> {
     const meta = this.#meta(entity);
     this.#requireCondition(meta, where, options, 'nativeUpdate');
     const set = this.#columnSet(meta, data as Record<string, unknown>, 'nativeUpdate');
@@ -429,7 +436,7 @@ export class EntityManager {
    * await em.nativeDelete(Post, { published: false });
    * await em.nativeDelete(Post, {}, { all: true });   // every row, on purpose
    */
-  async nativeDelete<T extends object>(entity: Ctor<T>, where: FilterQuery<T>, options: NativeWriteOptions = {}): Promise<number> {
+  async nativeDelete<T extends object>(entity: Ctor<T>, where: WhereOf<T>, options: NativeWriteOptions = {}): Promise<number> {
     const meta = this.#meta(entity);
     this.#requireCondition(meta, where, options, 'nativeDelete');
     const resolved = await withReadFrom('primary', () => this.#loader.resolveWhere(meta, where));

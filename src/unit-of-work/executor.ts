@@ -2,8 +2,10 @@ import type { Driver, DriverTransaction, Statement, StatementResult } from '../d
 import { OptimisticLockError } from '../errors/driver-errors.js';
 import { primaryKeyValues } from '../entity/primary-key.js';
 import { boundUnchanged, fromDatabaseValue, toDatabaseValue } from '../entity/value-conversion.js';
-import type { ColumnMetadata, Dialect, EntityMetadata, PivotMetadata, ScalarType } from '../metadata/types.js';
-import { chunk, deleteKeysStatement, deleteStatement, insertStatement, insertValuesStatement, MAX_CASE_UPDATE_ROWS, rowsPerStatement, updateStatement, type TypedColumn, type UpdateRow } from '../query/dml.js';
+import type { ColumnMetadata, Dialect, EntityMetadata, PivotMetadata, ScalarProperty, ScalarType } from '../metadata/types.js';
+import { chunk, deleteKeysStatement, deleteStatement, insertStatement, insertValuesStatement, MAX_CASE_UPDATE_ROWS, rowsPerStatement, selectByKeysStatement, updateStatement, type TypedColumn, type UpdateRow } from '../query/dml.js';
+import { UsageError } from '../errors/usage-error.js';
+import { readBackProperties, readBackValues, rowKey } from './read-back.js';
 import { SqlDialect } from '../query/sql-dialect.js';
 import { columnProperties, type ChangeSet, type ColumnProperty } from './change-sets.js';
 import type { CommitStep } from './commit-plan.js';
@@ -16,6 +18,8 @@ export interface CommitResult {
   readonly generatedKeys: Map<object, unknown[]>;
   /** New version values of versioned entities that were updated. */
   readonly versions: Map<object, unknown>;
+  /** Values the database made (`@Property({ generated })`), read back per written entity: property → value. */
+  readonly generatedValues: Map<object, Record<string, unknown>>;
 }
 
 export interface CommitExecutor {
@@ -43,7 +47,7 @@ export class Executor implements CommitExecutor {
     private readonly settings: TransactionSettings = { twoPhaseCommit: false },
   ) {}
 
-  async execute(steps: readonly CommitStep[], result: CommitResult = { generatedKeys: new Map(), versions: new Map() }): Promise<CommitResult> {
+  async execute(steps: readonly CommitStep[], result: CommitResult = { generatedKeys: new Map(), versions: new Map(), generatedValues: new Map() }): Promise<CommitResult> {
     const connections = [...new Set(steps.flatMap(connectionsOf))];
     const open = new Map<string, DriverTransaction>(this.ambient() ?? []);
     const toOpen = connections.filter((c) => !open.has(c));
@@ -123,12 +127,20 @@ export class Executor implements CommitExecutor {
     return key;
   }
 
-  async #insert(meta: EntityMetadata, sets: readonly ChangeSet[], deferred: ReadonlySet<string>, open: Map<string, DriverTransaction>, result: CommitResult): Promise<void> {
+  async #insert(meta: EntityMetadata, given: readonly ChangeSet[], deferred: ReadonlySet<string>, open: Map<string, DriverTransaction>, result: CommitResult): Promise<void> {
     const driver = this.#driver(meta.connection);
     const d = this.#dialect(meta.connection);
     const props = columnProperties(meta);
     const dialect = driver.dialect;
     const generated = result.generatedKeys;
+    const pk = meta.autoincrementPk ? (meta.primaryKeys[0] as { name: string; column: ColumnMetadata; type: ScalarType }) : undefined;
+    // A table that cannot return (rules, triggers) gets its PostgreSQL keys from the sequence first,
+    // and then takes them like keys given in memory.
+    const sets = pk && meta.returning === false && dialect === 'pg' ? await this.#drawKeys(meta, pk, given, open, result) : given;
+    const canReturn = driver.supportsReturning && meta.returning !== false;
+    const readBack = readBackProperties(meta, 'insert');
+    const readBackColumns = returnsMadeValues(canReturn, dialect) ? readBack.map((p) => p.column.name) : [];
+    const readLater: object[] = [];
     // Rows that leave different columns undefined (so the database default applies) cannot share
     // one VALUES list; group them by the columns they set. The values of a group go end to end
     // into one array.
@@ -189,12 +201,12 @@ export class Executor implements CommitExecutor {
         g.entities.push(cs.entity);
       }
     }
-    const pk = meta.autoincrementPk ? (meta.primaryKeys[0] as { column: ColumnMetadata; type: ScalarType }) : undefined;
     for (const g of groups.values()) {
       // Rows given their own key (an explicit id, even -1 or 0) keep it: the database generated
       // nothing to read back, and MySQL's insert id would not be it.
       const generates = pk !== undefined && !g.columns.includes(pk.column.name);
-      const returning = generates && driver.supportsReturning ? [pk.column.name] : undefined;
+      const returnsKey = generates && canReturn;
+      const returning = returnsKey || readBackColumns.length ? [...(returnsKey ? [pk.column.name] : []), ...readBackColumns] : undefined;
       const width = g.columns.length;
       const size = Math.min(rowsPerStatement(width, driver.maxParams), MAX_INSERT_ROWS[driver.dialect]);
       const rowCount = g.entities.length;
@@ -206,17 +218,96 @@ export class Executor implements CommitExecutor {
           ? insertValuesStatement(d, meta.tableName, g.columns, whole ? g.values : g.values.slice(from * width, to * width), { returning })
           : insertStatement(d, meta.tableName, g.columns, entities.map(() => []), { returning, keyColumn: pk?.column.name });
         const res = await this.#run(meta.connection, stmt, open);
-        if (!generates) continue;
+        if (readBack.length && !readBackColumns.length) for (const e of entities) readLater.push(e);
         if (returning) {
-          if (res.rows.length !== entities.length) throw new Error(`joinery: INSERT into ${meta.tableName} returned ${res.rows.length} keys for ${entities.length} rows`);
+          if (res.rows.length !== entities.length) throw new Error(`joinery: INSERT into ${meta.tableName} returned ${res.rows.length} rows for ${entities.length} rows`);
+          if (readBackColumns.length) {
+            const values = result.generatedValues;
+            for (let j = 0; j < entities.length; j++) values.set(entities[j]!, readBackValues(readBack, res.rows[j]!));
+          }
+          if (!returnsKey) continue;
           const column = pk.column.name;
           for (let j = 0; j < entities.length; j++) generated.set(entities[j]!, [fromDatabaseValue(pk.type, res.rows[j]![column])]);
+        } else if (!generates) {
+          continue;
+        } else if (dialect === 'sqlite') {
+          // No RETURNING asked for: the rowids of one INSERT are consecutive, ending at the last one.
+          const last = await this.#run(meta.connection, { sql: 'SELECT last_insert_rowid() AS k', params: [] }, open);
+          const first = Number(last.rows[0]!.k) - entities.length + 1;
+          for (let j = 0; j < entities.length; j++) generated.set(entities[j]!, [fromDatabaseValue(pk.type, first + j)]);
         } else {
           // MySQL reports the first generated id of a multi-row INSERT; InnoDB allocates the
           // rest consecutively for a single statement with a known row count.
           const first = Number(res.insertId);
           for (let j = 0; j < entities.length; j++) generated.set(entities[j]!, [fromDatabaseValue(pk.type, first + j)]);
         }
+      }
+    }
+    if (readLater.length) await this.#readBack(meta, readLater, readBack, open, result);
+  }
+
+  /**
+   * PostgreSQL keys for the rows of `sets` that have none, drawn from the key's sequence in one
+   * statement (for tables that cannot return them): the change sets again, each with its key.
+   */
+  async #drawKeys(meta: EntityMetadata, pk: { name: string; column: ColumnMetadata; type: ScalarType }, sets: readonly ChangeSet[], open: Map<string, DriverTransaction>, result: CommitResult): Promise<readonly ChangeSet[]> {
+    const keyless = sets.filter((cs) => cs.payload[pk.name] === undefined);
+    if (!keyless.length) return sets;
+    const d = this.#dialect(meta.connection);
+    const sequence = meta.sequence !== undefined ? 'CAST(? AS regclass)' : 'pg_get_serial_sequence(?, ?)';
+    const params: unknown[] = meta.sequence !== undefined ? [meta.sequence] : [d.quote(meta.tableName), pk.column.name];
+    params.push(keyless.length);
+    const res = await this.#run(meta.connection, { sql: `SELECT nextval(${sequence}) AS k FROM generate_series(1, CAST(? AS integer))`, params }, open);
+    if (res.rows.length !== keyless.length || res.rows.some((r) => r.k === null || r.k === undefined)) {
+      throw new UsageError(
+        'NO_KEY_SEQUENCE',
+        `${meta.name}.${pk.name}: table ${meta.tableName} has returning: false, and no sequence generates ${pk.column.name} (pg_get_serial_sequence finds none). ` +
+          `Name it: @Entity({ returning: false, sequence: '<sequence name>' }).`,
+      );
+    }
+    const withKeys = new Map<object, ChangeSet>();
+    keyless.forEach((cs, i) => {
+      const key = fromDatabaseValue(pk.type, res.rows[i]!.k);
+      result.generatedKeys.set(cs.entity, [key]);
+      withKeys.set(cs, { ...cs, payload: { ...cs.payload, [pk.name]: key } });
+    });
+    return sets.map((cs) => withKeys.get(cs) ?? cs);
+  }
+
+  /**
+   * Reads `props` of `entities` back by key, one SELECT per chunk of keys: for writes that cannot
+   * return them (MySQL, tables with `returning: false`).
+   */
+  async #readBack(
+    meta: EntityMetadata,
+    entities: readonly object[],
+    props: readonly ScalarProperty[],
+    open: Map<string, DriverTransaction>,
+    result: CommitResult,
+    keySources: readonly object[] = entities,
+  ): Promise<void> {
+    const driver = this.#driver(meta.connection);
+    const d = this.#dialect(meta.connection);
+    const cols = keyColumnsOf(meta);
+    const single = singleKeyOf(meta);
+    const byKey = new Map<string, object>();
+    const keys: unknown[] = [];
+    const one: unknown[] = [];
+    for (let i = 0; i < entities.length; i++) {
+      one.length = 0;
+      if (!pushKey(meta, single, keySources[i]!, cols, result.generatedKeys, driver.dialect, one)) throw new Error(`joinery: ${meta.name} has no primary key value at flush`);
+      byKey.set(rowKey(one), entities[i]!);
+      keys.push(...one);
+    }
+    const values = result.generatedValues;
+    const names = cols.map((c) => c.name);
+    const size = rowsPerStatement(cols.length, driver.maxParams) * cols.length;
+    for (let i = 0; i < keys.length; i += size) {
+      const stmt = selectByKeysStatement(d, meta.tableName, names, props.map((p) => p.column.name), keys.slice(i, i + size));
+      const res = await this.#run(meta.connection, stmt, open);
+      for (const row of res.rows) {
+        const e = byKey.get(rowKey(names.map((n) => row[n])));
+        if (e) values.set(e, readBackValues(props, row));
       }
     }
   }
@@ -241,6 +332,11 @@ export class Executor implements CommitExecutor {
       g.sets.push(cs);
     }
     const keyCols = keyColumnsOf(meta);
+    const keyNames = keyCols.map((c) => c.name);
+    const readBack = readBackProperties(meta, 'update');
+    const canReturn = driver.supportsReturning && meta.returning !== false;
+    const readLater: object[] = [];
+    const readLaterEntities: object[] = [];
     for (const g of groups.values()) {
       const perRow = keyCols.length * (g.columns.length + 1) + g.columns.length + (version ? 1 : 0);
       const size = Math.min(rowsPerStatement(perRow, driver.maxParams), MAX_UPDATE_ROWS[driver.dialect]);
@@ -270,8 +366,22 @@ export class Executor implements CommitExecutor {
         // One timestamp per statement, written and remembered alike, so the next check matches.
         const now = new Date();
         const nextVersion = version?.type === 'datetime' ? toDatabaseValue('datetime', now, driver.dialect) : undefined;
-        const stmt = updateStatement(d, meta.tableName, keyCols, g.columns, rows, version ? { name: version.column.name, type: version.type, next: nextVersion } : undefined);
+        const returning = readBack.length && returnsMadeValues(canReturn, driver.dialect) ? [...keyNames, ...readBack.map((p) => p.column.name)] : undefined;
+        const stmt = updateStatement(d, meta.tableName, keyCols, g.columns, rows, version ? { name: version.column.name, type: version.type, next: nextVersion } : undefined, returning);
         const res = await this.#run(meta.connection, stmt, open);
+        if (returning) {
+          // UPDATE ... RETURNING gives rows in no particular order: matched to entities by key.
+          const byKey = new Map<string, object>();
+          for (let r = 0; r < rows.length; r++) byKey.set(rowKey(rows[r]!.key), part[r]!.entity);
+          const values = result.generatedValues;
+          for (const row of res.rows) {
+            const e = byKey.get(rowKey(keyNames.map((n) => row[n])));
+            if (e) values.set(e, readBackValues(readBack, row));
+          }
+        } else if (readBack.length) {
+          readLater.push(...part.map((cs) => rowOf(meta, cs)));
+          for (const cs of part) readLaterEntities.push(cs.entity);
+        }
         if (version) {
           if (res.affectedRows !== rows.length) {
             const which = part.map((cs) => primaryKeyValues(meta, cs.entity)?.join('/')).join(', ');
@@ -289,6 +399,7 @@ export class Executor implements CommitExecutor {
         }
       }
     }
+    if (readLater.length) await this.#readBack(meta, readLaterEntities, readBack, open, result, readLater);
   }
 
   async #setForeignKeys(
@@ -622,6 +733,15 @@ function keyColumnsOf(meta: EntityMetadata): readonly TypedColumn[] {
     keyColumnsCache.set(meta, cols);
   }
   return cols;
+}
+
+/**
+ * Whether a write returns the values the database made with RETURNING. Not on SQLite, whose
+ * RETURNING shows none of the changes its (AFTER) triggers make, and triggers are how a SQLite
+ * schema maintains a `last_update`: read back by key there, as where there is no RETURNING.
+ */
+function returnsMadeValues(canReturn: boolean, dialect: Dialect): boolean {
+  return canReturn && dialect !== 'sqlite';
 }
 
 /** Connections a commit step writes to. */

@@ -11,7 +11,7 @@ import {
 import { snapshotValue } from '../entity/value-conversion.js';
 import type { MetadataSnapshot } from '../metadata/metadata-storage-types.js';
 import type {
-  Dialect, EntityMetadata, HookName, ManyToManyProperty, OneToManyProperty,
+  Dialect, EntityMetadata, HookName, ScalarProperty, ManyToManyProperty, OneToManyProperty,
 } from '../metadata/types.js';
 import { changeSetOf, columnProperties, computeChangeSets, snapshotBuilder, type ChangeSet, type EntityView, type SnapshotBuilder } from './change-sets.js';
 import { diffLinks, type ChildClear, type LinkDiff } from './collection-diff.js';
@@ -465,7 +465,7 @@ export class UnitOfWork implements CollectionHost, ToOneHost {
     if (!changeSets.length && !links.length && !clears.length) return;
     // 5. Order it (pure), then run it; memory is untouched until every transaction has committed.
     const steps = planCommit(changeSets, links, clears);
-    const result: CommitResult = { generatedKeys: new Map(), versions: new Map() };
+    const result: CommitResult = { generatedKeys: new Map(), versions: new Map(), generatedValues: new Map() };
     try {
       await this.executor.execute(steps, result);
     } catch (e) {
@@ -658,6 +658,7 @@ export class UnitOfWork implements CollectionHost, ToOneHost {
     const unlink = this.#flushTraits().unlinkOnDelete;
     const generatedKeys = result.generatedKeys;
     const versions = result.versions.size ? result.versions : undefined;
+    const madeValues = result.generatedValues.size ? result.generatedValues : undefined;
     let snapshotMeta: EntityMetadata | undefined;
     let snapshot: SnapshotBuilder | undefined;
     // Deleted rows leave the identity map in bulk after the loop.
@@ -697,6 +698,8 @@ export class UnitOfWork implements CollectionHost, ToOneHost {
       }
       const version = versions?.get(cs.entity);
       if (version !== undefined && cs.meta.versionProperty) record[cs.meta.versionProperty.name] = version;
+      const made = madeValues?.get(cs.entity);
+      if (made) Object.assign(record, made);
       if (cs.type === 'insert') {
         if (cs.meta !== snapshotMeta) snapshot = snapshotBuilder((snapshotMeta = cs.meta));
         state.snapshot = snapshot!(record);
@@ -711,6 +714,7 @@ export class UnitOfWork implements CollectionHost, ToOneHost {
         }
         const vp = cs.meta.versionProperty;
         if (vp) snapshot[vp.name] = snapshotValue(vp.type, record[vp.name]);
+        if (made) for (const name in made) snapshot[name] = snapshotValue((byName[name] as ScalarProperty).type, record[name]);
       }
     }
     if (clearNew) {

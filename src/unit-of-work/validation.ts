@@ -36,6 +36,8 @@ export function validateChangeSets(changeSets: readonly ChangeSet[], dialectOf: 
       const p = props[i]!;
       // A key in an update payload is a changed key, reported by keyChangeFailures.
       if (cs.type !== 'insert' && (p.primary || !(p.name in cs.payload))) continue;
+      // Never written (the database maintains it), so nothing of it to check.
+      if (cs.type === 'insert' && p.kind === 'scalar' && p.generated === 'always') continue;
       const value = entity[p.name];
       if (value === undefined || value === null) {
         if (!p.nullable && !(cs.type === 'insert' && value === undefined && generated(p))) failRequired(cs.meta, p, value, cs.entity, failures);
@@ -70,7 +72,7 @@ export function validateColumnValues(meta: EntityMetadata, values: readonly (rea
 
 /** Left undefined on insert, the database (or the flush) supplies it. */
 function generated(p: ColumnProperty): boolean {
-  return p.kind === 'scalar' && (p.autoincrement || p.version || p.column.default !== undefined || p.column.defaultRaw !== undefined);
+  return p.kind === 'scalar' && (p.autoincrement || p.version || p.generated !== undefined || p.column.default !== undefined || p.column.defaultRaw !== undefined);
 }
 
 /** A non-null value of `p`. `instance` (the entity) is given by a flush: then `validate` runs too. */
@@ -225,7 +227,7 @@ export function validateLinks(links: readonly LinkDiff[], dialectOf: (connection
         p.name !== pivot.ownerProperty &&
         p.name !== pivot.targetProperty &&
         !p.nullable &&
-        !(p.kind === 'scalar' && (p.autoincrement || p.version || p.onCreate || p.column.default !== undefined || p.column.defaultRaw !== undefined)),
+        !(p.kind === 'scalar' && (p.autoincrement || p.version || p.onCreate || p.generated !== undefined || p.column.default !== undefined || p.column.defaultRaw !== undefined)),
     );
     if (!required.length) continue;
     for (const item of diff.insert) {

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { chunk, deleteKeysStatement, deleteStatement, insertStatement, insertValuesStatement, rowsPerStatement, updateStatement } from '../../src/query/dml.js';
+import { chunk, deleteKeysStatement, deleteStatement, insertStatement, insertValuesStatement, rowsPerStatement, selectByKeysStatement, updateStatement } from '../../src/query/dml.js';
 import { placeholders, SqlDialect } from '../../src/query/sql-dialect.js';
 
 const sqlite = new SqlDialect('sqlite');
@@ -313,5 +313,37 @@ test('delete by composite key: row-value IN', (t) => {
   t.deepEqual(deleteStatement(mysql, 'car_user', ['car_id', 'user_id'], [[1, 2]]), {
     sql: 'DELETE FROM `car_user` WHERE (`car_id`, `user_id`) IN ((?, ?))',
     params: [1, 2],
+  });
+});
+
+// ---- reading back what the database made ----
+
+test('UPDATE ... RETURNING: the target qualified where a VALUES list joins it, plain for one row and on MySQL not at all asked', (t) => {
+  const key = [{ name: 'id', type: 'integer' as const }];
+  const set = [{ name: 'name', type: 'string' as const }];
+  const rows = [{ key: [1], values: ['a'] }, { key: [2], values: ['b'] }];
+  t.is(
+    updateStatement(pg, 'actors', key, set, rows, undefined, ['id', 'last_update']).sql,
+    'UPDATE "actors" AS "x" SET "name" = "v"."c1" FROM (VALUES (CAST(? AS integer), CAST(? AS text)), (?, ?)) AS "v"("c0", "c1") WHERE "x"."id" = "v"."c0" RETURNING "x"."id", "x"."last_update"',
+  );
+  t.is(
+    updateStatement(sqlite, 'actors', key, set, rows, undefined, ['id', 'last_update']).sql,
+    'UPDATE "actors" SET "name" = "v"."column2" FROM (VALUES (?, ?), (?, ?)) AS "v" WHERE "actors"."id" = "v"."column1" RETURNING "actors"."id", "actors"."last_update"',
+  );
+  t.deepEqual(updateStatement(pg, 'actors', key, set, rows.slice(0, 1), undefined, ['id', 'last_update']), {
+    sql: 'UPDATE "actors" SET "name" = ? WHERE "id" IN (?) RETURNING "id", "last_update"',
+    params: ['a', 1],
+  });
+  t.is(updateStatement(pg, 'actors', key, set, rows.slice(0, 1), undefined, []).sql, 'UPDATE "actors" SET "name" = ? WHERE "id" IN (?)', 'nothing to return: no clause');
+});
+
+test('selectByKeysStatement: key columns first (once), then the columns to read, by an IN list', (t) => {
+  t.deepEqual(selectByKeysStatement(mysql, 'actors', ['id'], ['status', 'id', 'last_update'], [1, 2]), {
+    sql: 'SELECT `id`, `status`, `last_update` FROM `actors` WHERE `id` IN (?, ?)',
+    params: [1, 2],
+  });
+  t.deepEqual(selectByKeysStatement(sqlite, 'film_actor', ['actor_id', 'film_id'], ['since'], [1, 10, 2, 20]), {
+    sql: 'SELECT "actor_id", "film_id", "since" FROM "film_actor" WHERE ("actor_id", "film_id") IN ((?, ?), (?, ?))',
+    params: [1, 10, 2, 20],
   });
 });
