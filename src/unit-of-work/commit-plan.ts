@@ -225,9 +225,12 @@ function orderDeletes(groups: Map<EntityMetadata, ChangeSet[]>, options: PlanOpt
       if (rows.length) steps.push({ kind: 'unlink-before-delete', meta, changeSets: rows, props: [...props] });
     }
   };
-  // FKs the database does not hold a delete back for: none, checked at COMMIT, or cascading.
+  // FKs the database does not hold a delete back for: none, cascading, or checked at COMMIT
+  // (RESTRICT is checked at once even in a deferrable constraint).
   const unblocking = (meta: EntityMetadata, p: ToOne) =>
-    !p.constraint || p.deleteRule === 'cascade' || (p.deferrable && (options.deferrableConstraints?.(meta.connection) ?? false));
+    !p.constraint ||
+    p.deleteRule === 'cascade' ||
+    (p.deferrable && p.deleteRule !== 'restrict' && (options.deferrableConstraints?.(meta.connection) ?? false));
   for (;;) {
     // A row must go before the rows it points at: sort by "is pointed at by", i.e. reversed edges.
     const result = topologicalSort(types, (m) => types.filter((other) => (edges.get(other) ?? []).some((p) => p.target === m)));
