@@ -139,53 +139,52 @@ function membersOf(groups: Map<EntityMetadata, ChangeSet[]>): Set<object> {
   return members;
 }
 
+/** The FKs from each type of a cycle of types to the next one: where the cycle may be broken. */
+function cycleEdges(cycle: readonly EntityMetadata[], edges: Map<EntityMetadata, ToOne[]>): RowCycleStep[] {
+  return cycle.flatMap((meta, i) => {
+    const to = cycle[(i + 1) % cycle.length]!;
+    return (edges.get(meta) ?? []).filter((p) => p.target === to).map((prop) => ({ meta, prop }));
+  });
+}
+
 function orderInserts(groups: Map<EntityMetadata, ChangeSet[]>, options: PlanOptions): { batches: RowBatch[]; deferred: Map<EntityMetadata, Set<string>> } {
   const edges = usedEdges(groups);
   const deferred = new Map<EntityMetadata, Set<string>>();
   const types = [...groups.keys()];
-  const defer = (from: EntityMetadata, edge: ToOne) => {
-    const list = edges.get(from)!;
-    list.splice(list.indexOf(edge), 1);
-    let set = deferred.get(from);
-    if (!set) deferred.set(from, (set = new Set()));
-    set.add(edge.name);
+  const drop = (s: RowCycleStep) => {
+    const list = edges.get(s.meta)!;
+    list.splice(list.indexOf(s.prop), 1);
   };
-  const canDefer = (meta: EntityMetadata, p: ToOne) => p.deferrable && p.constraint && (options.deferrableConstraints?.(meta.connection) ?? false);
+  const defer = (s: RowCycleStep) => {
+    drop(s);
+    let set = deferred.get(s.meta);
+    if (!set) deferred.set(s.meta, (set = new Set()));
+    set.add(s.prop.name);
+  };
+  const canDefer = (s: RowCycleStep) => s.prop.deferrable && s.prop.constraint && (options.deferrableConstraints?.(s.meta.connection) ?? false);
+  /**
+   * Breaks a cycle at one of `steps`, cheapest first: an FK whose value is known before either
+   * INSERT needs no order, only a database that does not check it per statement (no constraint,
+   * or a deferrable one); else a nullable FK goes in as NULL with a fixup UPDATE; else (`last`,
+   * once rows cannot be ordered either) a deferrable FK takes a placeholder until its fixup.
+   */
+  const breakAt = (steps: readonly RowCycleStep[], last: boolean): boolean => {
+    const free = steps.find((s) => !s.prop.target.autoincrementPk && (!s.prop.constraint || canDefer(s)));
+    if (free) return drop(free), true;
+    const nullable = steps.find((s) => s.prop.nullable);
+    if (nullable) return defer(nullable), true;
+    const deferrable = last ? steps.find(canDefer) : undefined;
+    if (deferrable) return defer(deferrable), true;
+    return false;
+  };
   for (;;) {
     const result = topologicalSort(types, (m) => (edges.get(m) ?? []).map((p) => p.target));
     if (result.order) return { batches: result.order.map((meta) => ({ meta, changeSets: groups.get(meta)! })), deferred };
-    const cycle = result.cycle;
-    const edgeOf = (i: number, test: (p: ToOne, from: EntityMetadata) => boolean): ToOne | undefined => {
-      const to = cycle[(i + 1) % cycle.length]!;
-      return edges.get(cycle[i]!)!.find((p) => p.target === to && test(p, cycle[i]!));
-    };
-    // An FK whose value is known before either INSERT needs no order, only a database that does
-    // not check it per statement: no constraint at all (`constraints: false`), or a deferrable one.
-    let broken = false;
-    for (let i = 0; i < cycle.length && !broken; i++) {
-      const free = edgeOf(i, (p, from) => !p.target.autoincrementPk && (!p.constraint || canDefer(from, p)));
-      if (free) {
-        const list = edges.get(cycle[i]!)!;
-        list.splice(list.indexOf(free), 1);
-        broken = true;
-      }
-    }
-    // Else break the cycle at a nullable FK: its rows go in with NULL and get a fixup UPDATE.
-    for (let i = 0; i < cycle.length && !broken; i++) {
-      const edge = edgeOf(i, (p) => p.nullable);
-      if (edge) {
-        defer(cycle[i]!, edge);
-        broken = true;
-      }
-    }
-    if (broken) continue;
+    if (breakAt(cycleEdges(result.cycle, edges), false)) continue;
     // Required FKs both ways between types: the rows of this flush may still have an order.
     const rows = orderRows(types, groups, edges, 'insert');
     if (rows.batches) return { batches: rows.batches, deferred };
-    // A cycle of rows: a deferrable FK takes a placeholder that the check at COMMIT never sees.
-    const step = rows.cycle.find((s) => canDefer(s.meta, s.prop));
-    if (!step) throw cycleError(rows.cycle, 'insert', options);
-    defer(step.meta, step.prop);
+    if (!breakAt(rows.cycle, true)) throw cycleError(rows.cycle, 'insert', options);
   }
 }
 
@@ -227,10 +226,27 @@ function orderDeletes(groups: Map<EntityMetadata, ChangeSet[]>, options: PlanOpt
   };
   // FKs the database does not hold a delete back for: none, cascading, or checked at COMMIT
   // (RESTRICT is checked at once even in a deferrable constraint).
-  const unblocking = (meta: EntityMetadata, p: ToOne) =>
-    !p.constraint ||
-    p.deleteRule === 'cascade' ||
-    (p.deferrable && p.deleteRule !== 'restrict' && (options.deferrableConstraints?.(meta.connection) ?? false));
+  const unblocking = (s: RowCycleStep) =>
+    !s.prop.constraint ||
+    s.prop.deleteRule === 'cascade' ||
+    (s.prop.deferrable && s.prop.deleteRule !== 'restrict' && (options.deferrableConstraints?.(s.meta.connection) ?? false));
+  /** Breaks a cycle: drop the FKs that hold nothing back, else set a nullable one to NULL first. */
+  const breakAt = (cycle: readonly RowCycleStep[]): boolean => {
+    const free = cycle.filter(unblocking);
+    for (const s of free) {
+      const list = edges.get(s.meta)!;
+      if (list.includes(s.prop)) list.splice(list.indexOf(s.prop), 1);
+    }
+    if (free.length) return true;
+    const nullable = cycle.find((s) => s.prop.nullable);
+    if (!nullable) return false;
+    const list = edges.get(nullable.meta)!;
+    list.splice(list.indexOf(nullable.prop), 1);
+    let set = unlink.get(nullable.meta);
+    if (!set) unlink.set(nullable.meta, (set = new Set()));
+    set.add(nullable.prop);
+    return true;
+  };
   for (;;) {
     // A row must go before the rows it points at: sort by "is pointed at by", i.e. reversed edges.
     const result = topologicalSort(types, (m) => types.filter((other) => (edges.get(other) ?? []).some((p) => p.target === m)));
@@ -239,38 +255,20 @@ function orderDeletes(groups: Map<EntityMetadata, ChangeSet[]>, options: PlanOpt
       for (const meta of result.order) steps.push({ kind: 'delete', meta, changeSets: groups.get(meta)! });
       return steps;
     }
-    const cycle = result.cycle;
-    let broken = false;
-    for (const meta of cycle) {
-      const list = edges.get(meta) ?? [];
-      const free = list.filter((p) => cycle.includes(p.target) && unblocking(meta, p));
-      if (free.length) {
-        edges.set(meta, list.filter((p) => !free.includes(p)));
-        broken = true;
-      }
-    }
-    for (const meta of cycle) {
-      if (broken) break;
-      const list = edges.get(meta) ?? [];
-      const edge = list.find((p) => cycle.includes(p.target) && p.nullable);
-      if (edge) {
-        list.splice(list.indexOf(edge), 1);
-        let set = unlink.get(meta);
-        if (!set) unlink.set(meta, (set = new Set()));
-        set.add(edge);
-        broken = true;
-      }
-    }
-    if (broken) continue;
+    // The sort follows reversed edges: its cycle runs against the FKs.
+    if (breakAt(cycleEdges([...result.cycle].reverse(), edges))) continue;
     // Required FKs both ways between types: a NOT NULL column is never set to NULL to break
     // them; the rows may still have an order, else the flush fails before any SQL.
     const rows = orderRows(types, groups, edges, 'delete');
-    if (!rows.batches) throw cycleError(rows.cycle, 'delete', options);
-    unlinkSteps();
-    for (const b of rows.batches) steps.push({ kind: 'delete', meta: b.meta, changeSets: b.changeSets });
-    return steps;
+    if (rows.batches) {
+      unlinkSteps();
+      for (const b of rows.batches) steps.push({ kind: 'delete', meta: b.meta, changeSets: b.changeSets });
+      return steps;
+    }
+    if (!breakAt(rows.cycle)) throw cycleError(rows.cycle, 'delete', options);
   }
 }
+
 function usedEdgesForDelete(groups: Map<EntityMetadata, ChangeSet[]>, members: Set<object>): Map<EntityMetadata, ToOne[]> {
   const edges = new Map<EntityMetadata, ToOne[]>();
   for (const [meta, sets] of groups) {

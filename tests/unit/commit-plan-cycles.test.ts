@@ -49,6 +49,18 @@ class Category {
   @ManyToOne(() => Category) parent!: Rel<Category>;
 }
 
+// A cycle with a nullable side, as before: a company's CEO is one of its employees.
+@Entity()
+class Company {
+  @PrimaryKey({ type: 'integer' }) id!: number;
+  @ManyToOne(() => Employee, { nullable: true }) ceo?: Rel<Employee> | null;
+}
+@Entity()
+class Employee {
+  @PrimaryKey({ type: 'integer' }) id!: number;
+  @ManyToOne(() => Company) company!: Rel<Company>;
+}
+
 @Entity()
 class Actor {
   @PrimaryKey({ type: 'integer' }) id!: number;
@@ -60,7 +72,8 @@ class Film {
   @ManyToMany(() => Film, undefined, { pivotTable: 'film_sequel', joinColumn: 'film_id', inverseJoinColumn: 'sequel_id' }) sequels = new Collection<Film>(this);
 }
 
-const meta = discoverMetadata([Store, Staff, Shop, Clerk, Depot, Keeper, Category, Actor, Film]);
+const meta = discoverMetadata([Store, Staff, Shop, Clerk, Depot, Keeper, Category, Actor, Film, Company, Employee]);
+const [companyMeta, employeeMeta] = [Company, Employee].map((c) => meta.get(c));
 const [storeMeta, staffMeta, shopMeta, clerkMeta, depotMeta, keeperMeta, categoryMeta, actorMeta, filmMeta] = [Store, Staff, Shop, Clerk, Depot, Keeper, Category, Actor, Film].map((c) => meta.get(c));
 
 const insert = (m: EntityMetadata, entity: object): ChangeSet => ({ type: 'insert', meta: m, entity, payload: { ...entity } });
@@ -196,4 +209,30 @@ test('link rows of deleted entities: one purge per join table and side, before t
   const purges = linkPurges(changeSets, owned);
   t.deepEqual(purges.map((p) => `${p.pivot.tableName}:${p.side}:${p.entities.length}`), ['actor_film:owner:1', 'film_sequel:owner:1', 'film_sequel:target:1', 'actor_film:target:1']);
   t.deepEqual(outline(planCommit(changeSets, [], [], purges)), ['link-purge', 'delete Film', 'delete Actor']);
+});
+
+test('a required cycle ordered row by row and a nullable cycle in the same flush: each handled its way', (t) => {
+  const oldStore = make(Store, { id: 1 });
+  const manager = make(Staff, { store: oldStore });
+  const store = make(Store, { manager });
+  const acme = make(Company, {});
+  const boss = make(Employee, { company: acme });
+  acme.ceo = boss;
+  const steps = planCommit([insert(storeMeta, store), insert(staffMeta, manager), insert(companyMeta!, acme), insert(employeeMeta!, boss)], [], []);
+  t.deepEqual(outline(steps).filter((s) => s.includes('Store') || s.includes('Staff')), ['insert Staff', 'insert Store']);
+  t.deepEqual(outline(steps).filter((s) => s.includes('Company') || s.includes('Employee')), ['insert Company', 'insert Employee', 'fixup Company']);
+});
+
+test('deleting a required cycle ordered row by row and a nullable cycle together: the nullable one unlinked first', (t) => {
+  const otherStore = make(Store, { id: 1 });
+  const manager = make(Staff, { id: 5, store: otherStore });
+  const store = make(Store, { id: 2, manager });
+  const acme = make(Company, { id: 1 });
+  const boss = make(Employee, { id: 2, company: acme });
+  acme.ceo = boss;
+  const steps = planCommit([del(storeMeta, store), del(staffMeta, manager), del(companyMeta!, acme), del(employeeMeta!, boss)], [], []);
+  t.is(outline(steps)[0], 'unlink-before-delete Company');
+  t.deepEqual(outline(steps).filter((s) => s.includes('Store') || s.includes('Staff')), ['delete Store', 'delete Staff']);
+  const order = outline(steps);
+  t.true(order.indexOf('delete Employee') < order.indexOf('delete Company'));
 });
