@@ -3,7 +3,7 @@
 // and reads work, flushes that can be ordered are, the others fail before any SQL and say why;
 // with DEFERRABLE constraints (PostgreSQL, SQLite) one flush inserts and deletes both rows.
 import test from 'ava';
-import { Entity, Joinery, ManyToOne, MetadataError, PrimaryKey, Property, type QueryLogEntry, type Rel } from 'joinery';
+import { Entity, ForeignKeyConstraintViolationError, Joinery, ManyToOne, MetadataError, PrimaryKey, Property, type QueryLogEntry, type Rel } from 'joinery';
 import { withoutCommitRecords } from '../support/commit-records.js';
 import { forEachDialect, type TestDb } from '../support/databases.js';
 
@@ -249,5 +249,55 @@ forEachDialect(test, 'schema.create declares deferrable: true as DEFERRABLE INIT
   else {
     await em.flush();
     t.is((await orm.em.fork().findOneOrFail(DStore, { id: store.id }, { populate: ['manager'] })).manager.firstName, 'Bob');
+  }
+});
+
+@Entity({ tableName: 'category' })
+class Category {
+  @PrimaryKey({ columnName: 'category_id' }) id!: number;
+  @Property({ type: 'string' }) name!: string;
+  @ManyToOne(() => Category, { joinColumn: 'parent_id' }) parent!: Rel<Category>;
+}
+
+forEachDialect(test, 'a required self-reference: a chain of new rows goes in parent first, one INSERT per level; deletes children first', async (t, db) => {
+  const log: QueryLogEntry[] = [];
+  const orm = await Joinery.init({ entities: [Category], ...db.config, logger: (q) => log.push(q) });
+  t.teardown(() => orm.close());
+  const q = (s: string) => (db.dialect === 'mysql' ? s.replace(/"/g, '`') : s);
+  const run = (sql: string) => orm.em.fork().execute(q(sql));
+  await run(
+    `create table "category" ("category_id" ${ID[db.dialect]}, "name" varchar(25) not null, "parent_id" integer not null, ` +
+      `constraint "fk_category_parent" foreign key ("parent_id") references "category" ("category_id") on delete restrict)`,
+  );
+  // The root is its own parent (a row may point at itself within one statement).
+  await run(`insert into "category" ("category_id", "name", "parent_id") values (1000, 'All', 1000)`);
+  const em = orm.em.fork();
+  const root = await em.findOneOrFail(Category, { id: 1000 });
+  const drama = em.create(Category, { name: 'Drama', parent: root });
+  const noir = em.create(Category, { name: 'Noir', parent: drama });
+  const neo = em.create(Category, { name: 'Neo-noir', parent: noir });
+  log.length = 0;
+  await em.flush();
+  t.deepEqual(writes(withoutCommitRecords(log.map((l) => l.sql))), ['INSERT category', 'INSERT category', 'INSERT category']);
+  const check = await orm.em.fork().findOneOrFail(Category, { id: neo.id }, { populate: ['parent.parent'] });
+  t.is(check.parent.parent.name, 'Drama');
+
+  const em2 = orm.em.fork();
+  const doomed = await em2.find(Category, { name: { $in: ['Drama', 'Noir', 'Neo-noir'] } });
+  em2.remove(doomed);
+  log.length = 0;
+  await em2.flush();
+  t.deepEqual(writes(withoutCommitRecords(log.map((l) => l.sql))), ['DELETE category', 'DELETE category', 'DELETE category']);
+  t.deepEqual(log.filter((l) => /^delete from [`"]category/i.test(l.sql)).map((l) => l.params.flat()), [[neo.id], [noir.id], [drama.id]]);
+  // The root alone, pointing at itself: one DELETE. InnoDB checks a self-reference row by row
+  // and refuses it (a MySQL limitation no statement order can avoid): the FK error, typed.
+  const em3 = orm.em.fork();
+  em3.remove(await em3.findOneOrFail(Category, { id: 1000 }));
+  if (db.dialect === 'mysql') {
+    await t.throwsAsync(em3.flush(), { instanceOf: ForeignKeyConstraintViolationError });
+    t.is(await orm.em.fork().count(Category, {}), 1);
+  } else {
+    await em3.flush();
+    t.is(await orm.em.fork().count(Category, {}), 0);
   }
 });
