@@ -36,6 +36,21 @@ class DStaff {
   @ManyToOne(() => DStore, { joinColumn: 'store_id' }) store!: Rel<DStore>;
 }
 
+// The same tables where a store may have no manager (the cycle as joinery always handled it).
+@Entity({ tableName: 'store' })
+class NStore {
+  @PrimaryKey({ columnName: 'store_id' }) id!: number;
+  @Property({ type: 'string' }) address!: string;
+  @ManyToOne(() => NStaff, { joinColumn: 'manager_staff_id', nullable: true }) manager?: Rel<NStaff> | null;
+}
+
+@Entity({ tableName: 'staff' })
+class NStaff {
+  @PrimaryKey({ columnName: 'staff_id' }) id!: number;
+  @Property({ type: 'string' }) firstName!: string;
+  @ManyToOne(() => NStore, { joinColumn: 'store_id' }) store!: Rel<NStore>;
+}
+
 const ID: Record<TestDb['dialect'], string> = {
   sqlite: 'integer primary key',
   pg: 'serial primary key',
@@ -47,11 +62,12 @@ const ID: Record<TestDb['dialect'], string> = {
  * the rows, then the store → staff constraint (SQLite cannot add one later: it is declared inline
  * and the seed runs with the checks deferred to COMMIT).
  */
-async function legacySchema(orm: Joinery, db: TestDb, deferrable: boolean): Promise<void> {
+async function legacySchema(orm: Joinery, db: TestDb, deferrable: boolean, nullable = false): Promise<void> {
   const later = deferrable ? ' deferrable initially deferred' : '';
+  const manager = nullable ? 'integer null unique' : 'integer not null unique';
   const run = (sql: string) => orm.em.fork().execute(sql);
   if (db.dialect === 'sqlite') {
-    await run(`create table store (store_id integer primary key, manager_staff_id integer not null unique references staff (staff_id)${later}, address varchar(50) not null)`);
+    await run(`create table store (store_id integer primary key, manager_staff_id ${manager} references staff (staff_id)${later}, address varchar(50) not null)`);
     await run('create table staff (staff_id integer primary key, first_name varchar(45) not null, store_id integer not null references store (store_id))');
     await orm.em.fork().transactional(async (em) => {
       await em.execute('pragma defer_foreign_keys = on');
@@ -61,7 +77,7 @@ async function legacySchema(orm: Joinery, db: TestDb, deferrable: boolean): Prom
     return;
   }
   const q = (s: string) => (db.dialect === 'mysql' ? s.replace(/"/g, '`') : s);
-  await run(q(`create table "store" ("store_id" ${ID[db.dialect]}, "manager_staff_id" integer not null unique, "address" varchar(50) not null)`));
+  await run(q(`create table "store" ("store_id" ${ID[db.dialect]}, "manager_staff_id" ${manager}, "address" varchar(50) not null)`));
   await run(q(`create table "staff" ("staff_id" ${ID[db.dialect]}, "first_name" varchar(45) not null, "store_id" integer not null, constraint "fk_staff_store" foreign key ("store_id") references "store" ("store_id") on delete restrict)`));
   await run(q(`insert into "store" ("manager_staff_id", "address") values (1, '47 MySakila Drive')`));
   await run(q(`insert into "staff" ("first_name", "store_id") values ('Mike', 1)`));
@@ -69,11 +85,11 @@ async function legacySchema(orm: Joinery, db: TestDb, deferrable: boolean): Prom
   await run(q(`alter table "store" add constraint "fk_store_staff" foreign key ("manager_staff_id") references "staff" ("staff_id") on delete ${deferrable ? 'no action' : 'restrict'}${later}`));
 }
 
-async function setup(t: { teardown(fn: () => unknown): void }, db: TestDb, entities: Function[] = [Store, Staff], deferrable = false) {
+async function setup(t: { teardown(fn: () => unknown): void }, db: TestDb, entities: Function[] = [Store, Staff], deferrable = false, nullable = false) {
   const log: QueryLogEntry[] = [];
   const orm = await Joinery.init({ entities, ...db.config, logger: (q) => log.push(q) });
   t.teardown(() => orm.close());
-  await legacySchema(orm, db, deferrable);
+  await legacySchema(orm, db, deferrable, nullable);
   log.length = 0;
   const sql = () => withoutCommitRecords(log.map((q) => q.sql.replace(/\$\d+/g, '?')));
   return { orm, log, sql };
@@ -145,6 +161,25 @@ forEachDialect(test, 'two new rows that need each other: FK_CYCLE before any SQL
   const check = await orm.em.fork().findOneOrFail(Staff, { firstName: 'Bob' }, { populate: ['store.manager'] });
   t.is(check.store.id, store.id);
   t.is(check.store.manager, check);
+});
+
+forEachDialect(test, 'a nullable side breaks the cycle as before: INSERT with NULL, then UPDATE; deleting both sets it NULL first', async (t, db) => {
+  const { orm, sql, log } = await setup(t, db, [NStore, NStaff], false, true);
+  const em = orm.em.fork();
+  const store = em.create(NStore, { address: '28 MySQL Boulevard' });
+  const bob = em.create(NStaff, { firstName: 'Bob', store });
+  store.manager = bob;
+  await em.flush();
+  t.deepEqual(writes(sql()), ['INSERT store', 'INSERT staff', 'UPDATE store']);
+  const insert = log.find((q) => /^insert into [`"]?store/i.test(q.sql))!;
+  t.true(insert.params.includes(null) && !insert.params.some((v) => typeof v === 'number' && v < 0), 'NULL, not a placeholder');
+  const em2 = orm.em.fork();
+  const [doomed] = await em2.find(NStore, { address: '28 MySQL Boulevard' }, { populate: ['manager'] });
+  em2.remove([doomed!, doomed!.manager!]);
+  const before = sql().length;
+  await em2.flush();
+  t.deepEqual(writes(sql().slice(before)), ['UPDATE store', 'DELETE staff', 'DELETE store']);
+  t.is(await orm.em.fork().count(NStore, {}), 1);
 });
 
 forEachDialect(test, 'deleting both rows of the cycle: FK_CYCLE before any SQL, no NULL written into a NOT NULL column', async (t, db) => {
