@@ -170,12 +170,14 @@ function orderInserts(groups: Map<EntityMetadata, ChangeSet[]>, options: PlanOpt
    */
   const breakAt = (steps: readonly RowCycleStep[], last: boolean): boolean => {
     const free = steps.find((s) => !s.prop.target.autoincrementPk && (!s.prop.constraint || canDefer(s)));
-    if (free) return drop(free), true;
-    const nullable = steps.find((s) => s.prop.nullable);
-    if (nullable) return defer(nullable), true;
-    const deferrable = last ? steps.find(canDefer) : undefined;
-    if (deferrable) return defer(deferrable), true;
-    return false;
+    if (free) {
+      drop(free);
+      return true;
+    }
+    const postponed = steps.find((s) => s.prop.nullable) ?? (last ? steps.find(canDefer) : undefined);
+    if (!postponed) return false;
+    defer(postponed);
+    return true;
   };
   for (;;) {
     const result = topologicalSort(types, (m) => (edges.get(m) ?? []).map((p) => p.target));
