@@ -122,6 +122,18 @@ export interface ToOneOptions extends RelationOptionsBase {
   updateRule?: ReferentialAction;
   /** `false` creates no FK constraint (Sequelize `constraints: false`), e.g. to break an FK cycle. */
   constraints?: boolean;
+  /**
+   * The FK constraint is `DEFERRABLE INITIALLY DEFERRED` (PostgreSQL, SQLite): checked at COMMIT,
+   * not per statement. Lets one flush insert (or delete) new rows that reference each other
+   * through required foreign keys. `schema.create` creates the constraint so; on a database you
+   * did not create, declare it only where the constraint really is deferrable. MySQL has no
+   * deferrable constraints: a flush that would need one fails before any SQL.
+   *
+   * @example
+   * // store.manager → staff and staff.store → store, both NOT NULL
+   * @ManyToOne(() => Staff, { deferrable: true }) manager!: Rel<Staff>;
+   */
+  deferrable?: boolean;
   /** Part of this entity's primary key (through entities keyed by their two relations). */
   primary?: boolean;
   index?: boolean;

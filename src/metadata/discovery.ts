@@ -5,7 +5,7 @@ import { DefaultNamingStrategy, type NamingStrategy } from './naming-strategy.js
 import { resolveScalarType } from './scalar-types.js';
 import { constraintName } from './constraint-names.js';
 import { buildSnapshot } from './metadata-storage.js';
-import { checkInsertCycles, checkNameCollisions, checkRelationOptions, checkRenames } from './mapping-checks.js';
+import { checkNameCollisions, checkRelationOptions, checkRenames } from './mapping-checks.js';
 import { assertNever, column, type Ctx, type EntityBuilder } from './discovery-context.js';
 import { resolvePrimaryKey, resolveToOnes } from './to-one.js';
 import { checkOwningSides, resolveInverseSides } from './inverse-sides.js';
@@ -61,7 +61,6 @@ export function discoverMetadata(classes: readonly Function[], options: Discover
   for (const b of all) finishTable(b);
   const entities = all as unknown as EntityMetadata[];
   checkNameCollisions(entities);
-  checkInsertCycles(entities);
   checkRelationOptions(entities);
   checkRenames(entities);
   return buildSnapshot(entities);
@@ -260,6 +259,7 @@ function finishTable(b: EntityBuilder): void {
             updateRule: p.updateRule,
             property: p.name,
             nullable: p.nullable,
+            ...(p.deferrable ? { deferrable: true } : {}),
           });
         }
         break;

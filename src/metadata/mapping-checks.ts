@@ -1,7 +1,6 @@
 import { MetadataError } from '../errors/metadata-error.js';
-import { topologicalSort } from '../unit-of-work/topological-sort.js';
 import { snakeCase } from './naming-strategy.js';
-import type { EntityMetadata, ManyToOneProperty, OneToOneOwnerProperty } from './types.js';
+import type { EntityMetadata } from './types.js';
 
 /** Two entities on one table, or two properties on one column: say which option separates them. */
 export function checkNameCollisions(entities: readonly EntityMetadata[]): void {
@@ -50,39 +49,6 @@ export function checkNameCollisions(entities: readonly EntityMetadata[]): void {
       }
       columns.set(c.name.toLowerCase(), c.property);
     }
-  }
-}
-
-type Edge = ManyToOneProperty | OneToOneOwnerProperty;
-
-/**
- * A cycle of foreign keys none of which can be NULL cannot be inserted in any order (each row needs
- * the other's generated key first). Nullable links are broken at flush by inserting NULL and
- * updating after, so only all-required cycles are errors.
- */
-export function checkInsertCycles(entities: readonly EntityMetadata[]): void {
-  const required = new Map<EntityMetadata, Edge[]>();
-  for (const e of entities) {
-    const edges = e.properties.filter(
-      (p): p is Edge => (p.kind === 'm:1' || (p.kind === '1:1' && p.owner)) && !p.nullable && (p.constraint || p.target.autoincrementPk),
-    );
-    required.set(e, edges);
-  }
-  const result = topologicalSort(entities, (e) => (required.get(e) ?? []).map((p) => p.target));
-  if (result.cycle) {
-    const cycle = result.cycle;
-    const edges = cycle.map((e, i) => {
-      const next = cycle[(i + 1) % cycle.length]!;
-      return (required.get(e) ?? []).find((p) => p.target === next)!;
-    });
-    const steps = edges.map((edge, i) => `${cycle[i]!.name}.${edge.name} → ${edge.target.name}`);
-    throw new MetadataError(
-      'FK_CYCLE',
-      `Required foreign keys form a cycle that no insert order can satisfy: ${steps.join(', ')}. ` +
-        `Make one of these relations nullable (nullable: true) so joinery can insert NULL and update it after` +
-        ` (constraints: false helps only where the referenced key is assigned by you, not generated).`,
-      { entity: cycle[0]!.name, property: edges[0]!.name },
-    );
   }
 }
 

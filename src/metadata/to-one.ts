@@ -171,6 +171,7 @@ export function resolveToOne(ctx: Ctx, b: EntityBuilder, r: RawToOne, primaryKey
     updateRule,
     // Databases cannot enforce an FK into another database.
     constraint: (o.constraints ?? true) && target.connection === b.connection,
+    deferrable: o.deferrable === true,
     primary,
   };
   // inversedBy starts as what the user declared; inverse-side discovery fills in the rest.

@@ -96,6 +96,8 @@ export interface ToOneOwning {
   readonly updateRule: ReferentialAction;
   /** false when `constraints: false` (or the target lives on another connection): no FK constraint. */
   readonly constraint: boolean;
+  /** `deferrable: true`: the constraint is checked at COMMIT (see ToOneOptions.deferrable). */
+  readonly deferrable: boolean;
   /** Part of this entity's primary key (through entities without their own key). */
   readonly primary: boolean;
 }
@@ -223,6 +225,8 @@ export interface ForeignKeyMetadata {
   readonly property: string;
   /** Whether the FK columns are nullable: decides how an insert cycle can be broken. */
   readonly nullable: boolean;
+  /** `DEFERRABLE INITIALLY DEFERRED` (pg, sqlite). */
+  readonly deferrable?: boolean;
 }
 
 export interface EntityMetadata {

@@ -239,6 +239,11 @@ export class EntityLoader {
     }
   }
 
+  /** `through` entities whose `property` points at one of `entities` (for a flush that removes them). */
+  findLinks(through: EntityMetadata, property: string, entities: object[]): Promise<object[]> {
+    return this.find(through, { [property]: { $in: entities } });
+  }
+
   /** Loads the collections (grouped by owner type and property) in one query each: lazy loads of one tick share it. */
   async loadCollections(collections: Collection<object>[]): Promise<void> {
     const groups = new Map<RelationProperty, object[]>();

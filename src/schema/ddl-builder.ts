@@ -69,7 +69,8 @@ export class DdlBuilder {
     return (
       `constraint ${this.quote(fk.name)} foreign key (${this.quoteList(fk.columns)}) ` +
       `references ${this.quote(fk.referencedTable)} (${this.quoteList(fk.referencedColumns)}) ` +
-      `on delete ${fk.deleteRule} on update ${fk.updateRule}`
+      `on delete ${fk.deleteRule} on update ${fk.updateRule}` +
+      (fk.deferrable && this.dialect !== 'mysql' ? ' deferrable initially deferred' : '')
     );
   }
 

@@ -110,6 +110,7 @@ function toTableSchema(table: MappedTable, all: ReadonlyMap<string, MappedTable>
     referencedColumns: [...f.referencedColumns],
     deleteRule: f.deleteRule,
     updateRule: f.updateRule,
+    ...(f.deferrable ? { deferrable: true } : {}),
   }));
 
   return {

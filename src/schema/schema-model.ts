@@ -42,6 +42,8 @@ export interface ForeignKeySchema {
   readonly referencedColumns: readonly string[];
   readonly deleteRule: ReferentialAction | 'set default';
   readonly updateRule: ReferentialAction | 'set default';
+  /** `DEFERRABLE INITIALLY DEFERRED` (pg, sqlite; MySQL has no such constraints). */
+  readonly deferrable?: boolean;
 }
 
 export interface PrimaryKeySchema {

@@ -1,5 +1,7 @@
 import { Collection } from '../entity/collection.js';
 import { getState, type EntityState } from '../entity/entity-state.js';
+import type { EntityMetadata } from '../metadata/types.js';
+import type { OwnedLinks } from './owned-links.js';
 import { traitsOf } from './type-traits.js';
 
 /** What the cascade-remove pass needs from its unit of work. */
@@ -13,12 +15,19 @@ export interface CascadeRemoveHost {
   remove(entity: object): void;
   /** Loads collections, one query per relation (see `EntityLoader.loadCollections`). */
   loadCollections(collections: Collection<object>[]): Promise<void>;
+  /** Link rows joinery owns, per entity type (see owned-links.ts). */
+  readonly owned: ReadonlyMap<EntityMetadata, OwnedLinks>;
+  /** The `through` entities whose `property` points at one of `entities`: one query (chunked). */
+  findLinks(through: EntityMetadata, property: string, entities: object[]): Promise<object[]>;
 }
 
 /**
  * Removed entities take along what they cascade to (cascade remove, orphanRemoval), also through
  * collections that were never loaded: those are loaded first, one query per relation and level,
- * so dependents deeper down (and their hooks) are handled as well. `oneToOneOrphans`: owning sides
+ * so dependents deeper down (and their hooks) are handled as well. The `through` entities of a
+ * removed entity's ManyToManys go too (a link to a row that is gone means nothing, and the
+ * database may refuse the delete while it exists), loaded and removed as entities so that their
+ * hooks run: one query per through relation and level. `oneToOneOrphans`: owning sides
  * of a one-to-one that an orphanRemoval inverse side let go of; removed if still unlinked.
  */
 export async function cascadeRemove(host: CascadeRemoveHost, oneToOneOrphans: readonly object[]): Promise<void> {
@@ -54,6 +63,23 @@ export async function cascadeRemove(host: CascadeRemoveHost, oneToOneOrphans: re
     }
     if (unloaded.length) await host.loadCollections(unloaded);
     const next: object[] = [];
+    if (host.owned.size) {
+      const links = new Map<EntityMetadata, Map<string, object[]>>();
+      for (const entity of frontier) {
+        const state = getState(entity)!;
+        if (!state.key) continue; // never inserted: no link rows
+        for (const { through, property } of host.owned.get(state.meta)?.throughs ?? []) {
+          let byProp = links.get(through);
+          if (!byProp) links.set(through, (byProp = new Map()));
+          let list = byProp.get(property);
+          if (!list) byProp.set(property, (list = []));
+          list.push(entity);
+        }
+      }
+      for (const [through, byProp] of links) {
+        for (const [property, entities] of byProp) for (const link of await host.findLinks(through, property, entities)) take(link, next);
+      }
+    }
     for (const entity of frontier) {
       for (const p of traitsOf(getState(entity)!.meta).cascadeRemove) {
         const value = (entity as Record<string, unknown>)[p.name];

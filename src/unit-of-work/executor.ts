@@ -11,6 +11,7 @@ import { columnProperties, type ChangeSet, type ColumnProperty } from './change-
 import type { CommitStep } from './commit-plan.js';
 import { runInTransactions, type TransactionSettings } from './connection-transactions.js';
 import type { LinkDiff } from './collection-diff.js';
+import type { LinkPurge } from './owned-links.js';
 
 /** What a flush produced that memory must learn once every transaction has committed. */
 export interface CommitResult {
@@ -94,6 +95,8 @@ export class Executor implements CommitExecutor {
         return this.#linkInsert(step.diffs, open, result);
       case 'link-update':
         return this.#linkUpdate(step.diffs, open, result);
+      case 'link-purge':
+        return this.#linkPurge(step.purges, open, result);
       case 'delete':
         return this.#delete(step.meta, step.changeSets, open, result);
       default:
@@ -153,6 +156,10 @@ export class Executor implements CommitExecutor {
       const targetKeys = props.map((p) => (p.kind === 'scalar' ? undefined : singleKeyOf(p.target)));
       let last: InsertGroup | undefined;
       let lastMask = -1;
+      // A required FK deferred to break a cycle (a deferrable constraint, checked at COMMIT) cannot
+      // be NULL: it gets a negative key no generated key has, distinct per row (the column may be
+      // unique), and its fixup UPDATE sets the real one before COMMIT.
+      let placeholder = 0;
       for (const cs of sets) {
         const payload = cs.payload;
         // First which properties the row sets (its group), then its values straight into the
@@ -178,13 +185,17 @@ export class Executor implements CommitExecutor {
           const p = props[i]!;
           const v = payload[p.name];
           if (p.kind === 'scalar') out.push(toDatabaseValue(p.type, v, dialect));
-          else if (v === null || v === undefined || (nullFks && deferred.has(p.name)) || !pushKey(p.target, targetKeys[i], v as object, p.joinColumns, generated, dialect, out)) {
+          else if (nullFks && deferred.has(p.name) && !p.nullable && v != null) {
+            placeholder++;
+            for (const c of p.joinColumns) out.push(toDatabaseValue(c.type, -placeholder, dialect));
+          } else if (v === null || v === undefined || (nullFks && deferred.has(p.name)) || !pushKey(p.target, targetKeys[i], v as object, p.joinColumns, generated, dialect, out)) {
             for (let c = 0; c < p.joinColumns.length; c++) out.push(null);
           }
         }
         g.entities.push(cs.entity);
       }
     } else {
+      let placeholder = 0;
       for (const cs of sets) {
         const columns: string[] = [];
         const row: unknown[] = [];
@@ -192,7 +203,10 @@ export class Executor implements CommitExecutor {
           if (!(p.name in cs.payload)) continue;
           const names = p.kind === 'scalar' ? [p.column.name] : p.joinColumns.map((c) => c.name);
           columns.push(...names);
-          row.push(...this.#columnValues(p, cs.payload[p.name], meta.connection, result, deferred.has(p.name)));
+          if (p.kind !== 'scalar' && deferred.has(p.name) && !p.nullable && cs.payload[p.name] != null) {
+            placeholder++;
+            row.push(...p.joinColumns.map((c) => toDatabaseValue(c.type, -placeholder, dialect)));
+          } else row.push(...this.#columnValues(p, cs.payload[p.name], meta.connection, result, deferred.has(p.name)));
         }
         const sig = columns.join('\u0000');
         let g = groups.get(sig);
@@ -471,6 +485,20 @@ export class Executor implements CommitExecutor {
       }
       for (const part of chunk(pairs, rowsPerStatement(pairCols.length, driver.maxParams))) {
         await this.#run(pivot.connection, deleteStatement(d, pivot.tableName, pairCols, part), open);
+      }
+    }
+  }
+
+  /** Every join-table row of the given entities, one chunked DELETE per join table and side. */
+  async #linkPurge(purges: readonly LinkPurge[], open: Map<string, DriverTransaction>, result: CommitResult): Promise<void> {
+    for (const purge of purges) {
+      const { pivot, side } = purge;
+      const driver = this.#driver(pivot.connection);
+      const d = this.#dialect(pivot.connection);
+      const cols = (side === 'owner' ? pivot.joinColumns : pivot.inverseJoinColumns).map((c) => c.name);
+      const keys = purge.entities.map((e) => this.#linkKey(pivot, side, e, purge.meta, result));
+      for (const part of chunk(keys, rowsPerStatement(cols.length, driver.maxParams))) {
+        await this.#run(pivot.connection, deleteStatement(d, pivot.tableName, cols, part), open);
       }
     }
   }
@@ -757,6 +785,8 @@ export function connectionsOf(step: CommitStep): string[] {
     }
     case 'child-clear':
       return step.clears.map((c) => c.prop.target.connection);
+    case 'link-purge':
+      return [...new Set(step.purges.map((p) => p.pivot.connection))];
     default:
       return [step.meta.connection];
   }

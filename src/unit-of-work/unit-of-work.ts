@@ -22,6 +22,7 @@ import { checkResolution, flushInDoubt, type CommitOutcomeChoice } from './in-do
 import { CommitOutcomeUnknownError } from '../errors/commit-outcome-unknown-error.js';
 import { flushTraitsOf, traitsOf, type FlushTraits } from './type-traits.js';
 import { cascadeRemove, unlinkRemoved } from './cascade-remove.js';
+import { linkPurges, ownedLinksOf } from './owned-links.js';
 import { propagateCollectionChange, resolveRelationItem, syncToOne } from './relation-sync.js';
 import { validateChangeSets, validateLinks } from './validation.js';
 import { keyChangeFailures } from './key-changes.js';
@@ -34,6 +35,8 @@ export interface EntityLoader {
   matchCollection(collection: Collection<object>, options: MatchingOptions): Promise<object[]>;
   /** Load unloaded references (rows by primary key); rejects with NotFoundError for missing rows. */
   loadReferences(entities: object[]): Promise<void>;
+  /** The `through` entities whose `property` points at one of `entities` (managed, one query chunked). */
+  findLinks(through: EntityMetadata, property: string, entities: object[]): Promise<object[]>;
 }
 
 /** Writes straight to the database on behalf of a collection (`collection.nativeUpdate` / `nativeDelete`); implemented by the EntityManager. */
@@ -464,7 +467,9 @@ export class UnitOfWork implements CollectionHost, ToOneHost {
     if (failures.length) throw new ValidationError(failures);
     if (!changeSets.length && !links.length && !clears.length) return;
     // 5. Order it (pure), then run it; memory is untouched until every transaction has committed.
-    const steps = planCommit(changeSets, links, clears);
+    const steps = planCommit(changeSets, links, clears, linkPurges(changeSets, ownedLinksOf(this.metadata)), {
+      deferrableConstraints: (connection) => this.dialectOf(connection) !== 'mysql',
+    });
     const result: CommitResult = { generatedKeys: new Map(), versions: new Map(), generatedValues: new Map() };
     try {
       await this.executor.execute(steps, result);
@@ -574,7 +579,9 @@ export class UnitOfWork implements CollectionHost, ToOneHost {
   /** Removed entities take along what they cascade to (see cascade-remove.ts). */
   async #cascadeRemove(): Promise<void> {
     // Nothing cascades and no 1:1 orphan waits: the passes below would find nothing to take.
-    if (!this.#oneToOneOrphans.size && !this.#flushTraits().cascadeRemove) return;
+    const owned = ownedLinksOf(this.metadata);
+    const throughs = owned.size > 0 && [...this.#types].some((t) => (owned.get(t)?.throughs.length ?? 0) > 0);
+    if (!this.#oneToOneOrphans.size && !this.#flushTraits().cascadeRemove && !throughs) return;
     const orphans = [...this.#oneToOneOrphans];
     this.#oneToOneOrphans.clear();
     await cascadeRemove(
@@ -584,6 +591,8 @@ export class UnitOfWork implements CollectionHost, ToOneHost {
         owns: (state) => state.owner === this,
         remove: (entity) => this.remove(entity),
         loadCollections: (collections) => this.loader.loadCollections(collections),
+        owned: throughs ? owned : new Map(),
+        findLinks: (through, property, entities) => this.loader.findLinks(through, property, entities),
       },
       orphans,
     );

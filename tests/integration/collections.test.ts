@@ -201,7 +201,8 @@ forEachDialect(test, 'removing a parent removes its orphanRemoval children even 
   em.remove(em.getReference(User, ids.ann));
   await em.flush();
   const deletes = log.filter((q) => /^DELETE/.test(q.sql)).map((q) => q.sql.replace(/`/g, '"'));
-  t.deepEqual(deletes.map((s) => s.split(' WHERE')[0]), ['DELETE FROM "posts"', 'DELETE FROM "users"']);
+  // The posts' join-table rows go first (legacy join tables may restrict the delete).
+  t.deepEqual(deletes.map((s) => s.split(' WHERE')[0]), ['DELETE FROM "post_tag"', 'DELETE FROM "posts"', 'DELETE FROM "users"']);
   t.is(await orm.em.fork().count(Post), 1);
   t.is(await orm.em.fork().count(User), 1);
 });

@@ -353,6 +353,18 @@ test('self-reference is declared inline everywhere', (t) => {
   }
 });
 
+test('a deferrable FK is DEFERRABLE INITIALLY DEFERRED on pg and sqlite; MySQL has none and gets a plain one', (t) => {
+  const meta = snapshot([
+    entity('staff', [pk(), col('store_id', 'integer')], { foreignKeys: [fk('staff', ['store_id'], 'stores')] }),
+    entity('stores', [pk(), col('manager_id', 'integer')], { foreignKeys: [fk('stores', ['manager_id'], 'staff', { deferrable: true })] }),
+  ]);
+  const clause = (d: Dialect) => createSql(meta, d).join('\n').match(/[^\n]*manager_id.\) references[^\n]*/)![0];
+  t.regex(clause('pg'), /foreign key \("manager_id"\) references "staff" \("id"\) on delete no action on update no action deferrable initially deferred$/);
+  t.regex(clause('sqlite'), /on update no action deferrable initially deferred\)$/);
+  t.regex(clause('mysql'), /on delete no action on update no action$/);
+  t.false(createSql(meta, 'pg').join('\n').includes('"store_id") references "stores" ("id") on delete no action on update no action deferrable'), 'only the FK that says so');
+});
+
 test('long names: generated index and key names stay within 63 characters, deterministically', (t) => {
   const table = 'organisation_membership_invitation_acceptances_history_records';
   const column = 'inviting_organisation_administrator_account_id';
