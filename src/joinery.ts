@@ -100,6 +100,7 @@ export class Joinery {
     const metadata = discoverMetadata(options.entities ?? decoratedEntities, {
       namingStrategy: options.namingStrategy,
       connections: Object.keys(configs),
+      dialects: Object.fromEntries(Object.entries(configs).map(([name, c]) => [name, c.client])),
     });
     const drivers = new Map<string, Driver>();
     const replicas = new Map<string, ReplicaSet>();

@@ -1,16 +1,19 @@
-import type { Dialect, ScalarType } from '../metadata/types.js';
+import { isType } from '../metadata/type.js';
+import type { ColumnType, Dialect } from '../metadata/types.js';
 
 // Each driver returns its own shapes (SQLite 0/1 for booleans, pg strings for int8, MariaDB strings
 // for JSON, ...). These two functions are the single place where values cross between JS and SQL,
 // so a property of a given type reads back as the same JS type on every dialect.
 
 /** JS value → bound parameter for `dialect`. `null`/`undefined` become SQL NULL. */
-export function toDatabaseValue(type: ScalarType, value: unknown, dialect: Dialect): unknown {
+export function toDatabaseValue(type: ColumnType, value: unknown, dialect: Dialect): unknown {
   if (value === null || value === undefined) return null;
+  if (isType(type)) return type.convertToDatabaseValue(value, type.context ?? { dialect, label: '', table: '', column: '' });
   switch (type) {
     case 'boolean':
       return dialect === 'pg' ? Boolean(value) : value ? 1 : 0;
-    case 'datetime': {
+    case 'datetime':
+    case 'timestamptz': {
       const d = value instanceof Date ? value : new Date(value as string | number);
       // SQLite has no datetime type: ISO-8601 UTC text sorts and compares correctly. node-postgres
       // would write a Date in the process's local zone, rounding away the seconds of historical
@@ -37,17 +40,19 @@ export function toDatabaseValue(type: ScalarType, value: unknown, dialect: Diale
 }
 
 /** Whether {@link toDatabaseValue} binds a non-null value of `type` as it is, on every dialect. */
-export function boundUnchanged(type: ScalarType): boolean {
+export function boundUnchanged(type: ColumnType): boolean {
   return type === 'integer' || type === 'float' || type === 'string' || type === 'text' || type === 'uuid';
 }
 
 /** Raw driver value → the JS type of `type`. */
-export function fromDatabaseValue(type: ScalarType, value: unknown): unknown {
+export function fromDatabaseValue(type: ColumnType, value: unknown): unknown {
   if (value === null || value === undefined) return null;
+  if (isType(type)) return type.convertToJSValue(value, type.context);
   switch (type) {
     case 'boolean':
       return typeof value === 'boolean' ? value : value === 1 || value === '1' || value === 1n || value === 't' || value === 'true';
     case 'datetime':
+    case 'timestamptz':
       return value instanceof Date ? value : typeof value === 'string' ? parseDatetime(value) : new Date(value as number);
     case 'date':
       return value instanceof Date ? value.toISOString().slice(0, 10) : String(value);
@@ -95,11 +100,13 @@ function digits(s: string, from: number, count: number): number {
 }
 
 /** Equality the way the database sees it, for change detection against the snapshot. */
-export function sameValue(type: ScalarType, a: unknown, b: unknown): boolean {
+export function sameValue(type: ColumnType, a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (a === null || a === undefined || b === null || b === undefined) return (a ?? null) === (b ?? null);
+  if (isType(type)) return type.compare(a, b, type.context);
   switch (type) {
     case 'datetime':
+    case 'timestamptz':
       return a instanceof Date && b instanceof Date ? a.getTime() === b.getTime() : String(a) === String(b);
     case 'json':
       try {
@@ -117,10 +124,11 @@ export function sameValue(type: ScalarType, a: unknown, b: unknown): boolean {
 }
 
 /** A copy safe to keep as a snapshot (mutable values are cloned so later edits show as changes). */
-export function snapshotValue(type: ScalarType, value: unknown): unknown {
+export function snapshotValue(type: ColumnType, value: unknown): unknown {
   if (value === null || value === undefined) return null;
+  if (isType(type)) return type.snapshot(value, type.context);
   if (type === 'json') return JSON.parse(JSON.stringify(value));
-  if (type === 'datetime' && value instanceof Date) return new Date(value.getTime());
+  if ((type === 'datetime' || type === 'timestamptz') && value instanceof Date) return new Date(value.getTime());
   return value;
 }
 

@@ -2,7 +2,7 @@ import type { Driver, DriverTransaction, Statement, StatementResult } from '../d
 import { OptimisticLockError } from '../errors/driver-errors.js';
 import { primaryKeyValues } from '../entity/primary-key.js';
 import { boundUnchanged, fromDatabaseValue, toDatabaseValue } from '../entity/value-conversion.js';
-import type { ColumnMetadata, Dialect, EntityMetadata, PivotMetadata, ScalarType } from '../metadata/types.js';
+import type { ColumnMetadata, Dialect, EntityMetadata, PivotMetadata, ColumnType } from '../metadata/types.js';
 import { chunk, deleteKeysStatement, deleteStatement, insertStatement, insertValuesStatement, MAX_CASE_UPDATE_ROWS, rowsPerStatement, updateStatement, type TypedColumn, type UpdateRow } from '../query/dml.js';
 import { SqlDialect } from '../query/sql-dialect.js';
 import { columnProperties, type ChangeSet, type ColumnProperty } from './change-sets.js';
@@ -189,7 +189,7 @@ export class Executor implements CommitExecutor {
         g.entities.push(cs.entity);
       }
     }
-    const pk = meta.autoincrementPk ? (meta.primaryKeys[0] as { column: ColumnMetadata; type: ScalarType }) : undefined;
+    const pk = meta.autoincrementPk ? (meta.primaryKeys[0] as { column: ColumnMetadata; type: ColumnType }) : undefined;
     for (const g of groups.values()) {
       // Rows given their own key (an explicit id, even -1 or 0) keep it: the database generated
       // nothing to read back, and MySQL's insert id would not be it.
@@ -507,7 +507,7 @@ function pushKey(
   meta: EntityMetadata,
   single: SingleKey | undefined,
   entity: object,
-  columns: readonly { type: ScalarType }[],
+  columns: readonly { type: ColumnType }[],
   generated: ReadonlyMap<object, unknown[]>,
   dialect: Dialect,
   out: unknown[],
@@ -533,7 +533,7 @@ function noLinkKey(meta: EntityMetadata, pivot: PivotMetadata): Error {
 interface PivotColumn {
   readonly property: string;
   readonly column: string;
-  readonly type: ScalarType;
+  readonly type: ColumnType;
   value(value: unknown, dialect: Dialect, result: CommitResult): unknown;
 }
 
@@ -583,7 +583,7 @@ const MAX_UPDATE_ROWS: Record<Dialect, number> = { pg: 5000, sqlite: 5000, mysql
 /** The key property of a type whose primary key is one scalar column. */
 interface SingleKey {
   readonly name: string;
-  readonly type: ScalarType;
+  readonly type: ColumnType;
 }
 
 const singleKeyCache = new WeakMap<EntityMetadata, SingleKey | null>();
