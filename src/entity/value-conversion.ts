@@ -1,4 +1,5 @@
 import { isType } from '../metadata/type.js';
+import { parseDatetime } from './datetime-text.js';
 import type { ColumnType, Dialect } from '../metadata/types.js';
 
 // Each driver returns its own shapes (SQLite 0/1 for booleans, pg strings for int8, MariaDB strings
@@ -72,31 +73,6 @@ export function fromDatabaseValue(type: ColumnType, value: unknown): unknown {
     default:
       return assertNever(type);
   }
-}
-
-/**
- * A datetime as text: MySQL's `YYYY-MM-DD HH:MM:SS[.ffffff]` (UTC, the session zone joinery sets)
- * or ISO-8601 with a zone (SQLite, PostgreSQL text). Years 1–99 stay years 1–99.
- */
-function parseDatetime(s: string): Date {
-  if (s.length < 19 || s.charCodeAt(10) !== 32) return new Date(s);
-  const year = digits(s, 0, 4);
-  const month = digits(s, 5, 2);
-  const day = digits(s, 8, 2);
-  // MySQL's zero date, as mysql2 reads it.
-  if (month === 0 || day === 0) return new Date(Number.NaN);
-  let ms = 0;
-  if (s.length > 20) ms = s.length >= 23 ? digits(s, 20, 3) : digits(s, 20, s.length - 20) * 10 ** (23 - s.length);
-  const d = new Date(Date.UTC(year, month - 1, day, digits(s, 11, 2), digits(s, 14, 2), digits(s, 17, 2), ms));
-  // Date.UTC maps years 0–99 to 1900–1999.
-  if (year < 100) d.setUTCFullYear(year);
-  return d;
-}
-
-function digits(s: string, from: number, count: number): number {
-  let n = 0;
-  for (let i = from; i < from + count; i++) n = n * 10 + (s.charCodeAt(i) - 48);
-  return n;
 }
 
 /** Equality the way the database sees it, for change detection against the snapshot. */

@@ -1,3 +1,4 @@
+import { formatDatetime, parseDatetime } from '../entity/datetime-text.js';
 import { Type, type TypeContext } from './type.js';
 
 // The built-in types beyond the plain ones (string, integer, datetime, ... which the hydrator and
@@ -81,11 +82,11 @@ export class ArrayType extends Type<unknown[], unknown> {
 export class EnumType extends Type<string, string> {
   override getColumnType(c: TypeContext): string {
     const items = (c.items ?? []).map((i) => `'${String(i).replace(/'/g, "''")}'`);
-    if (c.dialect === 'pg') return pgEnumName(c);
+    if (c.dialect === 'pg') return pgEnumTypeSql(c);
     return c.dialect === 'mysql' ? `enum(${items.join(',')})` : 'text';
   }
   override castType(c: TypeContext): string | undefined {
-    return c.dialect === 'pg' ? pgEnumName(c) : undefined;
+    return c.dialect === 'pg' ? pgEnumTypeSql(c) : undefined;
   }
   override convertToJSValue(value: unknown): string {
     return typeof value === 'string' ? value : Buffer.isBuffer(value) ? value.toString('utf8') : String(value);
@@ -98,9 +99,15 @@ export class EnumType extends Type<string, string> {
   }
 }
 
-/** The PostgreSQL enum type of a column: `nativeEnumName`, else `<table>_<column>`. */
+/** The PostgreSQL enum type of a column: `nativeEnumName`, else `<table>_<column>` (lowercase). */
 export function pgEnumName(c: Pick<TypeContext, 'nativeEnumName' | 'table' | 'column'>): string {
-  return (c.nativeEnumName ?? `${c.table}_${c.column}`).toLowerCase();
+  return c.nativeEnumName ?? `${c.table}_${c.column}`.toLowerCase();
+}
+
+/** The enum type name as a column type: quoted when PostgreSQL would print it quoted (format_type). */
+function pgEnumTypeSql(c: TypeContext): string {
+  const name = pgEnumName(c);
+  return /^[a-z_][a-z0-9_$]*$/.test(name) ? name : `"${name.replace(/"/g, '""')}"`;
 }
 
 /** A time of day as `'HH:MM:SS'` text (`'HH:MM:SS.ffffff'` with fractions): `time` (pg, MySQL), text (SQLite). */
@@ -195,6 +202,43 @@ export class IntervalType extends Type<string, string> {
   }
   override validate(value: unknown): string | undefined {
     return typeof value === 'string' ? undefined : `must be an interval as text such as '1 day 02:00:00', got ${typeof value}`;
+  }
+}
+
+/**
+ * `datetime` (or `timestamptz`) on a connection whose `timezone` is not UTC: zone-less values are
+ * wall time at that offset. Under UTC, the default, these are plain types on the fast path.
+ */
+export class DatetimeType extends Type<Date, unknown> {
+  constructor(
+    readonly name: 'datetime' | 'timestamptz',
+    readonly offsetMinutes: number,
+  ) {
+    super();
+  }
+  override convertToDatabaseValue(value: Date | string | number, c: TypeContext): unknown {
+    const d = value instanceof Date ? value : new Date(value);
+    if (c.dialect === 'sqlite') return d.toISOString();
+    return formatDatetime(d, this.offsetMinutes, c.dialect === 'pg');
+  }
+  override convertToJSValue(value: unknown): Date {
+    if (value instanceof Date) return value;
+    return typeof value === 'string' ? parseDatetime(value, this.offsetMinutes) : new Date(value as number);
+  }
+  override getColumnType(c: TypeContext): string | undefined {
+    if (c.dialect === 'pg') return 'timestamptz';
+    if (c.dialect === 'mysql') return this.name === 'timestamptz' ? undefined : 'datetime(3)';
+    return 'text';
+  }
+  override castType(): string {
+    return 'timestamptz';
+  }
+  override compare(a: Date, b: Date): boolean {
+    return a instanceof Date && b instanceof Date ? a.getTime() === b.getTime() : String(a) === String(b);
+  }
+  override validate(value: unknown): string | undefined {
+    if (!(value instanceof Date)) return `must be a valid Date, got ${typeof value}`;
+    return Number.isNaN(value.getTime()) ? 'is an invalid Date' : undefined;
   }
 }
 

@@ -30,6 +30,8 @@ export interface Ctx {
   naming: NamingStrategy;
   /** Dialect of each connection (types are bound to their column's dialect). */
   dialects: Readonly<Record<string, Dialect>>;
+  /** `timezone` of each connection, minutes east of UTC. */
+  timezones: Readonly<Record<string, number>>;
 }
 
 export function resolveTarget(ctx: Ctx, b: EntityBuilder, property: string, target: EntityTarget, decorator: string): EntityBuilder {

@@ -4,7 +4,7 @@ import type { RawClassMetadata } from '../decorators/raw-metadata.js';
 import { DefaultNamingStrategy, type NamingStrategy } from './naming-strategy.js';
 import { bindType, resolveScalarType } from './scalar-types.js';
 import { unsupportedType } from '../schema/column-types.js';
-import { EnumType } from './builtin-types.js';
+import { DatetimeType, EnumType } from './builtin-types.js';
 import { constraintName } from './constraint-names.js';
 import { buildSnapshot } from './metadata-storage.js';
 import { checkInsertCycles, checkNameCollisions, checkRelationOptions, checkRenames } from './mapping-checks.js';
@@ -22,6 +22,8 @@ export interface DiscoveryOptions {
   connections?: readonly string[];
   /** Dialect of each connection; `sqlite` for one not listed. */
   dialects?: Readonly<Record<string, Dialect>>;
+  /** `timezone` of each connection in minutes east of UTC; 0 (UTC) for one not listed. */
+  timezones?: Readonly<Record<string, number>>;
 }
 
 /**
@@ -53,7 +55,7 @@ export function discoverMetadata(classes: readonly Function[], options: Discover
   }
   // Passes in dependency order: FKs need their target's key, inverse sides need the owning sides,
   // pivots need both keys, and the table is assembled from everything.
-  const ctx: Ctx = { builders, naming, dialects: options.dialects ?? {} };
+  const ctx: Ctx = { builders, naming, dialects: options.dialects ?? {}, timezones: options.timezones ?? {} };
   const all = [...builders.values()];
   for (const b of all) resolveScalars(ctx, b);
   for (const b of all) resolvePrimaryKey(ctx, b);
@@ -162,7 +164,14 @@ function resolveScalars(ctx: Ctx, b: EntityBuilder): void {
     // Standard decorators see no types, so a key without `type` is the default autoincrement integer.
     const columnName = o.columnName ?? ctx.naming.propertyToColumnName(raw.name);
     const dialect = Object.hasOwn(ctx.dialects, b.connection) ? ctx.dialects[b.connection]! : 'sqlite';
-    const type = bindType(resolveScalarType(b.name, raw.name, o.type, raw.designType?.(), b.rawClass.standard, primary ? 'integer' : undefined), {
+    let resolved = resolveScalarType(b.name, raw.name, o.type, raw.designType?.(), b.rawClass.standard, primary ? 'integer' : undefined);
+    const offset = Object.hasOwn(ctx.timezones, b.connection) ? ctx.timezones[b.connection]! : 0;
+    // Off UTC, zone-less datetimes need the offset on the way in and out: a bound Type carries it.
+    // A version datetime stays plain: it is only compared with itself.
+    if (offset !== 0 && (resolved === 'datetime' || resolved === 'timestamptz') && !(raw.kind === 'scalar' && raw.options.version)) {
+      resolved = new DatetimeType(resolved, offset);
+    }
+    const type = bindType(resolved, {
       dialect,
       label: `${b.name}.${raw.name}`,
       table: b.tableName,
