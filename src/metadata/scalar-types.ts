@@ -78,7 +78,8 @@ export const TYPE_NAMES: readonly string[] = [...SCALAR_TYPES, ...Object.keys(BU
  */
 export function bindType(type: ColumnType, context: TypeContext): ColumnType {
   if (!isType(type)) return type;
-  const bound = type.context === undefined ? type : (Object.create(type) as Type);
-  bound.context = Object.freeze({ ...context });
+  const bound = type.context === undefined && !Object.isFrozen(type) ? type : (Object.create(type) as Type);
+  // defineProperty: the shared instance's own `context` may be frozen (metadata is frozen).
+  Object.defineProperty(bound, 'context', { value: Object.freeze({ ...context }), enumerable: true, writable: false, configurable: false });
   return bound;
 }
