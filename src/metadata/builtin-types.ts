@@ -4,6 +4,11 @@ import { Type, type TypeContext } from './type.js';
 // The built-in types beyond the plain ones (string, integer, datetime, ... which the hydrator and
 // the change detector inline for speed). Each is an ordinary `Type`: what a user type can do, these do.
 
+/** A value in a message: strings quoted, the rest as JS prints them. */
+function show(v: unknown): string {
+  return typeof v === 'string' ? JSON.stringify(v) : typeof v === 'bigint' ? `${v}n` : String(v);
+}
+
 const TIME = /^\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?$/;
 
 /** `Buffer` ↔ `bytea` (pg), `longblob` (MySQL), `blob` (SQLite). */
@@ -64,7 +69,7 @@ export class ArrayType extends Type<unknown[], unknown> {
     for (const item of value) {
       if (item === null) continue;
       const ok = this.itemType === 'text' ? typeof item === 'string' : this.itemType === 'integer' ? Number.isInteger(item) : typeof item === 'number' && Number.isFinite(item);
-      if (!ok) return `must be an array of ${this.itemType === 'text' ? 'strings' : this.itemType === 'integer' ? 'integers' : 'finite numbers'}, got an item ${JSON.stringify(item) ?? String(item)}`;
+      if (!ok) return `must be an array of ${this.itemType === 'text' ? 'strings' : this.itemType === 'integer' ? 'integers' : 'finite numbers'}, got an item ${show(item)}`;
     }
     return undefined;
   }
@@ -119,7 +124,7 @@ export class TimeType extends Type<string, string> {
     return String(value);
   }
   override validate(value: unknown): string | undefined {
-    return typeof value === 'string' && TIME.test(value) ? undefined : `must be a time of day such as '13:45:00', got ${JSON.stringify(value) ?? String(value)}`;
+    return typeof value === 'string' && TIME.test(value) ? undefined : `must be a time of day such as '13:45:00', got ${show(value)}`;
   }
 }
 
@@ -171,7 +176,7 @@ export class SmallIntType extends Type<number, number> {
     return a === b;
   }
   override validate(value: unknown): string | undefined {
-    if (typeof value !== 'number' || !Number.isInteger(value)) return `must be an integer, got ${JSON.stringify(value) ?? String(value)}`;
+    if (typeof value !== 'number' || !Number.isInteger(value)) return `must be an integer, got ${show(value)}`;
     return value >= -32768 && value <= 32767 ? undefined : `is ${value}, outside the smallint range -32768 to 32767`;
   }
 }
@@ -188,7 +193,7 @@ export class DoubleType extends Type<number, number> {
     return a === b || (Number.isNaN(a) && Number.isNaN(b));
   }
   override validate(value: unknown): string | undefined {
-    return typeof value === 'number' && Number.isFinite(value) ? undefined : `must be a finite number, got ${JSON.stringify(value) ?? String(value)}`;
+    return typeof value === 'number' && Number.isFinite(value) ? undefined : `must be a finite number, got ${show(value)}`;
   }
 }
 
