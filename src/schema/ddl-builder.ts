@@ -222,7 +222,7 @@ export class DdlBuilder {
 }
 
 /** The parts of a column that can differ between the metadata and the database. */
-export type ColumnChange = 'type' | 'nullable' | 'default' | 'autoincrement';
+export type ColumnChange = 'type' | 'nullable' | 'default' | 'autoincrement' | 'enumValues';
 
 function isParenthesized(sql: string): boolean {
   if (!sql.startsWith('(') || !sql.endsWith(')')) return false;

@@ -4,6 +4,9 @@
 // detection by value, criteria, and the errors where a database lacks a type.
 import test from 'ava';
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
   ArrayType,
   CharType,
@@ -66,8 +69,8 @@ function thingValues() {
   };
 }
 
-async function init(t: { teardown(fn: () => unknown): void }, db: TestDb, entities: Function[], log?: QueryLogEntry[]) {
-  const orm = await Joinery.init({ entities, ...db.config, ...(log ? { logger: (q: QueryLogEntry) => log.push(q) } : {}) });
+async function init(t: { teardown(fn: () => unknown): void }, db: TestDb, entities: Function[], log?: QueryLogEntry[], config = db.config) {
+  const orm = await Joinery.init({ entities, ...config, ...(log ? { logger: (q: QueryLogEntry) => log.push(q) } : {}) });
   t.teardown(() => orm.close());
   return orm;
 }
@@ -316,4 +319,52 @@ test('an unknown type name lists the new names and Type classes', async (t) => {
   const err = await t.throwsAsync(Joinery.init({ entities: [BadType], client: 'sqlite', connection: { filename: ':memory:' } }), { instanceOf: MetadataError });
   t.is(err!.code, 'UNKNOWN_TYPE');
   t.regex(err!.message, /array, blob, enum, time, char, smallint, double, interval, or a Type class/);
+});
+
+forEachDialect(test, 'schema.update adds an enum column, then a new value of its enum', async (t, db) => {
+  @Entity({ tableName: 'tickets' })
+  class TicketV1 {
+    @PrimaryKey() id!: number;
+    @Property({ type: 'string' }) title!: string;
+  }
+  @Entity({ tableName: 'tickets' })
+  class TicketV2 {
+    @PrimaryKey() id!: number;
+    @Property({ type: 'string' }) title!: string;
+    @Property({ type: 'enum', enum: ['open', 'closed'], default: 'open' }) state!: string;
+  }
+  @Entity({ tableName: 'tickets' })
+  class TicketV3 {
+    @PrimaryKey() id!: number;
+    @Property({ type: 'string' }) title!: string;
+    @Property({ type: 'enum', enum: ['open', 'closed', 'wontfix'], default: 'open' }) state!: string;
+  }
+  // Three Joinery instances on one database: SQLite needs a file for that.
+  let config = db.config;
+  if (db.dialect === 'sqlite') {
+    const dir = mkdtempSync(join(tmpdir(), 'joinery-types-'));
+    t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+    config = { client: 'sqlite', connection: { filename: join(dir, 'tickets.db') } };
+  }
+  const v1 = await init(t, db, [TicketV1], undefined, config);
+  await v1.schema.create();
+  const seed = v1.em.fork();
+  seed.create(TicketV1, { title: 'old' });
+  await seed.flush();
+
+  const v2 = await init(t, db, [TicketV2], undefined, config);
+  await v2.schema.update();
+  t.is((await v2.schema.getUpdateSQL()).trim(), '', 'nothing left to do after the update');
+  t.is((await v2.em.fork().findOneOrFail(TicketV2, { title: 'old' })).state, 'open');
+
+  const v3 = await init(t, db, [TicketV3], undefined, config);
+  const sql = await v3.schema.getUpdateSQL();
+  if (db.dialect === 'pg') t.regex(sql, /alter type "tickets_state" add value if not exists 'wontfix'/);
+  if (db.dialect === 'sqlite') t.is(sql.trim(), '', 'SQLite stores enums as text');
+  await v3.schema.update();
+  t.is((await v3.schema.getUpdateSQL()).trim(), '');
+  const em = v3.em.fork();
+  em.create(TicketV3, { title: 'new', state: 'wontfix' });
+  await em.flush();
+  t.deepEqual((await v3.em.fork().find(TicketV3, {}, { orderBy: { id: 'asc' } })).map((x) => x.state), ['open', 'wontfix']);
 });
