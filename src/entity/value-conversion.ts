@@ -9,7 +9,7 @@ import type { ColumnType, Dialect } from '../metadata/types.js';
 /** JS value → bound parameter for `dialect`. `null`/`undefined` become SQL NULL. */
 export function toDatabaseValue(type: ColumnType, value: unknown, dialect: Dialect): unknown {
   if (value === null || value === undefined) return null;
-  if (isType(type)) return type.convertToDatabaseValue(value, type.context ?? { dialect, label: '', table: '', column: '' });
+  if (isType(type)) return type.convertToDatabaseValue(value, type.context);
   switch (type) {
     case 'boolean':
       return dialect === 'pg' ? Boolean(value) : value ? 1 : 0;
