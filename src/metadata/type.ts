@@ -82,9 +82,14 @@ export abstract class Type<JS = unknown, DB = unknown> {
     return false;
   }
 
-  /** The type a bound parameter is cast to on PostgreSQL where nothing else types it. Default: the column type. */
+  /**
+   * The type a bound parameter is cast to on PostgreSQL where nothing else types it (a batched
+   * UPDATE's `CASE ... THEN CAST(? AS <type>)`). Default: the column type without a length, since
+   * `CAST(? AS varchar(5))` would silently truncate (the column still checks on assignment).
+   */
   castType(context: TypeContext): string | undefined {
-    return this.getColumnType(context);
+    const type = this.getColumnType(context);
+    return type?.replace(/^(?:char|character|bpchar)\(\d+\)$/i, 'text').replace(/^(varchar|character varying)\(\d+\)$/i, 'varchar');
   }
 }
 

@@ -120,6 +120,34 @@ forEachDialect(test, 'the new types round-trip through schema.create, and a load
   t.is(reread.status, 'published');
 });
 
+forEachDialect(test, 'a batched UPDATE of several rows binds each Type value (typed parameters on PostgreSQL)', async (t, db) => {
+  const log: QueryLogEntry[] = [];
+  const orm = await init(t, db, [Thing], log);
+  await orm.schema.create();
+  const em = orm.em.fork();
+  const things = [em.create(Thing, thingValues()), em.create(Thing, thingValues())];
+  await em.flush();
+  things[0]!.tags = ['x'];
+  things[1]!.tags = ['y', 'z'];
+  things[0]!.status = 'published';
+  things[1]!.status = "it's";
+  things[0]!.at = { x: 9, y: 9 };
+  things[1]!.at = { x: 8, y: 8 };
+  things[0]!.data = Buffer.from([7]);
+  things[1]!.data = null;
+  log.length = 0;
+  await em.flush();
+  t.is(log.filter((q) => /^update/i.test(q.sql)).length, 1, 'one UPDATE for both rows');
+  const rows = await orm.em.fork().find(Thing, {}, { orderBy: { id: 'asc' } });
+  t.deepEqual(
+    rows.map((r) => [r.tags, r.status, r.at, r.data ? [...r.data] : null]),
+    [
+      [['x'], 'published', { x: 9, y: 9 }, [7]],
+      [['y', 'z'], "it's", { x: 8, y: 8 }, null],
+    ],
+  );
+});
+
 forEachDialect(test, 'schema.update finds no difference for freshly created columns of each new type', async (t, db) => {
   const orm = await init(t, db, [Thing]);
   await orm.schema.create();

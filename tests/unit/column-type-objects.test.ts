@@ -36,6 +36,13 @@ test('column types per dialect', (t) => {
   t.is(unsupportedType('timestamptz', 'pg'), undefined);
   t.is(getCastType(bound(new ArrayType('integer'), 'pg'), 'pg'), 'integer[]');
   t.is(getCastType(bound(new EnumType(), 'pg', { items: ['a'] }), 'pg'), 'things_p');
+  t.is(getCastType(bound(new CharType(), 'pg', { length: 3 }), 'pg'), 'text', 'a cast never truncates');
+  class Code extends Type<string, string> {
+    override getColumnType(): string {
+      return 'varchar(5)';
+    }
+  }
+  t.is(getCastType(bound(new Code(), 'pg'), 'pg'), 'varchar', 'the default cast drops the length');
 });
 
 test('arrays: native on pg, JSON text elsewhere; read back from either', (t) => {
