@@ -108,12 +108,19 @@ function pgConfig(config: ConnectionConfig): Knex.Config {
   const offset = timezoneOffset(config);
   connection.types = pgTypeParsers(offset);
   // The session zone decides what now() writes into a `timestamp` column and how `timestamptz`
-  // prints: make it the configured one, not the server's. POSIX zone strings count west of UTC.
-  const posix = `UTC${offset <= 0 ? '+' : '-'}${offsetText(offset).slice(1)}`;
-  connection.options = [typeof connection.options === 'string' ? connection.options : '', `-c TimeZone=${posix}`].join(' ').trim();
+  // prints: make it the configured one, not the server's. Set per new connection rather than as a
+  // startup `options` parameter, which connection poolers such as PgBouncer refuse.
+  const zone = `SET TIME ZONE INTERVAL '${offsetText(offset)}' HOUR TO MINUTE`;
   return {
     connection: connection as Knex.PgConnectionConfig,
-    pool: { min: 0, max: 10, ...config.pool },
+    pool: {
+      min: 0,
+      max: 10,
+      ...config.pool,
+      afterCreate(conn: { query(sql: string, cb: (err: unknown) => void): void }, done: Done) {
+        conn.query(zone, (err) => done(err ?? null, conn));
+      },
+    },
   };
 }
 
