@@ -5,7 +5,7 @@ export { ManyToOne, OneToMany, OneToOne, ManyToMany, ManyThrough } from './decor
 export { BeforeCreate, AfterCreate, BeforeUpdate, AfterUpdate, BeforeDelete, AfterDelete, OnLoad } from './decorators/hooks.js';
 export type {
   EntityOptions, PropertyOptions, PrimaryKeyOptions, ManyToOneOptions, OneToManyOptions, OneToOneOptions,
-  ManyToManyOptions, ManyThroughOptions, UniqueOptions, IndexOptions, EntityTarget,
+  ManyToManyOptions, ManyThroughOptions, UniqueOptions, IndexOptions, EntityTarget, TypeOption, BuiltinTypeName,
 } from './decorators/options.js';
 export { Collection, type CollectionWhere, type MatchingOptions } from './entity/collection.js';
 export { wrap, type WrappedEntity } from './entity/wrap.js';
@@ -24,7 +24,20 @@ export type {
   CollectionOperatorMap, CollectionQuery,
 } from './query/typed-criteria.js';
 export { DefaultNamingStrategy, type NamingStrategy } from './metadata/naming-strategy.js';
-export type { EntityMetadata, PropertyMetadata, ScalarType, ReferentialAction, Dialect, LoadStrategy } from './metadata/types.js';
+export type { EntityMetadata, PropertyMetadata, ScalarType, ColumnType, ReferentialAction, Dialect, LoadStrategy } from './metadata/types.js';
+export { Type, type TypeContext } from './metadata/type.js';
+export {
+  ArrayType,
+  BlobType,
+  CharType,
+  DoubleType,
+  EnumType,
+  IntervalType,
+  SmallIntType,
+  TimeType,
+  type ArrayItemType,
+  type CharTypeOptions,
+} from './metadata/builtin-types.js';
 export type { ConnectionConfig, ReplicaConfig } from './drivers/connection-config.js';
 export type { ReadFrom, ReadOptions } from './unit-of-work/read-routing.js';
 export type { QueryLogEntry, QueryLogger, Driver, QueryBuilder } from './drivers/driver.js';

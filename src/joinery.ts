@@ -6,6 +6,7 @@ import { MetadataError } from './errors/metadata-error.js';
 import { decoratedEntities } from './decorators/registry.js';
 import { serialize } from './entity/serialize.js';
 import { discoverMetadata } from './metadata/discovery.js';
+import { parseTimezoneOption } from './entity/datetime-text.js';
 import type { MetadataSnapshot } from './metadata/metadata-storage-types.js';
 import { DefaultNamingStrategy, type NamingStrategy } from './metadata/naming-strategy.js';
 import type { MigrationsOptions } from './migrations/migration-types.js';
@@ -101,6 +102,8 @@ export class Joinery {
     const metadata = discoverMetadata(options.entities ?? decoratedEntities, {
       namingStrategy: options.namingStrategy,
       connections: Object.keys(configs),
+      dialects: Object.fromEntries(Object.entries(configs).map(([name, c]) => [name, c.client])),
+      timezones: Object.fromEntries(Object.entries(configs).map(([name, c]) => [name, parseTimezoneOption(c.timezone) ?? 0])),
     });
     const drivers = new Map<string, Driver>();
     const replicas = new Map<string, ReplicaSet>();
@@ -160,15 +163,37 @@ function connectionConfigs(options: JoineryOptions): Record<string, ConnectionCo
     }
     const names = Object.keys(options.connections);
     if (!names.length) throw new MetadataError('BAD_OPTION', 'Joinery.init got an empty `connections` object. Give at least { default: { client, connection } }.');
-    for (const [name, config] of Object.entries(options.connections)) checkReplicas(name, config);
-    return options.connections;
+    const out: Record<string, ConnectionConfig> = {};
+    for (const [name, config] of Object.entries(options.connections)) {
+      checkReplicas(name, config);
+      const timezone = config.timezone ?? options.timezone;
+      checkTimezone(name, timezone);
+      out[name] = timezone === undefined ? config : { ...config, timezone };
+    }
+    return out;
   }
   if (!options.client) {
     throw new MetadataError('BAD_OPTION', "Joinery.init needs a database: { client: 'sqlite', connection: { filename: ':memory:' } } (or 'pg' / 'mysql'), or `connections`.");
   }
-  const config: ConnectionConfig = { client: options.client, connection: options.connection ?? {}, pool: options.pool, replicas: options.replicas };
+  const config: ConnectionConfig = {
+    client: options.client,
+    connection: options.connection ?? {},
+    pool: options.pool,
+    replicas: options.replicas,
+    ...(options.timezone !== undefined ? { timezone: options.timezone } : {}),
+  };
   checkReplicas('default', config);
+  checkTimezone('default', config.timezone);
   return { default: config };
+}
+
+function checkTimezone(name: string, timezone: unknown): void {
+  if (timezone === undefined || (typeof timezone === 'string' && parseTimezoneOption(timezone) !== undefined)) return;
+  throw new MetadataError(
+    'BAD_OPTION',
+    `Connection '${name}': timezone ${JSON.stringify(timezone) ?? String(timezone)} is not 'UTC' or a fixed offset such as '+02:00'. ` +
+      'A zone name is not accepted: its offset changes with daylight saving time, so a stored wall time would be ambiguous.',
+  );
 }
 
 function checkReplicas(name: string, config: ConnectionConfig): void {

@@ -1,10 +1,22 @@
+import type { Type } from '../metadata/type.js';
 import type { CascadeKind, OrderBy, ReferentialAction, ScalarType } from '../metadata/types.js';
 
 /** A lazy reference to an entity class, so classes declared later (or in import cycles) work. */
 export type EntityTarget<T = any> = () => (abstract new (...args: any[]) => T) | Function;
 /** Picks the inverse property on the target, e.g. `p => p.author`. */
 export type InverseSide<T = any> = (target: T) => unknown;
-export type TypeOption = ScalarType | StringConstructor | NumberConstructor | BooleanConstructor | DateConstructor;
+export type TypeOption =
+  | ScalarType
+  | BuiltinTypeName
+  | StringConstructor
+  | NumberConstructor
+  | BooleanConstructor
+  | DateConstructor
+  | Type<any, any>
+  | (new () => Type<any, any>);
+
+/** The built-in type names that map to a {@link Type} (see docs-site/types.md). */
+export type BuiltinTypeName = 'array' | 'blob' | 'enum' | 'time' | 'char' | 'smallint' | 'double' | 'interval';
 
 /** Options of `@Entity()`. */
 export interface EntityOptions {
@@ -67,8 +79,13 @@ export interface PropertyOptions<Owner = any> {
   hidden?: boolean;
   /** Optimistic lock column (integer, incremented on each update). */
   version?: boolean;
-  /** Allowed values; checked before any SQL. */
+  /** Allowed values; checked before any SQL. With `type: 'enum'` also the values of the native enum type. */
   enum?: readonly (string | number)[];
+  /**
+   * `type: 'enum'` on PostgreSQL: the name of the enum type (default `<table>_<column>`), e.g. the
+   * `CREATE TYPE mood AS ENUM (...)` of an existing database.
+   */
+  nativeEnumName?: string;
   /** Value for new entities, computed at flush when the property is undefined. */
   onCreate?: (entity: Owner) => unknown;
   /** Value set at every flush that updates the entity. */

@@ -28,6 +28,18 @@ export interface ConnectionConfig {
    * { client: 'pg', connection: 'postgres://app@db-primary/app', replicas: [{ connection: 'postgres://app@db-replica1/app' }] }
    */
   replicas?: ReplicaConfig[];
+  /**
+   * The zone of datetimes stored without one (MySQL DATETIME, PostgreSQL `timestamp`, SQLite text
+   * without an offset): `'UTC'` (default) or a fixed offset such as `'+02:00'`. joinery writes
+   * `datetime` values as wall time in this zone and reads zone-less values back in it, whatever
+   * the Node process's `TZ`; it is also the session zone (what `now()` means). A zone name such as
+   * `'Europe/Paris'` is refused: its offset changes with daylight saving time, so a stored wall time
+   * would not say which offset it had. See docs-site/types.md.
+   *
+   * @example
+   * { client: 'mysql', connection: 'mysql://root@127.0.0.1/legacy', timezone: '+02:00' }
+   */
+  timezone?: string;
 }
 
 /** One read replica of a connection: where to connect, and its pool size (default: the primary's). */

@@ -2,6 +2,12 @@ import type { Knex } from 'knex';
 import { UsageError } from '../errors/index.js';
 import type { ConnectionConfig, ConnectionOptions } from './connection-config.js';
 import { statementHookClient, type SentStatement } from './statement-hook-client.js';
+import { offsetText, parseDatetime, parseTimezoneOption } from '../entity/datetime-text.js';
+
+/** The connection's `timezone` in minutes east of UTC (Joinery.init has checked it). */
+function timezoneOffset(config: ConnectionConfig): number {
+  return parseTimezoneOption(config.timezone) ?? 0;
+}
 
 /**
  * The knex configuration for one joinery connection: the dialect's client (with the statement hook),
@@ -89,27 +95,45 @@ const PG_RAW_OIDS = new Set([
   114, // json and
   3802, // jsonb: the JSON text; the hydrator decodes it once (pg's parse would make a JSON string
   // 'hello' indistinguishable from JSON text on the other dialects)
+  1186, // interval: PostgreSQL's own text ('1 day 02:00:00'), not pg's object
 ]);
+const PG_TIMESTAMP = 1114;
+const PG_TIMESTAMPTZ = 1184;
 
 function pgConfig(config: ConnectionConfig): Knex.Config {
   const connection: Record<string, unknown> =
     typeof config.connection === 'string' ? { connectionString: config.connection } : { ...config.connection };
   // Per connection, not pg.types.setTypeParser: the global would change the results of every other
   // pg user in the process. Pinning int8/numeric here also shields joinery from such globals.
-  connection.types = pgTypeParsers();
+  const offset = timezoneOffset(config);
+  connection.types = pgTypeParsers(offset);
+  // The session zone decides what now() writes into a `timestamp` column and how `timestamptz`
+  // prints: make it the configured one, not the server's. Set per new connection rather than as a
+  // startup `options` parameter, which connection poolers such as PgBouncer refuse.
+  const zone = `SET TIME ZONE INTERVAL '${offsetText(offset)}' HOUR TO MINUTE`;
   return {
     connection: connection as Knex.PgConnectionConfig,
-    pool: { min: 0, max: 10, ...config.pool },
+    pool: {
+      min: 0,
+      max: 10,
+      ...config.pool,
+      afterCreate(conn: { query(sql: string, cb: (err: unknown) => void): void }, done: Done) {
+        conn.query(zone, (err) => done(err ?? null, conn));
+      },
+    },
   };
 }
 
-function pgTypeParsers(): { getTypeParser(oid: number, format?: string): unknown } {
+function pgTypeParsers(offset: number): { getTypeParser(oid: number, format?: string): unknown } {
   // Required lazily so that a sqlite-only application never loads pg.
   const { types } = require('pg') as typeof import('pg');
   const raw = (value: string): string => value;
+  // pg's own parsers read a `timestamp` in the process's local zone (TZ-dependent instants).
+  const timestamp = (value: string): Date => parseDatetime(value, offset);
   return {
     getTypeParser(oid: number, format?: string) {
       if (format !== 'binary' && PG_RAW_OIDS.has(oid)) return raw;
+      if (format !== 'binary' && (oid === PG_TIMESTAMP || oid === PG_TIMESTAMPTZ)) return timestamp;
       return (types.getTypeParser as (oid: number, format?: string) => unknown)(oid, format);
     },
   };
@@ -142,7 +166,7 @@ function mysqlConfig(config: ConnectionConfig): Knex.Config {
         // TIMESTAMP columns use the session zone, which must be UTC too. NO_AUTO_VALUE_ON_ZERO: an
         // explicit key of 0 is stored as 0, as on the other databases, not replaced by a new id.
         conn.query(
-          "SET time_zone = '+00:00', sql_mode = CONCAT_WS(',', NULLIF(@@sql_mode, ''), 'NO_AUTO_VALUE_ON_ZERO')",
+          `SET time_zone = '${offsetText(timezoneOffset(config))}', sql_mode = CONCAT_WS(',', NULLIF(@@sql_mode, ''), 'NO_AUTO_VALUE_ON_ZERO')`,
           (err) => done(err ?? null, conn),
         );
       },

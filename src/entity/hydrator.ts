@@ -1,7 +1,7 @@
-import type { EntityMetadata, ScalarType } from '../metadata/types.js';
+import type { EntityMetadata, ColumnType } from '../metadata/types.js';
 import { columnProperties, type ColumnProperty } from '../unit-of-work/change-sets.js';
 import { accessorPrototype } from './to-one-accessors.js';
-import { fromDatabaseValue } from './value-conversion.js';
+import { fromDatabaseValue, snapshotValue } from './value-conversion.js';
 
 interface CompiledHydrator {
   (row: Record<string, unknown>): Record<string, unknown>;
@@ -106,7 +106,7 @@ export function rowHydrator(meta: EntityMetadata): RowHydrator {
 const lit = (s: string) => JSON.stringify(s);
 
 /** An expression converting the non-null raw value `v` to `type`, with the common driver shape inlined. */
-function convert(type: ScalarType, v: string, fn: string): string {
+function convert(type: ColumnType, v: string, fn: string): string {
   switch (type) {
     case 'integer':
     case 'float':
@@ -118,13 +118,14 @@ function convert(type: ScalarType, v: string, fn: string): string {
     case 'boolean':
       return `(typeof ${v} === 'boolean' ? ${v} : ${fn}(${v}))`;
     case 'datetime':
+    case 'timestamptz':
       return `(${v} instanceof Date ? ${v} : ${fn}(${v}))`;
     default:
       return `${fn}(${v})`;
   }
 }
 
-function converterFor(type: ScalarType): (v: unknown) => unknown {
+function converterFor(type: ColumnType): (v: unknown) => unknown {
   return (v) => fromDatabaseValue(type, v);
 }
 
@@ -145,13 +146,22 @@ function compileKey(meta: EntityMetadata): RowKey {
 function compileWriter(meta: EntityMetadata): RowWriter {
   const fns: ((v: unknown) => unknown)[] = [];
   const targets: EntityMetadata[] = [];
-  const fn = (type: ScalarType) => `cv[${fns.push(converterFor(type)) - 1}]`;
+  const fn = (type: ColumnType) => `cv[${fns.push(converterFor(type)) - 1}]`;
+  // A Type's snapshot copy (a Buffer or array edited in place must still show as a change).
+  const snapshotFn = (type: ColumnType) => `cv[${fns.push((v) => snapshotValue(type, v)) - 1}]`;
   const target = (t: EntityMetadata) => `tg[${targets.push(t) - 1}]`;
   const lines: string[] = ['const s = {};', 'let v;'];
   for (const p of columnProperties(meta)) {
     const name = lit(p.name);
     if (p.kind === 'scalar') {
-      const snap = p.type === 'datetime' ? 'v === null ? null : new Date(v.getTime())' : p.type === 'json' ? 'v === null ? null : JSON.parse(JSON.stringify(v))' : 'v';
+      const snap =
+        p.type === 'datetime' || p.type === 'timestamptz'
+          ? 'v === null ? null : new Date(v.getTime())'
+          : p.type === 'json'
+            ? 'v === null ? null : JSON.parse(JSON.stringify(v))'
+            : typeof p.type !== 'string'
+              ? `v === null ? null : ${snapshotFn(p.type)}(v)`
+              : 'v';
       lines.push(
         `v = row[${lit(p.column.name)}];`,
         `if (v !== undefined) { v = v === null ? null : ${convert(p.type, 'v', fn(p.type))}; e[${name}] = v; s[${name}] = ${snap}; }`,

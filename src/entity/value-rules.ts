@@ -1,4 +1,5 @@
-import type { Dialect } from '../metadata/types.js';
+import { isType, type Type } from '../metadata/type.js';
+import type { Dialect, ScalarType } from '../metadata/types.js';
 import { decimalPrecision, decimalScale, DEFAULT_STRING_LENGTH, type ColumnTypeSpec } from '../schema/column-types.js';
 
 // What a column accepts, checked in JS before any SQL: a value the database would reject fails
@@ -54,6 +55,7 @@ const NUMBER_STRING = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?$/i;
  * // "Post.day is '2020-02-30', which is not a calendar date (February 2020 has 29 days)."
  */
 export function valueProblem(spec: ColumnTypeSpec, value: unknown, dialect: Dialect, use: ValueUse): ValueProblem | undefined {
+  if (isType(spec.type)) return use === 'criteria' ? undefined : typeProblem(spec.type, value);
   switch (spec.type) {
     case 'string':
     case 'text':
@@ -83,6 +85,7 @@ export function valueProblem(spec: ColumnTypeSpec, value: unknown, dialect: Dial
     case 'date':
       return dateProblem(spec, value);
     case 'datetime':
+    case 'timestamptz':
       if (value instanceof Date) return instantProblem(spec, value, value);
       if (use !== 'write' && (typeof value === 'string' || typeof value === 'number')) return instantProblem(spec, value, new Date(value));
       return wrongType(spec, value);
@@ -288,7 +291,7 @@ function codePoints(s: string): number {
 
 // ----------------------------------------------------------------- failures (built only on failure)
 
-const EXPECTED: Record<ColumnTypeSpec['type'], string> = {
+const EXPECTED: Record<ScalarType, string> = {
   string: 'a string',
   text: 'a string',
   uuid: "a UUID string such as '0b6f5a64-3d44-4c0e-9d5b-1f0f4f7c2a11'",
@@ -299,8 +302,15 @@ const EXPECTED: Record<ColumnTypeSpec['type'], string> = {
   boolean: 'a boolean',
   date: "a 'YYYY-MM-DD' string (or a Date)",
   datetime: 'a valid Date',
+  timestamptz: 'a valid Date',
   json: 'a JSON value',
 };
+
+/** A `Type`'s own check (`Type.validate`). */
+function typeProblem(type: Type, value: unknown): ValueProblem | undefined {
+  const problem = type.validate(value, type.context);
+  return problem === undefined ? undefined : { rule: 'type', message: (where) => `${where} ${problem}.` };
+}
 
 function wrongType(spec: ColumnTypeSpec, value: unknown): ValueProblem {
   let hint = '';
@@ -308,7 +318,7 @@ function wrongType(spec: ColumnTypeSpec, value: unknown): ValueProblem {
   else if ((spec.type === 'integer' || spec.type === 'float') && typeof value === 'string') hint = ' A string must hold a number (digits only for an integer).';
   else if (spec.type === 'boolean' && typeof value === 'string') hint = ` Use true or false: Boolean(${JSON.stringify(value.slice(0, 10))}) would be ${Boolean(value)}.`;
   else if ((spec.type === 'string' || spec.type === 'text') && (typeof value === 'number' || typeof value === 'boolean')) hint = ` Compare or store it as a string: ${JSON.stringify(String(value))}.`;
-  return { rule: 'type', message: (where) => `${where} must be ${EXPECTED[spec.type]}, got ${describeValue(value)}.${hint}` };
+  return { rule: 'type', message: (where) => `${where} must be ${EXPECTED[spec.type as ScalarType]}, got ${describeValue(value)}.${hint}` };
 }
 
 function rangeOf(spec: ColumnTypeSpec, value: unknown): ValueProblem {

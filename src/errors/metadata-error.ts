@@ -11,6 +11,7 @@ export type MetadataErrorCode =
   | 'NAME_COLLISION'
   | 'MISSING_TYPE'
   | 'UNKNOWN_TYPE'
+  | 'UNSUPPORTED_TYPE'
   | 'NO_PRIMARY_KEY'
   | 'BAD_COMPOSITE_KEY'
   | 'FK_CYCLE'

@@ -133,6 +133,7 @@ export function tsTypeOf(type: ScalarType): string {
     case 'boolean':
       return 'boolean';
     case 'datetime':
+    case 'timestamptz':
       return 'Date';
     case 'json':
       return 'unknown';

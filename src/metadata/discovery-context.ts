@@ -1,3 +1,4 @@
+import type { Dialect } from './types.js';
 import { MetadataError } from '../errors/metadata-error.js';
 import { getRawMetadata } from '../decorators/registry.js';
 import type { RawClassMetadata, RawProperty } from '../decorators/raw-metadata.js';
@@ -27,6 +28,10 @@ export type RawOf<K extends RawProperty['kind']> = Extract<RawProperty, { kind: 
 export interface Ctx {
   builders: Map<Function, EntityBuilder>;
   naming: NamingStrategy;
+  /** Dialect of each connection (types are bound to their column's dialect). */
+  dialects: Readonly<Record<string, Dialect>>;
+  /** `timezone` of each connection, minutes east of UTC. */
+  timezones: Readonly<Record<string, number>>;
 }
 
 export function resolveTarget(ctx: Ctx, b: EntityBuilder, property: string, target: EntityTarget, decorator: string): EntityBuilder {

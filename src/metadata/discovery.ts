@@ -2,7 +2,9 @@ import { MetadataError } from '../errors/metadata-error.js';
 import { getRawMetadata } from '../decorators/registry.js';
 import type { RawClassMetadata } from '../decorators/raw-metadata.js';
 import { DefaultNamingStrategy, type NamingStrategy } from './naming-strategy.js';
-import { resolveScalarType } from './scalar-types.js';
+import { bindType, resolveScalarType } from './scalar-types.js';
+import { unsupportedType } from '../schema/column-types.js';
+import { DatetimeType, EnumType } from './builtin-types.js';
 import { constraintName } from './constraint-names.js';
 import { buildSnapshot } from './metadata-storage.js';
 import { checkNameCollisions, checkRelationOptions, checkRenames } from './mapping-checks.js';
@@ -12,12 +14,16 @@ import { checkOwningSides, resolveInverseSides } from './inverse-sides.js';
 import { resolveManyToMany } from './many-to-many.js';
 import { resolveManyThrough } from './many-through.js';
 import type { MetadataSnapshot } from './metadata-storage-types.js';
-import type { ColumnMetadata, EntityMetadata, ForeignKeyMetadata, HookName, PropertyMetadata, ScalarProperty } from './types.js';
+import type { ColumnMetadata, Dialect, EntityMetadata, ForeignKeyMetadata, HookName, PropertyMetadata, ScalarProperty } from './types.js';
 
 export interface DiscoveryOptions {
   namingStrategy?: NamingStrategy;
   /** Names of the configured connections; the first is where entities without `connection` go. */
   connections?: readonly string[];
+  /** Dialect of each connection; `sqlite` for one not listed. */
+  dialects?: Readonly<Record<string, Dialect>>;
+  /** `timezone` of each connection in minutes east of UTC; 0 (UTC) for one not listed. */
+  timezones?: Readonly<Record<string, number>>;
 }
 
 /**
@@ -49,7 +55,7 @@ export function discoverMetadata(classes: readonly Function[], options: Discover
   }
   // Passes in dependency order: FKs need their target's key, inverse sides need the owning sides,
   // pivots need both keys, and the table is assembled from everything.
-  const ctx: Ctx = { builders, naming };
+  const ctx: Ctx = { builders, naming, dialects: options.dialects ?? {}, timezones: options.timezones ?? {} };
   const all = [...builders.values()];
   for (const b of all) resolveScalars(ctx, b);
   for (const b of all) resolvePrimaryKey(ctx, b);
@@ -157,7 +163,27 @@ function resolveScalars(ctx: Ctx, b: EntityBuilder): void {
     const o = raw.options;
     const primary = raw.kind === 'primary';
     // Standard decorators see no types, so a key without `type` is the default autoincrement integer.
-    const type = resolveScalarType(b.name, raw.name, o.type, raw.designType?.(), b.rawClass.standard, primary ? 'integer' : undefined);
+    const columnName = o.columnName ?? ctx.naming.propertyToColumnName(raw.name);
+    const dialect = Object.hasOwn(ctx.dialects, b.connection) ? ctx.dialects[b.connection]! : 'sqlite';
+    let resolved = resolveScalarType(b.name, raw.name, o.type, raw.designType?.(), b.rawClass.standard, primary ? 'integer' : undefined);
+    const offset = Object.hasOwn(ctx.timezones, b.connection) ? ctx.timezones[b.connection]! : 0;
+    // Off UTC, zone-less datetimes need the offset on the way in and out: a bound Type carries it.
+    // A version datetime stays plain: it is only compared with itself.
+    if (offset !== 0 && (resolved === 'datetime' || resolved === 'timestamptz') && !(raw.kind === 'scalar' && raw.options.version)) {
+      resolved = new DatetimeType(resolved, offset);
+    }
+    const type = bindType(resolved, {
+      dialect,
+      label: `${b.name}.${raw.name}`,
+      table: b.tableName,
+      column: columnName,
+      ...(o.length !== undefined ? { length: o.length } : {}),
+      ...(o.precision !== undefined ? { precision: o.precision } : {}),
+      ...(o.scale !== undefined ? { scale: o.scale } : {}),
+      ...(o.enum !== undefined ? { items: [...o.enum] } : {}),
+      ...(o.nativeEnumName !== undefined ? { nativeEnumName: o.nativeEnumName } : {}),
+    });
+    checkType(b.name, raw.name, type, dialect, o.enum);
     const autoincrement = raw.kind === 'primary' ? (raw.options.autoincrement ?? (type === 'integer' || type === 'bigint')) : false;
     if (autoincrement && type !== 'integer' && type !== 'bigint') {
       throw new MetadataError(
@@ -173,7 +199,7 @@ function resolveScalars(ctx: Ctx, b: EntityBuilder): void {
       throw new MetadataError('BAD_OPTION', `${b.name}.${raw.name} is a version property of type ${type}; use 'integer' (or 'datetime').`, { entity: b.name, property: raw.name });
     }
     const col = column({
-      name: o.columnName ?? ctx.naming.propertyToColumnName(raw.name),
+      name: columnName,
       type,
       property: raw.name,
       nullable,
@@ -230,6 +256,19 @@ function generatedOption(entity: string, property: string, value: unknown, prima
     );
   }
   return value;
+}
+
+/** A type the connection's database lacks, or an enum without its values, is a mapping mistake. */
+function checkType(entity: string, property: string, type: ColumnMetadata['type'], dialect: Dialect, items: readonly (string | number)[] | undefined): void {
+  const reason = unsupportedType(type, dialect);
+  if (reason) throw new MetadataError('UNSUPPORTED_TYPE', `${entity}.${property}: ${reason}.`, { entity, property });
+  if (type instanceof EnumType && (!items?.length || items.some((i) => typeof i !== 'string'))) {
+    throw new MetadataError(
+      'BAD_OPTION',
+      `${entity}.${property} has type 'enum' but no list of string values. Add them: @Property({ type: 'enum', enum: ['draft', 'published'] }) (for a TypeScript enum: enum: Object.values(Status)).`,
+      { entity, property },
+    );
+  }
 }
 
 /** Columns, uniques, indexes and FKs of the entity's own table, in declaration order. */

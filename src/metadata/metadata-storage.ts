@@ -1,3 +1,4 @@
+import { isType } from './type.js';
 import { MetadataError } from '../errors/metadata-error.js';
 import { constraintName } from './constraint-names.js';
 import type { JoinTableMetadata, MetadataSnapshot } from './metadata-storage-types.js';
@@ -68,7 +69,8 @@ function deepFreezeEntity(e: EntityMetadata): void {
   // (those are frozen in their own turn; classes must stay extensible).
   for (const p of e.properties) {
     for (const [k, v] of Object.entries(p)) {
-      if (k === 'target' || k === 'cascade' || typeof v === 'function') continue;
+      // A Type instance is the user's object (it may keep state of its own); its `context` is read-only.
+      if (k === 'target' || k === 'cascade' || typeof v === 'function' || isType(v)) continue;
       if (v && typeof v === 'object') deepFreezeShallowTargets(v);
     }
     Object.freeze(p);
@@ -85,7 +87,7 @@ function deepFreezeEntity(e: EntityMetadata): void {
 function deepFreezeShallowTargets(o: object): void {
   if (Object.isFrozen(o)) return;
   for (const [k, v] of Object.entries(o)) {
-    if (k === 'through' || k === 'target') continue;
+    if (k === 'through' || k === 'target' || isType(v)) continue;
     if (v && typeof v === 'object') deepFreezeShallowTargets(v);
   }
   Object.freeze(o);

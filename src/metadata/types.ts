@@ -4,6 +4,8 @@
  * tag so code can `switch` exhaustively over the kinds.
  */
 
+import type { Type } from './type.js';
+
 export type Constructor<T = object> = new (...args: any[]) => T;
 export type EntityClass<T = any> = Function & { prototype: T };
 
@@ -19,11 +21,18 @@ export type ScalarType =
   | 'datetime'
   | 'json'
   | 'bigint'
-  | 'uuid';
+  | 'uuid'
+  | 'timestamptz';
 
 export const SCALAR_TYPES: readonly ScalarType[] = [
-  'string', 'text', 'integer', 'float', 'decimal', 'boolean', 'date', 'datetime', 'json', 'bigint', 'uuid',
+  'string', 'text', 'integer', 'float', 'decimal', 'boolean', 'date', 'datetime', 'json', 'bigint', 'uuid', 'timestamptz',
 ];
+
+/**
+ * A column's type: a plain type name (converted inline, the fast path) or a bound {@link Type}
+ * instance (the built-in `array`, `blob`, `enum`, ... and user types).
+ */
+export type ColumnType = ScalarType | Type;
 
 export type ReferentialAction = 'cascade' | 'set null' | 'restrict' | 'no action';
 export type CascadeKind = 'persist' | 'remove';
@@ -40,7 +49,7 @@ export type OrderBy = Record<string, OrderDirection>;
 /** One column of an entity's table (a scalar, or one FK column of an owning to-one relation). */
 export interface ColumnMetadata {
   readonly name: string;
-  readonly type: ScalarType;
+  readonly type: ColumnType;
   readonly nullable: boolean;
   readonly length?: number;
   readonly precision?: number;
@@ -69,7 +78,7 @@ interface PropertyBase {
 
 export interface ScalarProperty extends PropertyBase {
   readonly kind: 'scalar';
-  readonly type: ScalarType;
+  readonly type: ColumnType;
   readonly column: ColumnMetadata;
   readonly primary: boolean;
   readonly autoincrement: boolean;

@@ -1,17 +1,19 @@
 import { UsageError } from '../errors/usage-error.js';
 import { toDatabaseValue } from '../entity/value-conversion.js';
 import { valueProblem, type ValueProblem } from '../entity/value-rules.js';
-import type { ColumnMetadata, Dialect, ScalarType } from '../metadata/types.js';
+import { ArrayType } from '../metadata/builtin-types.js';
+import { isType } from '../metadata/type.js';
+import type { ColumnMetadata, ColumnType, Dialect, ScalarType } from '../metadata/types.js';
 import { and, cond, describe, definedEntries, isOperatorObject, lookupTable, MATCH_ALL, MATCH_NONE, not, or, type Cond } from './criteria-sql.js';
 import { placeholders, type SqlDialect } from './sql-dialect.js';
 
-export const SCALAR_OPERATORS = ['$eq', '$ne', '$in', '$nin', '$gt', '$gte', '$lt', '$lte', '$like', '$ilike', '$not'] as const;
+export const SCALAR_OPERATORS = ['$eq', '$ne', '$in', '$nin', '$gt', '$gte', '$lt', '$lte', '$like', '$ilike', '$not', '$contains', '$overlap'] as const;
 
 /** What a scalar condition compares: one column, named for messages as `Entity.property`. */
 export interface ScalarOperand {
   /** `Entity.property`, for error messages. */
   readonly label: string;
-  readonly type: ScalarType;
+  readonly type: ColumnType;
   readonly column: ColumnMetadata;
   /** The qualified, quoted column: `"e0"."age"`. */
   readonly sql: string;
@@ -29,7 +31,8 @@ const PATTERN = { type: 'text' } as const;
  */
 export function scalarCondition(d: SqlDialect, x: ScalarOperand, value: unknown): Cond {
   if (value === null) return isNull(x);
-  if (Array.isArray(value)) return scalarCondition(d, x, { $in: value });
+  // An array column compares with a whole array; elsewhere an array means $in.
+  if (Array.isArray(value) && !(x.type instanceof ArrayType)) return scalarCondition(d, x, { $in: value });
   if (isOperatorObject(value)) {
     return and(definedEntries(value as object).map(([op, v]) => operator(d, x, op, v)));
   }
@@ -90,6 +93,9 @@ function operator(d: SqlDialect, x: ScalarOperand, op: string, v: unknown): Cond
       return like(d, x, op, v);
     case '$not':
       return not(scalarCondition(d, x, v));
+    case '$contains':
+    case '$overlap':
+      return arrayCondition(d, x, op, v);
     default:
       throw new UsageError(
         'UNKNOWN_OPERATOR',
@@ -103,7 +109,8 @@ function operator(d: SqlDialect, x: ScalarOperand, op: string, v: unknown): Cond
  * default escape character, PostgreSQL and MySQL use `\`). `$ilike` ignores case everywhere.
  */
 function like(d: SqlDialect, x: ScalarOperand, op: '$like' | '$ilike', v: unknown): Cond {
-  if (!TEXT_TYPES.includes(x.type)) {
+  const textual = isType(x.type) ? x.type.textual : TEXT_TYPES.includes(x.type);
+  if (!textual) {
     throw new UsageError(
       'BAD_CRITERIA',
       `${op} matches text, but ${x.label} is a ${x.type} column. Compare it with $eq, $in, $gt & co. instead.`,
@@ -114,8 +121,8 @@ function like(d: SqlDialect, x: ScalarOperand, op: '$like' | '$ilike', v: unknow
   }
   const problem = valueProblem(PATTERN, v, d.dialect, 'criteria');
   if (problem) throw criteriaError(problem, `${op} on ${x.label}`);
-  // PostgreSQL has no LIKE for uuid.
-  const col = x.type === 'uuid' && d.dialect === 'pg' ? `CAST(${x.sql} AS text)` : x.sql;
+  // PostgreSQL has no LIKE for uuid or enum types.
+  const col = d.dialect === 'pg' && (x.type === 'uuid' || isType(x.type)) ? `CAST(${x.sql} AS text)` : x.sql;
   const escape = d.dialect === 'sqlite' ? ` ESCAPE '\\'` : '';
   if (op === '$like') return cond(`${col} LIKE ?${escape}`, [v], x.column.nullable);
   if (d.dialect === 'pg') return cond(`${col} ILIKE ?`, [v], x.column.nullable);
@@ -123,11 +130,43 @@ function like(d: SqlDialect, x: ScalarOperand, op: '$like' | '$ilike', v: unknow
   return cond(`LOWER(${col}) LIKE LOWER(?)${escape}`, [v], x.column.nullable);
 }
 
+/**
+ * `$contains` (the array column holds every given item) and `$overlap` (it holds one of them), on
+ * array columns: `@>` / `&&` on PostgreSQL, over the JSON text elsewhere.
+ */
+function arrayCondition(d: SqlDialect, x: ScalarOperand, op: '$contains' | '$overlap', v: unknown): Cond {
+  if (!(x.type instanceof ArrayType)) {
+    throw new UsageError('BAD_CRITERIA', `${op} compares arrays, but ${x.label} is not an array column. Use $in, $eq & co., or map it with type: 'array'.`);
+  }
+  if (!Array.isArray(v)) {
+    throw new UsageError('BAD_CRITERIA', `${op} on ${x.label} takes an array of items such as ['a', 'b'], got ${describe(v)}.`);
+  }
+  const problem = x.type.validate(v);
+  if (problem) throw new UsageError('BAD_CRITERIA', `${op} on ${x.label}: the value ${problem}.`);
+  const nullable = x.column.nullable;
+  if (v.length === 0) return op === '$contains' ? cond(`${x.sql} IS NOT NULL`, [], false) : MATCH_NONE;
+  switch (d.dialect) {
+    case 'pg':
+      return cond(`${x.sql} ${op === '$contains' ? '@>' : '&&'} CAST(? AS ${x.type.pgItemType()}[])`, [v], nullable);
+    case 'mysql':
+      // JSON_CONTAINS with an array: every item is in the column's array; OR-ed per item for overlap
+      // (MariaDB before 10.9 has no JSON_OVERLAPS).
+      if (op === '$contains') return cond(`JSON_CONTAINS(${x.sql}, ?)`, [JSON.stringify(v)], nullable);
+      return cond(`(${v.map(() => `JSON_CONTAINS(${x.sql}, ?)`).join(' OR ')})`, v.map((i) => JSON.stringify(i)), nullable);
+    case 'sqlite': {
+      const distinct = [...new Set(v)];
+      const list = placeholders(distinct.length);
+      if (op === '$overlap') return cond(`EXISTS (SELECT 1 FROM json_each(${x.sql}) WHERE value IN (${list}))`, distinct, nullable);
+      return cond(`(SELECT COUNT(DISTINCT value) FROM json_each(${x.sql}) WHERE value IN (${list})) = ${distinct.length}`, distinct, nullable);
+    }
+  }
+}
+
 /** A comparison value, checked against the column's type, converted for the dialect. */
 function bind(d: SqlDialect, x: ScalarOperand, v: unknown, what: string): unknown {
   const where = what === 'a value' ? x.label : `${what} on ${x.label}`;
   if (v === undefined) throw new UsageError('BAD_CRITERIA', `${where} got undefined. Leave the property out to not filter by it, or pass null to match NULL.`);
-  if (x.type !== 'json' && typeof v === 'object' && v !== null && !(v instanceof Date)) {
+  if (x.type !== 'json' && !isType(x.type) && typeof v === 'object' && v !== null && !(v instanceof Date)) {
     throw new UsageError(
       'BAD_CRITERIA',
       `${x.label} is a ${x.type} column; compare it with a value or an operator object ({ $gt: 1 }), not ${describe(v)}.`,

@@ -3,7 +3,7 @@ import { getState } from '../entity/entity-state.js';
 import { normalizePrimaryKey, primaryKeyValues } from '../entity/primary-key.js';
 import { throughCondition } from './many-through-criteria.js';
 import type {
-  ColumnMetadata, EntityMetadata, ManyToOneProperty, OneToOneInverseProperty, OneToOneOwnerProperty, PropertyMetadata, RelationProperty, ScalarType,
+  ColumnMetadata, EntityMetadata, ManyToOneProperty, OneToOneInverseProperty, OneToOneOwnerProperty, PropertyMetadata, RelationProperty, ColumnType,
 } from '../metadata/types.js';
 import { collectionCondition, pivotCondition, type CollectionScope } from './criteria-collections.js';
 import { criteriaValue, scalarCondition } from './criteria-scalars.js';
@@ -135,7 +135,7 @@ export class CriteriaCompiler {
    * @internal `cols [NOT] IN (<keys>)`: small lists one placeholder per key value, long ones in a
    * shape that binds them as one parameter (see key-list-sql.ts), whatever their length.
    */
-  keyIn(colSql: readonly string[], types: readonly ScalarType[], list: KeyList, nullable: boolean): Cond {
+  keyIn(colSql: readonly string[], types: readonly ColumnType[], list: KeyList, nullable: boolean): Cond {
     const r = keyListCondition(this.d, colSql, types, list, nullable, this.#inlinedKeyValues);
     this.#inlinedKeyValues += r.inlined;
     return r.cond;

@@ -1,7 +1,7 @@
 import type { Statement } from '../drivers/driver.js';
 import { fromDatabaseValue } from '../entity/value-conversion.js';
 import type {
-  EntityMetadata, ManyToManyProperty, ManyToOneProperty, OneToManyProperty, OneToOneInverseProperty, OneToOneOwnerProperty, PropertyMetadata, ScalarType,
+  EntityMetadata, ManyToManyProperty, ManyToOneProperty, OneToManyProperty, OneToOneInverseProperty, OneToOneOwnerProperty, PropertyMetadata, ColumnType,
 } from '../metadata/types.js';
 import { collectionKeyQueries, COLLECTION_OPERATORS, type CollectionScope } from './criteria-collections.js';
 import { definedEntries, isOperatorObject, isPlainCriteria } from './criteria-sql.js';
@@ -277,7 +277,7 @@ class Steps {
   }
 
   /** `SELECT DISTINCT <columns> FROM <meta> WHERE <where>` on `meta`'s connection. */
-  async #select(meta: EntityMetadata, where: unknown, columns: readonly string[], types: readonly ScalarType[]): Promise<unknown[][]> {
+  async #select(meta: EntityMetadata, where: unknown, columns: readonly string[], types: readonly ColumnType[]): Promise<unknown[][]> {
     this.#check();
     const c = this.#compiler(meta.connection);
     const alias = c.nextAlias();

@@ -1,6 +1,6 @@
 import type { Statement } from '../drivers/driver.js';
 import { toDatabaseValue } from '../entity/value-conversion.js';
-import type { ScalarType } from '../metadata/types.js';
+import type { ColumnType } from '../metadata/types.js';
 import { placeholders, type SqlDialect } from './sql-dialect.js';
 
 /** How many rows of `paramsPerRow` values fit one statement. */
@@ -88,7 +88,7 @@ export interface UpdateRow {
 /** A column and its type (PostgreSQL needs the type to read a VALUES list). */
 export interface TypedColumn {
   readonly name: string;
-  readonly type: ScalarType;
+  readonly type: ColumnType;
 }
 
 /** Most rows one CASE-based UPDATE should carry: matching each row against the WHEN list is quadratic. */

@@ -1,5 +1,5 @@
 import { toDatabaseValue } from '../entity/value-conversion.js';
-import type { Dialect, ScalarType } from '../metadata/types.js';
+import type { Dialect, ColumnType } from '../metadata/types.js';
 import { cond, MATCH_NONE, not, type Cond } from './criteria-sql.js';
 import type { KeyList } from './key-list.js';
 import { placeholders, type SqlDialect } from './sql-dialect.js';
@@ -70,7 +70,7 @@ export interface KeyListSql {
 export function keyListCondition(
   d: SqlDialect,
   columns: readonly string[],
-  types: readonly ScalarType[],
+  types: readonly ColumnType[],
   list: KeyList,
   nullable: boolean,
   inlinedBefore = 0,

@@ -3,7 +3,7 @@ import { Collection } from '../entity/collection.js';
 import { getState } from '../entity/entity-state.js';
 import { primaryKeyValues } from '../entity/primary-key.js';
 import { toDatabaseValue } from '../entity/value-conversion.js';
-import type { EntityMetadata, OrderBy, RelationProperty, ScalarType } from '../metadata/types.js';
+import type { EntityMetadata, OrderBy, RelationProperty, ColumnType } from '../metadata/types.js';
 import { keyOf } from '../unit-of-work/identity-map.js';
 import type { UnitOfWork } from '../unit-of-work/unit-of-work.js';
 import { chunk, rowsPerStatement } from './dml.js';
@@ -106,7 +106,7 @@ export class LoaderContext {
    * `(cols) IN (...)` over `alias`, the keys bound as the columns' types. On PostgreSQL a single
    * column is `col = ANY(?)` with one array parameter: no placeholder list to build, bind and parse.
    */
-  inList(connection: string, alias: string, columns: readonly string[], types: readonly ScalarType[], keys: readonly unknown[][]): Fragment {
+  inList(connection: string, alias: string, columns: readonly string[], types: readonly ColumnType[], keys: readonly unknown[][]): Fragment {
     const dialect = this.driver(connection).dialect;
     if (dialect === 'pg' && columns.length === 1) {
       const d = sqlDialect(dialect);
@@ -131,7 +131,7 @@ export function keyFromValues(meta: EntityMetadata, values: Row): unknown[] {
   return pk;
 }
 
-export function keyTypes(meta: EntityMetadata): ScalarType[] {
+export function keyTypes(meta: EntityMetadata): ColumnType[] {
   return meta.primaryKeys.flatMap((k) => (k.kind === 'scalar' ? [k.type] : k.joinColumns.map((c) => c.type)));
 }
 

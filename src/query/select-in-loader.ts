@@ -3,7 +3,7 @@ import { getState } from '../entity/entity-state.js';
 import { primaryKeyValues } from '../entity/primary-key.js';
 import { setToOneSilently } from '../entity/to-one-accessors.js';
 import { fromDatabaseValue } from '../entity/value-conversion.js';
-import type { ColumnMetadata, EntityMetadata, ManyToManyProperty, OneToManyProperty, OneToOneInverseProperty, ScalarType, ToOneOwning } from '../metadata/types.js';
+import type { ColumnMetadata, EntityMetadata, ManyToManyProperty, OneToManyProperty, OneToOneInverseProperty, ColumnType, ToOneOwning } from '../metadata/types.js';
 import { keyOf } from '../unit-of-work/identity-map.js';
 import { CriteriaCompiler } from './criteria.js';
 import { runUnit, type RootSource, type UnitResult } from './joined-loader.js';
@@ -331,7 +331,7 @@ export class SelectInLoader {
   /** Rows of `target` whose `by.columns` are in `by.keys` (with `query`), and the joined relations. */
   async #byColumns(
     target: EntityMetadata,
-    by: { columns: readonly string[]; types: readonly ScalarType[]; keys: readonly unknown[][] },
+    by: { columns: readonly string[]; types: readonly ColumnType[]; keys: readonly unknown[][] },
     query: ItemQuery,
     joined: readonly PopulateNode[],
     fresh: Set<object> | undefined,

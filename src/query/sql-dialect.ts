@@ -1,4 +1,5 @@
-import type { Dialect, ScalarType } from '../metadata/types.js';
+import { isType } from '../metadata/type.js';
+import type { ColumnType, Dialect, ScalarType } from '../metadata/types.js';
 
 // DML is written by hand rather than through knex's builder: flushes send a handful of large
 // statements and the builder's per-row overhead shows at 10k rows. Identifiers come only from
@@ -16,7 +17,14 @@ const PG_CAST: Record<ScalarType, string> = {
   json: 'jsonb',
   bigint: 'bigint',
   uuid: 'uuid',
+  timestamptz: 'timestamptz',
 };
+
+/** The PostgreSQL type a parameter of `type` is cast to; a `Type` names its own (text when it has none). */
+function pgCast(type: ColumnType): string {
+  if (isType(type)) return type.castType(type.context) ?? 'text';
+  return PG_CAST[type];
+}
 
 /** Identifier quoting and parameter typing for one dialect. */
 export class SqlDialect {
@@ -36,13 +44,13 @@ export class SqlDialect {
    * A placeholder whose type the database can infer where context does not tell it (inside
    * CASE ... THEN on PostgreSQL, which would otherwise guess text).
    */
-  typedParam(type: ScalarType): string {
-    return this.dialect === 'pg' ? `CAST(? AS ${PG_CAST[type]})` : '?';
+  typedParam(type: ColumnType): string {
+    return this.dialect === 'pg' ? `CAST(? AS ${pgCast(type)})` : '?';
   }
 
   /** A PostgreSQL array parameter of `type`'s values, `CAST(? AS integer[])`, for where no column gives the type. */
-  pgArrayParam(type: ScalarType): string {
-    return `CAST(? AS ${PG_CAST[type]}[])`;
+  pgArrayParam(type: ColumnType): string {
+    return `CAST(? AS ${pgCast(type)}[])`;
   }
 
   /** Row-value comparison `(a, b) IN ((?, ?), ...)` or `a IN (?, ...)` for a single column. */

@@ -31,12 +31,22 @@ export interface StringOperatorMap<V> extends OperatorMap<V> {
   $ilike?: string;
 }
 
+/** Operators on an array property (`type: 'array'`): every item (`$contains`) or one of them (`$overlap`). */
+export interface ArrayOperatorMap<V> extends OperatorMap<V> {
+  $contains?: V;
+  $overlap?: V;
+}
+
 /** A scalar property: a value (equality), `null`, an array (`$in`) or an operator object. */
 export type ScalarQuery<V> =
   | ScalarValue<V>
   | null
   | readonly (ScalarValue<V> | null)[]
-  | ([Extract<V, string>] extends [never] ? OperatorMap<V> : StringOperatorMap<V>);
+  | ([Extract<V, readonly unknown[]>] extends [never]
+      ? [Extract<V, string>] extends [never]
+        ? OperatorMap<V>
+        : StringOperatorMap<V>
+      : ArrayOperatorMap<V>);
 
 /** Something that identifies one `E`: the entity itself (or a reference) or its primary key. */
 export type EntityValue<E> = E | Primary<E>;

@@ -1,4 +1,5 @@
-import type { Dialect, ScalarType } from '../metadata/types.js';
+import { isType } from '../metadata/type.js';
+import type { ColumnType, Dialect } from '../metadata/types.js';
 
 /** Length of a `string` column when `@Property({ length })` is not given. */
 export const DEFAULT_STRING_LENGTH = 255;
@@ -8,7 +9,7 @@ export const DEFAULT_DECIMAL_SCALE = 2;
 
 /** What decides a column's SQL type. `ColumnMetadata` satisfies it. */
 export interface ColumnTypeSpec {
-  readonly type: ScalarType;
+  readonly type: ColumnType;
   readonly length?: number;
   readonly precision?: number;
   readonly scale?: number;
@@ -32,6 +33,10 @@ export interface ColumnTypeSpec {
  */
 export function getColumnType(spec: ColumnTypeSpec, dialect: Dialect): string {
   if (spec.autoincrement && dialect === 'sqlite') return 'integer';
+  if (isType(spec.type)) {
+    // Joinery.init checked that the dialect has the type (`unsupportedType`).
+    return spec.type.getColumnType(spec.type.context)?.toLowerCase() ?? 'text';
+  }
   switch (spec.type) {
     case 'string':
       return `varchar(${spec.length ?? DEFAULT_STRING_LENGTH})`;
@@ -52,6 +57,9 @@ export function getColumnType(spec: ColumnTypeSpec, dialect: Dialect): string {
       return dialect === 'sqlite' ? 'text' : 'date';
     case 'datetime':
       // Millisecond precision everywhere, because JS Dates carry milliseconds.
+      return dialect === 'pg' ? 'timestamptz' : dialect === 'mysql' ? 'datetime(3)' : 'text';
+    case 'timestamptz':
+      // MySQL has no zone-aware type (unsupportedType says so at init); `datetime` there is UTC.
       return dialect === 'pg' ? 'timestamptz' : dialect === 'mysql' ? 'datetime(3)' : 'text';
     case 'json':
       return dialect === 'pg' ? 'jsonb' : dialect === 'mysql' ? 'json' : 'text';
@@ -84,8 +92,9 @@ export function decimalScale(spec: Pick<ColumnTypeSpec, 'precision' | 'scale'>):
  * @example
  * `CASE "id" WHEN ? THEN CAST(? AS ${getCastType('integer', 'pg')}) END`
  */
-export function getCastType(type: ScalarType, dialect: Dialect): string | null {
+export function getCastType(type: ColumnType, dialect: Dialect): string | null {
   if (dialect !== 'pg') return null;
+  if (isType(type)) return type.castType(type.context) ?? null;
   switch (type) {
     case 'string':
       return 'varchar';
@@ -104,6 +113,7 @@ export function getCastType(type: ScalarType, dialect: Dialect): string | null {
     case 'date':
       return 'date';
     case 'datetime':
+    case 'timestamptz':
       return 'timestamptz';
     case 'json':
       return 'jsonb';
@@ -112,6 +122,21 @@ export function getCastType(type: ScalarType, dialect: Dialect): string | null {
     default:
       return assertNeverType(type);
   }
+}
+
+/**
+ * Why `dialect` cannot store a column of `type`, or `undefined` when it can. `Joinery.init` turns
+ * a reason into `MetadataError` `UNSUPPORTED_TYPE`.
+ */
+export function unsupportedType(type: ColumnType, dialect: Dialect): string | undefined {
+  if (isType(type)) {
+    if (type.getColumnType(type.context) !== undefined) return undefined;
+    return `${dialect === 'pg' ? 'PostgreSQL' : dialect === 'mysql' ? 'MySQL' : 'SQLite'} has no column type for ${type.constructor.name}`;
+  }
+  if (type === 'timestamptz' && dialect === 'mysql') {
+    return "MySQL has no time-zone-aware timestamp type; use type 'datetime', which joinery stores as UTC on MySQL";
+  }
+  return undefined;
 }
 
 function assertNeverType(type: never): never {

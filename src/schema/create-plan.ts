@@ -1,5 +1,5 @@
 import type { DdlBuilder } from './ddl-builder.js';
-import type { TableSchema } from './schema-model.js';
+import { nativeEnumsOf, type TableSchema } from './schema-model.js';
 import { forwardForeignKeys } from './table-order.js';
 
 /**
@@ -24,7 +24,8 @@ export function planStatements(plan: StatementPlan): string[] {
  */
 export function buildCreateStatements(tables: readonly TableSchema[], ddl: DdlBuilder): string[] {
   const forward = ddl.dialect === 'sqlite' ? new Set() : forwardForeignKeys(tables);
-  const out: string[] = [];
+  // PostgreSQL enum types first: the tables' columns name them.
+  const out: string[] = nativeEnumsOf(tables).map((e) => ddl.createEnumType(e));
   for (const t of tables) {
     out.push(ddl.createTable(t, t.foreignKeys.filter((fk) => !forward.has(fk))));
     out.push(...ddl.createTableIndexes(t));
@@ -45,7 +46,7 @@ export function buildDropPlan(tables: readonly TableSchema[], ddl: DdlBuilder): 
   const statements = [...tables].reverse().map((t) => ddl.dropTable(t.name));
   switch (ddl.dialect) {
     case 'pg':
-      return { before: [], statements, after: [] };
+      return { before: [], statements: [...statements, ...nativeEnumsOf(tables).map((e) => ddl.dropEnumType(e.name))], after: [] };
     case 'mysql':
       return { before: ['set foreign_key_checks = 0'], statements, after: ['set foreign_key_checks = 1'] };
     case 'sqlite':

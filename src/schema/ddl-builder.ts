@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { Dialect } from '../metadata/types.js';
-import type { ColumnSchema, DefaultValue, ForeignKeySchema, IndexSchema, TableSchema } from './schema-model.js';
+import type { ColumnSchema, NativeEnumSchema, DefaultValue, ForeignKeySchema, IndexSchema, TableSchema } from './schema-model.js';
 
 // A default that every dialect accepts bare; anything else is an expression, which SQLite and
 // MySQL 8 only take in parentheses.
@@ -189,6 +189,25 @@ export class DdlBuilder {
     return `alter table ${this.quote(table.name)} add ${this.primaryKeyClause(table, table.name)}`;
   }
 
+  /** PostgreSQL: `create type name as enum ('a', 'b')`. */
+  createEnumType(e: NativeEnumSchema): string {
+    return `create type ${this.quote(e.name)} as enum (${e.values.map((v) => this.literal(v)).join(', ')})`;
+  }
+
+  /** PostgreSQL: the enum type, unless one of that name exists (`update()` knows tables, not types). */
+  createEnumTypeIfMissing(e: NativeEnumSchema): string {
+    return `do $$ begin ${this.createEnumType(e)}; exception when duplicate_object then null; end $$`;
+  }
+
+  /** PostgreSQL: values the enum type lacks, added at its end. */
+  addEnumValues(e: NativeEnumSchema): string[] {
+    return e.values.map((v) => `alter type ${this.quote(e.name)} add value if not exists ${this.literal(v)}`);
+  }
+
+  dropEnumType(name: string): string {
+    return `drop type if exists ${this.quote(name)}`;
+  }
+
   dropTable(table: string): string {
     return `drop table if exists ${this.quote(table)}${this.dialect === 'pg' ? ' cascade' : ''}`;
   }
@@ -204,7 +223,7 @@ export class DdlBuilder {
 }
 
 /** The parts of a column that can differ between the metadata and the database. */
-export type ColumnChange = 'type' | 'nullable' | 'default' | 'autoincrement';
+export type ColumnChange = 'type' | 'nullable' | 'default' | 'autoincrement' | 'enumValues';
 
 function isParenthesized(sql: string): boolean {
   if (!sql.startsWith('(') || !sql.endsWith(')')) return false;

@@ -2,6 +2,7 @@ import { constraintName } from '../metadata/constraint-names.js';
 import type { MetadataSnapshot } from '../metadata/metadata-storage-types.js';
 import type { ColumnMetadata, Dialect, ForeignKeyMetadata, IndexMetadata, UniqueMetadata } from '../metadata/types.js';
 import { getColumnType } from './column-types.js';
+import { DatetimeType, EnumType, pgEnumName } from '../metadata/builtin-types.js';
 import { primaryKeyName, shortenIdentifier } from './identifier-names.js';
 import { normalizeLiveType } from './introspection-values.js';
 import type { ColumnSchema, DefaultValue, ForeignKeySchema, IndexSchema, TableSchema } from './schema-model.js';
@@ -80,6 +81,7 @@ function toTableSchema(table: MappedTable, all: ReadonlyMap<string, MappedTable>
       autoincrement,
       ...(c.renamedFrom !== undefined ? { renamedFrom: c.renamedFrom } : {}),
       ...(table.entity !== undefined ? { origin: `${table.entity}.${c.property}` } : {}),
+      ...(dialect === 'pg' && c.type instanceof EnumType ? { nativeEnum: { name: pgEnumName(c.type.context), values: (c.type.context.items ?? []).map(String) } } : {}),
     };
     const def = autoincrement ? undefined : desiredDefault(c, dialect);
     columns.push(def ? { ...column, default: def } : column);
@@ -170,7 +172,7 @@ function desiredDefault(c: ColumnMetadata, dialect: Dialect): DefaultValue | und
   if (c.defaultRaw !== undefined) {
     const raw = c.defaultRaw.trim();
     // A column whose type is given as the database spells it keeps its default as written too.
-    if (c.type === 'datetime' && c.columnType === undefined && CURRENT_TIMESTAMP.test(raw)) {
+    if ((c.type === 'datetime' || c.type === 'timestamptz' || c.type instanceof DatetimeType) && c.columnType === undefined && CURRENT_TIMESTAMP.test(raw)) {
       if (dialect === 'mysql') return { kind: 'expression', sql: 'CURRENT_TIMESTAMP(3)' };
       if (dialect === 'sqlite') return { kind: 'expression', sql: "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')" };
     }

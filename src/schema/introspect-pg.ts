@@ -45,6 +45,15 @@ where n.nspname = current_schema() and t.relname in (%s) and not ix.indisprimary
   and not exists (select 1 from pg_constraint con where con.conindid = ix.indexrelid and con.conrelid = t.oid)
 order by t.relname, i.relname`;
 
+// The enum types of the columns, with their values in order (to add the values the metadata has more).
+const ENUMS = `select c.relname as table_name, a.attname as column_name, t.typname as type_name,
+  (select json_agg(e.enumlabel order by e.enumsortorder) from pg_enum e where e.enumtypid = t.oid) as labels
+from pg_attribute a
+join pg_class c on c.oid = a.attrelid
+join pg_namespace n on n.oid = c.relnamespace
+join pg_type t on t.oid = a.atttypid
+where n.nspname = current_schema() and t.typtype = 'e' and a.attnum > 0 and not a.attisdropped and c.relname in (%s)`;
+
 /** The live definition of `tables` in the current schema of a PostgreSQL database. */
 export async function introspectPg(driver: Driver, tables: readonly string[]): Promise<Map<string, TableSchema>> {
   const inList = placeholders(tables);
@@ -66,6 +75,12 @@ export async function introspectPg(driver: Driver, tables: readonly string[]): P
       });
     }
     drafts.set(table, draft);
+  }
+
+  for (const r of await queryRows(driver, ENUMS.replace('%s', inList), tables)) {
+    const draft = drafts.get(str(r.table_name));
+    const i = draft?.columns.findIndex((c) => c.name === str(r.column_name)) ?? -1;
+    if (draft && i >= 0) draft.columns[i] = { ...draft.columns[i]!, nativeEnum: { name: str(r.type_name), values: jsonList(r.labels) } };
   }
 
   for (const r of await queryRows(driver, CONSTRAINTS.replace('%s', inList), tables)) {

@@ -107,6 +107,8 @@ export function isTableDiffEmpty(d: TableDiff): boolean {
 function diffColumn(desired: ColumnSchema, live: ColumnSchema, dialect: Dialect): Set<ColumnChange> {
   const changes = new Set<ColumnChange>();
   if (!typesEqual(desired.type, live.type, dialect)) changes.add('type');
+  // A PostgreSQL enum type that lacks values the metadata lists (values are only ever added).
+  else if (desired.nativeEnum && live.nativeEnum && desired.nativeEnum.values.some((v) => !live.nativeEnum!.values.includes(v))) changes.add('enumValues');
   if (desired.nullable !== live.nullable) changes.add('nullable');
   // SQLite cannot tell AUTOINCREMENT from a plain rowid key by behaviour that matters here, and
   // rebuilding a table for it would be out of all proportion.

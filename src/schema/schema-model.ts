@@ -23,6 +23,21 @@ export interface ColumnSchema {
   readonly renamedFrom?: string;
   /** Desired columns only: `Entity.property` that maps the column, for messages. */
   readonly origin?: string;
+  /** PostgreSQL: the enum type the column's type names, created before the table. */
+  readonly nativeEnum?: NativeEnumSchema;
+}
+
+/** A PostgreSQL `CREATE TYPE name AS ENUM (values)`. */
+export interface NativeEnumSchema {
+  readonly name: string;
+  readonly values: readonly string[];
+}
+
+/** The distinct enum types the columns of `tables` use, by name, first definition kept. */
+export function nativeEnumsOf(tables: readonly TableSchema[]): NativeEnumSchema[] {
+  const byName = new Map<string, NativeEnumSchema>();
+  for (const t of tables) for (const c of t.columns) if (c.nativeEnum && !byName.has(c.nativeEnum.name)) byName.set(c.nativeEnum.name, c.nativeEnum);
+  return [...byName.values()];
 }
 
 /** How a live unique is implemented, which decides how it is dropped. */

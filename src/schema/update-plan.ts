@@ -1,6 +1,6 @@
 import type { StatementPlan } from './create-plan.js';
 import type { DdlBuilder } from './ddl-builder.js';
-import type { ForeignKeySchema, TableSchema } from './schema-model.js';
+import { nativeEnumsOf, type ForeignKeySchema, type TableSchema } from './schema-model.js';
 import type { SchemaDiff, TableDiff } from './schema-diff.js';
 import { renameStatements } from './schema-renames.js';
 import { buildSqliteUpdate } from './sqlite-update-plan.js';
@@ -56,7 +56,19 @@ function buildAlterStatements(diff: SchemaDiff, live: ReadonlyMap<string, TableS
     for (const i of d.droppedIndexes) out.push(ddl.dropIndex(d.desired.name, i));
   }
 
-  // 3. An FK may be declared inline when its target exists already or is created earlier here.
+  // 3. PostgreSQL enum types the new and changed columns name, and values added to them (ADD VALUE
+  // only appends; a removed value stays in the type).
+  if (ddl.dialect === 'pg') {
+    const columns = [
+      ...diff.createdTables.flatMap((t) => t.columns),
+      ...diff.alteredTables.flatMap((d) => [...d.addedColumns, ...d.changedColumns.map((c) => c.desired)]),
+    ];
+    for (const e of nativeEnumsOf([{ name: '', columns, uniques: [], indexes: [], foreignKeys: [] }])) {
+      out.push(ddl.createEnumTypeIfMissing(e), ...ddl.addEnumValues(e));
+    }
+  }
+
+  // An FK may be declared inline when its target exists already or is created earlier here.
   const available = new Set(live.keys());
   const deferred: [string, ForeignKeySchema][] = [];
   for (const t of diff.createdTables) {

@@ -1,4 +1,4 @@
-import type { EntityMetadata, ManyToOneProperty, OneToOneOwnerProperty, ScalarProperty } from '../metadata/types.js';
+import type { ColumnType, EntityMetadata, ManyToOneProperty, OneToOneOwnerProperty, ScalarProperty } from '../metadata/types.js';
 import { primaryKeyValues } from '../entity/primary-key.js';
 import { sameValue, snapshotValue } from '../entity/value-conversion.js';
 import { keyOf } from './identity-map.js';
@@ -33,14 +33,15 @@ const snapshotBuilders = new WeakMap<EntityMetadata, SnapshotBuilder>();
 export function snapshotBuilder(meta: EntityMetadata): SnapshotBuilder {
   let build = snapshotBuilders.get(meta);
   if (build) return build;
+  const types: ColumnType[] = [];
   const fields = columnProperties(meta).map((p) => {
     const v = `e[${JSON.stringify(p.name)}]`;
     let expr: string;
-    if (p.kind !== 'scalar' || !(p.type === 'json' || p.type === 'datetime')) expr = `${v} ?? null`;
-    else expr = `sv(${JSON.stringify(p.type)}, ${v})`;
+    if (p.kind !== 'scalar' || !(p.type === 'json' || p.type === 'datetime' || p.type === 'timestamptz' || typeof p.type !== 'string')) expr = `${v} ?? null`;
+    else expr = `sv(types[${types.push(p.type) - 1}], ${v})`;
     return `${JSON.stringify(p.name)}: ${expr}`;
   });
-  build = new Function('sv', `return function snapshot(e) {\n  return { ${fields.join(', ')} };\n};`)(snapshotValue) as SnapshotBuilder;
+  build = new Function('sv', 'types', `return function snapshot(e) {\n  return { ${fields.join(', ')} };\n};`)(snapshotValue, types) as SnapshotBuilder;
   snapshotBuilders.set(meta, build);
   return build;
 }
@@ -230,6 +231,7 @@ function updateDiffer(meta: EntityMetadata): UpdateDiffer {
       const changed = p.kind === 'scalar' ? `v !== b && !sameKey(v, b)` : `v !== b`;
       return `  b = s[${key}];\n  if (b !== undefined) { v = e[${key}]; if (${changed}) (payload ??= {})[${key}] = v; }`;
     });
+  const types: ColumnType[] = [];
   const lines = columnProperties(meta)
     .filter((p) => !p.primary && !databaseMade(p))
     .map((p) => {
@@ -237,11 +239,11 @@ function updateDiffer(meta: EntityMetadata): UpdateDiffer {
       let changed: string;
       // Same as sameValue(): equal, or null against null/missing; anything else differs.
       if (p.kind !== 'scalar') changed = `v !== (b ?? null)`;
-      else if (PLAIN_TYPES.has(p.type)) changed = `v !== b && !(v === null && b == null)`;
-      else changed = `!same(${JSON.stringify(p.type)}, v, b)`;
+      else if (typeof p.type === 'string' && PLAIN_TYPES.has(p.type)) changed = `v !== b && !(v === null && b == null)`;
+      else changed = `!same(types[${types.push(p.type) - 1}], v, b)`;
       return `  v = e[${key}];\n  if (v !== undefined) { b = s[${key}]; if (${changed}) (payload ??= {})[${key}] = v; }`;
     });
-  diff = new Function('same', 'sameKey', `return function diff(e, s) {\n  let payload, v, b;\n${[...keyLines, ...lines].join('\n')}\n  return payload;\n};`)(sameValue, sameKey) as UpdateDiffer;
+  diff = new Function('same', 'sameKey', 'types', `return function diff(e, s) {\n  let payload, v, b;\n${[...keyLines, ...lines].join('\n')}\n  return payload;\n};`)(sameValue, sameKey, types) as UpdateDiffer;
   updateDiffers.set(meta, diff);
   return diff;
 }

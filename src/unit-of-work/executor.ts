@@ -2,7 +2,7 @@ import type { Driver, DriverTransaction, Statement, StatementResult } from '../d
 import { OptimisticLockError } from '../errors/driver-errors.js';
 import { primaryKeyValues } from '../entity/primary-key.js';
 import { boundUnchanged, fromDatabaseValue, toDatabaseValue } from '../entity/value-conversion.js';
-import type { ColumnMetadata, Dialect, EntityMetadata, PivotMetadata, ScalarProperty, ScalarType } from '../metadata/types.js';
+import type { ColumnMetadata, Dialect, EntityMetadata, PivotMetadata, ScalarProperty, ColumnType } from '../metadata/types.js';
 import { chunk, deleteKeysStatement, deleteStatement, insertStatement, insertValuesStatement, MAX_CASE_UPDATE_ROWS, rowsPerStatement, selectByKeysStatement, updateStatement, type TypedColumn, type UpdateRow } from '../query/dml.js';
 import { UsageError } from '../errors/usage-error.js';
 import { readBackProperties, readBackValues, rowKey } from './read-back.js';
@@ -136,7 +136,7 @@ export class Executor implements CommitExecutor {
     const props = columnProperties(meta);
     const dialect = driver.dialect;
     const generated = result.generatedKeys;
-    const pk = meta.autoincrementPk ? (meta.primaryKeys[0] as { name: string; column: ColumnMetadata; type: ScalarType }) : undefined;
+    const pk = meta.autoincrementPk ? (meta.primaryKeys[0] as { name: string; column: ColumnMetadata; type: ColumnType }) : undefined;
     // A table that cannot return (rules, triggers) gets its PostgreSQL keys from the sequence first,
     // and then takes them like keys given in memory.
     const sets = pk && meta.returning === false && dialect === 'pg' ? await this.#drawKeys(meta, pk, given, open, result) : given;
@@ -264,7 +264,7 @@ export class Executor implements CommitExecutor {
    * PostgreSQL keys for the rows of `sets` that have none, drawn from the key's sequence in one
    * statement (for tables that cannot return them): the change sets again, each with its key.
    */
-  async #drawKeys(meta: EntityMetadata, pk: { name: string; column: ColumnMetadata; type: ScalarType }, sets: readonly ChangeSet[], open: Map<string, DriverTransaction>, result: CommitResult): Promise<readonly ChangeSet[]> {
+  async #drawKeys(meta: EntityMetadata, pk: { name: string; column: ColumnMetadata; type: ColumnType }, sets: readonly ChangeSet[], open: Map<string, DriverTransaction>, result: CommitResult): Promise<readonly ChangeSet[]> {
     const keyless = sets.filter((cs) => cs.payload[pk.name] === undefined);
     if (!keyless.length) return sets;
     const d = this.#dialect(meta.connection);
@@ -646,7 +646,7 @@ function pushKey(
   meta: EntityMetadata,
   single: SingleKey | undefined,
   entity: object,
-  columns: readonly { type: ScalarType }[],
+  columns: readonly { type: ColumnType }[],
   generated: ReadonlyMap<object, unknown[]>,
   dialect: Dialect,
   out: unknown[],
@@ -672,7 +672,7 @@ function noLinkKey(meta: EntityMetadata, pivot: PivotMetadata): Error {
 interface PivotColumn {
   readonly property: string;
   readonly column: string;
-  readonly type: ScalarType;
+  readonly type: ColumnType;
   value(value: unknown, dialect: Dialect, result: CommitResult): unknown;
 }
 
@@ -722,7 +722,7 @@ const MAX_UPDATE_ROWS: Record<Dialect, number> = { pg: 5000, sqlite: 5000, mysql
 /** The key property of a type whose primary key is one scalar column. */
 interface SingleKey {
   readonly name: string;
-  readonly type: ScalarType;
+  readonly type: ColumnType;
 }
 
 const singleKeyCache = new WeakMap<EntityMetadata, SingleKey | null>();

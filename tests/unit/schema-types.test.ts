@@ -25,6 +25,7 @@ test('column types per dialect', (t) => {
     json: 'jsonb',
     bigint: 'bigint',
     uuid: 'uuid',
+    timestamptz: 'timestamptz',
   });
   t.deepEqual(table('mysql'), {
     string: 'varchar(255)',
@@ -38,6 +39,8 @@ test('column types per dialect', (t) => {
     json: 'json',
     bigint: 'bigint',
     uuid: 'char(36)',
+    // Refused at init (UNSUPPORTED_TYPE); the name only matters for a getCreateSQL of a bad mapping.
+    timestamptz: 'datetime(3)',
   });
   t.deepEqual(table('sqlite'), {
     string: 'varchar(255)',
@@ -51,6 +54,7 @@ test('column types per dialect', (t) => {
     json: 'text',
     bigint: 'bigint',
     uuid: 'text',
+    timestamptz: 'text',
   });
 });
 

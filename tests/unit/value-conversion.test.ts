@@ -12,6 +12,7 @@ const SAMPLES: Record<ScalarType, unknown[]> = {
   boolean: [true, false],
   date: ['2026-11-22', new Date('2026-11-22T00:00:00Z')],
   datetime: [new Date('2026-11-22T10:00:00Z')],
+  timestamptz: [new Date('2026-11-22T10:00:00Z')],
   json: [{ a: 1 }, [1, 2]],
   bigint: ['9007199254740993', 5n],
   uuid: ['0b6f5a64-3d44-4c0e-9d5b-1f0f4f7c2a11'],
