@@ -134,5 +134,13 @@ export interface Driver {
   transaction<T>(fn: (trx: DriverTransaction) => Promise<T>, options?: TransactionOptions): Promise<T>;
   /** Present when the database can prepare transactions (pg, mysql); used by `twoPhaseCommit`. */
   readonly preparedTransactions?: PreparedTransactionSupport;
+  /**
+   * Opens (or takes) one pooled connection and gives it back, without sending a statement: rejects
+   * with the driver's own error when the database cannot be reached or refuses the login.
+   * Optional so that test doubles need not have it: a driver without it counts as reachable.
+   */
+  checkConnection?(): Promise<void>;
+  /** True once {@link Driver.close} was called: every later statement throws `UsageError` `ORM_CLOSED`. */
+  readonly closed?: boolean;
   close(): Promise<void>;
 }

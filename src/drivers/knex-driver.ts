@@ -70,7 +70,28 @@ export class KnexDriver implements Driver {
     if (dialect !== 'sqlite') this.preparedTransactions = new KnexPreparedTransactions(this);
   }
 
+  #closed = false;
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** Statements after `close()` would fail deep in knex's pool ("Unable to acquire a connection"). */
+  #assertOpen(): void {
+    if (this.#closed) throw closedError(this.connectionName);
+  }
+
+  async checkConnection(): Promise<void> {
+    this.#assertOpen();
+    const client = this.knex.client as PooledClient;
+    // A connection of its own, outside the pool: knex's pool would print each failure as a warning
+    // with a stack trace, next to the error this check throws.
+    const connection = await client.acquireRawConnection();
+    await client.destroyRawConnection(connection).catch(() => undefined);
+  }
+
   async execute(stmt: Statement, trx?: DriverTransaction): Promise<StatementResult> {
+    this.#assertOpen();
     let raw: unknown;
     try {
       raw = await this.#send(stmt, trx);
@@ -81,6 +102,7 @@ export class KnexDriver implements Driver {
   }
 
   async query(stmt: Statement, trx?: DriverTransaction): Promise<Record<string, unknown>[]> {
+    this.#assertOpen();
     let raw: unknown;
     try {
       raw = await this.#send(stmt, trx);
@@ -98,6 +120,7 @@ export class KnexDriver implements Driver {
   }
 
   queryBuilder(table: string, trx?: DriverTransaction): QueryBuilder {
+    this.#assertOpen();
     // knex takes its connection from the pool itself: the spare one must be back there (on SQLite
     // it is the only one).
     this.#returnSpare();
@@ -201,6 +224,7 @@ export class KnexDriver implements Driver {
    * out again. A COMMIT that failed with the connection is settled (see commit-outcome.ts).
    */
   async transaction<T>(fn: (trx: DriverTransaction) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
+    this.#assertOpen();
     const client = this.knex.client as PooledClient;
     const settle = options.settleLostCommit !== false && this.dialect !== 'sqlite';
     const markers = settle && this.dialect === 'mysql' && (await this.#markersReady());
@@ -368,6 +392,8 @@ export class KnexDriver implements Driver {
   }
 
   async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
     this.#returnSpare();
     await this.knex.destroy();
   }
@@ -397,6 +423,15 @@ export class KnexDriver implements Driver {
     if (trx.ended) throw completedError(this.connectionName);
     return trx;
   }
+}
+
+function closedError(connection: string): UsageError {
+  return new UsageError(
+    'ORM_CLOSED',
+    `Connection '${connection}' is closed (orm.close() was called), so no statement can be sent. ` +
+      'Close the Joinery instance only at shutdown, after the last request and flush have finished; ' +
+      'to connect again, create a new one with Joinery.init.',
+  );
 }
 
 function completedError(connection: string): UsageError {
