@@ -23,7 +23,7 @@ import { CommitOutcomeUnknownError } from '../errors/commit-outcome-unknown-erro
 import { flushTraitsOf, traitsOf, type FlushTraits } from './type-traits.js';
 import { cascadeRemove, unlinkRemoved } from './cascade-remove.js';
 import { propagateCollectionChange, resolveRelationItem, syncToOne } from './relation-sync.js';
-import { validateChangeSets, validateLinks } from './validation.js';
+import { validateChangeSets, validateChildClears, validateLinks } from './validation.js';
 import { keyChangeFailures } from './key-changes.js';
 import { applyGeneratedValues, runHooks } from './lifecycle-hooks.js';
 
@@ -461,6 +461,7 @@ export class UnitOfWork implements CollectionHost, ToOneHost {
     const failures = keyChangeFailures(changeSets, this.dialectOf);
     failures.push(...validateChangeSets(changeSets, this.dialectOf));
     if (links.length) failures.push(...validateLinks(links, this.dialectOf));
+    if (clears.length) failures.push(...validateChildClears(clears));
     if (failures.length) throw new ValidationError(failures);
     if (!changeSets.length && !links.length && !clears.length) return;
     // 5. Order it (pure), then run it; memory is untouched until every transaction has committed.
