@@ -12,7 +12,7 @@ export { wrap, type WrappedEntity } from './entity/wrap.js';
 export type { Rel } from './entity/rel.js';
 export { RequestContext, type ContextSource } from './unit-of-work/request-context.js';
 export type { ExecuteOptions, SqlSource } from './unit-of-work/raw-sql.js';
-export { EntityManager, type AssignOptions, type NativeWriteOptions, type PopulateOptions } from './unit-of-work/entity-manager.js';
+export { EntityManager, type AssignOptions, type NativeWriteOptions, type PopulateOptions, type TransactionalOptions } from './unit-of-work/entity-manager.js';
 export type { FindOptions, PopulateWhere, PopulateOrderBy, CountsOption } from './query/entity-loader.js';
 export type { Loaded, Populated, LoadedCollection, UnloadedCollection, CollectionNotLoaded } from './entity/loaded.js';
 export type { Json, Primary, PrimaryKeyValue, EntityKeys, RelationKeys, CollectionKeys, ToOneKeys, ScalarKeys } from './entity/property-kinds.js';
@@ -26,7 +26,7 @@ export { DefaultNamingStrategy, type NamingStrategy } from './metadata/naming-st
 export type { EntityMetadata, PropertyMetadata, ScalarType, ReferentialAction, Dialect, LoadStrategy } from './metadata/types.js';
 export type { ConnectionConfig, ReplicaConfig } from './drivers/connection-config.js';
 export type { ReadFrom, ReadOptions } from './unit-of-work/read-routing.js';
-export type { QueryLogEntry, QueryLogger, Driver, QueryBuilder } from './drivers/driver.js';
+export type { QueryLogEntry, QueryLogger, Driver, QueryBuilder, IsolationLevel } from './drivers/driver.js';
 export * from './errors/index.js';
 export type { RecoveryReport, RecoveredFlush, RecoveredBranch } from './unit-of-work/prepared-recovery.js';
 export type { PreparableTransaction, PreparedTransactionSupport, FinishPreparedResult } from './drivers/driver.js';

@@ -7,6 +7,7 @@ import {
 } from './commit-outcome.js';
 import type { Driver, DriverTransaction, QueryBuilder, Statement, StatementResult, PreparedTransactionSupport, TransactionOptions } from './driver.js';
 import { mapDriverError } from './error-mapping.js';
+import { isolationSql } from './isolation-level.js';
 import { acquireConnection, discardConnection, holdForTransaction, isAcquireTimeout, poolExhausted, type KnexPool } from './knex-pool.js';
 import { KnexBranch, KnexPreparedTransactions } from './prepared-branch.js';
 import { normalizeResult } from './result-normalizer.js';
@@ -225,6 +226,7 @@ export class KnexDriver implements Driver {
    */
   async transaction<T>(fn: (trx: DriverTransaction) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
     this.#assertOpen();
+    const isolation = options.isolationLevel === undefined ? undefined : isolationSql(options.isolationLevel);
     const client = this.knex.client as PooledClient;
     const settle = options.settleLostCommit !== false && this.dialect !== 'sqlite';
     const markers = settle && this.dialect === 'mysql' && (await this.#markersReady());
@@ -236,18 +238,25 @@ export class KnexDriver implements Driver {
     }
     const release = holdForTransaction(client);
     try {
-      return await this.#transactionOn(client, connection, fn, settle, markers);
+      return await this.#transactionOn(client, connection, fn, settle, markers, isolation);
     } finally {
       release();
     }
   }
 
-  async #transactionOn<T>(client: PooledClient, connection: object, fn: (trx: DriverTransaction) => Promise<T>, settle: boolean, markers: boolean): Promise<T> {
+  async #transactionOn<T>(
+    client: PooledClient,
+    connection: object,
+    fn: (trx: DriverTransaction) => Promise<T>,
+    settle: boolean,
+    markers: boolean,
+    isolation: string | undefined,
+  ): Promise<T> {
     const trx = new PooledTransaction(this, connection);
     let ticket: CommitTicket | undefined;
     let sent = 'BEGIN;';
     try {
-      ticket = await this.#begin(client, connection, settle, markers, (sql) => (sent = sql));
+      ticket = await this.#begin(client, connection, settle, markers, isolation, (sql) => (sent = sql));
     } catch (error) {
       trx.ended = true;
       await this.#giveBackFailed(client, connection, error);
@@ -286,14 +295,31 @@ export class KnexDriver implements Driver {
   }
 
   /** Sends BEGIN (pg: with the transaction id; mysql: then the marker row) and returns the ticket. */
-  async #begin(client: PooledClient, connection: object, settle: boolean, markers: boolean, sending: (sql: string) => void): Promise<CommitTicket | undefined> {
+  async #begin(
+    client: PooledClient,
+    connection: object,
+    settle: boolean,
+    markers: boolean,
+    isolation: string | undefined,
+    sending: (sql: string) => void,
+  ): Promise<CommitTicket | undefined> {
+    // PostgreSQL takes the level with BEGIN; MySQL/MariaDB before it (SET TRANSACTION without
+    // SESSION applies to the next transaction only); SQLite is always serializable.
+    const begin = isolation && this.dialect === 'pg' ? `BEGIN ISOLATION LEVEL ${isolation};` : 'BEGIN;';
     if (settle && this.dialect === 'pg') {
-      sending(PG_BEGIN);
-      const query: QueryObject = { sql: PG_BEGIN, bindings: [] };
+      const sql = begin === 'BEGIN;' ? PG_BEGIN : PG_BEGIN.replace('BEGIN;', begin);
+      sending(sql);
+      const query: QueryObject = { sql, bindings: [] };
       await client._query(connection, query);
       return pgTicket(query.response, connection);
     }
-    await client._query(connection, { sql: 'BEGIN;', bindings: [] });
+    if (isolation && this.dialect === 'mysql') {
+      const set = `SET TRANSACTION ISOLATION LEVEL ${isolation}`;
+      sending(set);
+      await client._query(connection, { sql: set, bindings: [] });
+    }
+    sending(begin);
+    await client._query(connection, { sql: begin, bindings: [] });
     if (!markers) return undefined;
     const ticket = nextMarker(connection);
     sending(MARKER_WRITE);

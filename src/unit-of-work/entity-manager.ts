@@ -1,4 +1,5 @@
-import type { Driver, DriverTransaction, QueryBuilder, Statement } from '../drivers/driver.js';
+import type { Driver, DriverTransaction, IsolationLevel, QueryBuilder, Statement } from '../drivers/driver.js';
+import { checkIsolationLevel } from '../drivers/isolation-level.js';
 import { NotFoundError } from '../errors/not-found-error.js';
 import { UsageError } from '../errors/usage-error.js';
 import { ValidationError, type ValidationFailure } from '../errors/validation-error.js';
@@ -20,6 +21,7 @@ import type { ReplicaSet } from '../drivers/replica-set.js';
 import { connectionsOf, Executor, type CommitExecutor } from './executor.js';
 import { ReadRouter, withReadFrom, type ReadOptions } from './read-routing.js';
 import { runInTransactions } from './connection-transactions.js';
+import { runInSavepoints } from './savepoints.js';
 import { UnitOfWork } from './unit-of-work.js';
 import { columnProperties, type ColumnProperty } from './change-sets.js';
 import { validateColumnValues } from './validation.js';
@@ -44,6 +46,18 @@ export interface NativeWriteOptions {
    * await em.nativeDelete(Session, {}, { all: true });   // empty the table, on purpose
    */
   all?: boolean;
+}
+
+/** Options of `em.transactional`. */
+export interface TransactionalOptions {
+  /**
+   * The isolation level of the transactions it opens (one per connection). Not allowed on a nested
+   * call, which runs in a savepoint of the enclosing transactions and so at their level.
+   *
+   * @example
+   * await em.transactional(async (tem) => { ... }, { isolationLevel: 'serializable' });
+   */
+  isolationLevel?: IsolationLevel;
 }
 
 /** Options of `em.populate`: the per-path constraints, ordering and strategy `find` takes. */
@@ -99,9 +113,12 @@ export class EntityManager {
   #transactions?: Map<string, DriverTransaction>;
   /** Which reads go to a replica; shared with the forks `transactional` makes, so their writes count. */
   readonly #reads: ReadRouter;
+  /** How many `transactional` calls this EntityManager runs inside (0: none); names savepoints. */
+  readonly #depth: number;
 
-  constructor(ctx: EntityManagerContext, transactions?: Map<string, DriverTransaction>, reads?: ReadRouter) {
+  constructor(ctx: EntityManagerContext, transactions?: Map<string, DriverTransaction>, reads?: ReadRouter, depth = 0) {
     this.#ctx = ctx;
+    this.#depth = depth;
     this.#transactions = transactions;
     this.#reads = reads ?? new ReadRouter(ctx.replicas ?? new Map());
     this.#loader = new EntityLoader(ctx.drivers, () => this.#uow, (c) => this.#transactions?.get(c), (c) => this.#reads.reader(c));
@@ -294,19 +311,58 @@ export class EntityManager {
    * Runs `fn` with a forked EntityManager inside one transaction per connection; flushes it at the
    * end, commits, and rolls back if `fn` (or the flush) throws.
    *
+   * Called on the EntityManager a `transactional` callback received, it nests: `fn` runs in a
+   * savepoint of the open transactions, with a fork of its own. When it throws, everything since
+   * the savepoint is rolled back, the fork is cleared (its entities detached), and the error goes
+   * to the caller, who may catch it and go on with the enclosing transaction, or not, which rolls
+   * that back too. The caller's own entities and queued changes are untouched either way: the
+   * fork has its own identity map (see docs-site/unit-of-work.md#nested-transactions).
+   *
    * @example
-   * await em.transactional(async (tem) => { tem.create(Log, { msg: 'x' }); });
+   * await em.transactional(async (tem) => {
+   *   const order = tem.create(Order, { ref: 'A-1' });
+   *   try {
+   *     await tem.transactional(async (inner) => { inner.create(Coupon, { code, order: order.id }); });
+   *   } catch (e) {
+   *     if (!(e instanceof UniqueConstraintViolationError)) throw e;   // the order is kept, without the coupon
+   *   }
+   * }, { isolationLevel: 'repeatable read' });
    */
-  async transactional<R>(fn: (em: EntityManager) => Promise<R>): Promise<R> {
+  async transactional<R>(fn: (em: EntityManager) => Promise<R>, options: TransactionalOptions = {}): Promise<R> {
+    checkIsolationLevel(options.isolationLevel);
+    if (this.#transactions?.size) return this.#nestedTransactional(fn, options);
     const open = new Map<string, DriverTransaction>(this.#transactions ?? []);
     const names = [...this.#ctx.drivers.keys()].filter((c) => !open.has(c));
-    const settings = { twoPhaseCommit: this.#ctx.twoPhaseCommit ?? false };
+    const settings = { twoPhaseCommit: this.#ctx.twoPhaseCommit ?? false, isolationLevel: options.isolationLevel };
     return runInTransactions(this.#ctx.drivers, names, settings, async (opened) => {
       for (const [name, trx] of opened) open.set(name, trx);
-      const fork = new EntityManager(this.#ctx, open, this.#reads);
+      const fork = new EntityManager(this.#ctx, open, this.#reads, this.#depth + 1);
       const result = await fn(fork);
       await fork.flush();
       return result;
+    });
+  }
+
+  async #nestedTransactional<R>(fn: (em: EntityManager) => Promise<R>, options: TransactionalOptions): Promise<R> {
+    if (options.isolationLevel !== undefined) {
+      throw new UsageError(
+        'NESTED_ISOLATION_LEVEL',
+        `em.transactional(fn, { isolationLevel: '${options.isolationLevel}' }) was called inside another transactional callback, where it runs ` +
+          'in a savepoint of the open transaction, whose isolation level cannot change any more. Set isolationLevel on the outermost em.transactional.',
+      );
+    }
+    const open = this.#transactions!;
+    const fork = new EntityManager(this.#ctx, open, this.#reads, this.#depth + 1);
+    return runInSavepoints(open, this.#depth, async () => {
+      try {
+        const result = await fn(fork);
+        await fork.flush();
+        return result;
+      } catch (e) {
+        // Its rows are rolled back: entities that claim to have them must not be used again.
+        fork.clear();
+        throw e;
+      }
     });
   }
 
