@@ -14,6 +14,7 @@ export { RequestContext, type ContextSource } from './unit-of-work/request-conte
 export type { ExecuteOptions, SqlSource } from './unit-of-work/raw-sql.js';
 export { EntityManager, type AssignOptions, type NativeWriteOptions, type PopulateOptions, type TransactionalOptions } from './unit-of-work/entity-manager.js';
 export type { FindOptions, PopulateWhere, PopulateOrderBy, CountsOption } from './query/entity-loader.js';
+export type { LockMode } from './query/lock-mode.js';
 export type { Loaded, Populated, LoadedCollection, UnloadedCollection, CollectionNotLoaded } from './entity/loaded.js';
 export type { Json, Primary, PrimaryKeyValue, EntityKeys, RelationKeys, CollectionKeys, ToOneKeys, ScalarKeys } from './entity/property-kinds.js';
 export type { EntityData, ColumnData } from './entity/entity-data.js';

@@ -6,6 +6,7 @@ import { resolveOrderBy, type OrderByInput } from './order-by.js';
 import { SqlDialect } from './sql-dialect.js';
 import { describeValue, isCount, valueProblem } from '../entity/value-rules.js';
 import { criteriaError, criteriaParam } from './criteria-scalars.js';
+import { checkLockMode, lockClause, type LockMode } from './lock-mode.js';
 
 export { orderColumns, type OrderByInput, type QueryOrder, type QueryOrderMap } from './order-by.js';
 
@@ -20,6 +21,18 @@ export interface SelectOptions {
   orderBy?: OrderByInput;
   limit?: number;
   offset?: number;
+  /**
+   * Lock the rows read until the transaction ends (inside `em.transactional` only):
+   * `'pessimistic_write'` is `FOR UPDATE`, `'pessimistic_read'` `FOR SHARE` (MySQL/MariaDB:
+   * `LOCK IN SHARE MODE`); SQLite has no row locks and sends no clause. See docs-site/unit-of-work.md.
+   *
+   * @example
+   * await em.transactional(async (tem) => {
+   *   const account = await tem.findOneOrFail(Account, id, { lockMode: 'pessimistic_write' });
+   *   account.balance -= amount;   // no other transaction can change the row before this commits
+   * });
+   */
+  lockMode?: LockMode;
 }
 
 const ROOT = 'e0';
@@ -39,6 +52,13 @@ export class SelectBuilder {
 
   /** `SELECT <all columns> FROM table e0 WHERE ... ORDER BY ... LIMIT ... OFFSET ...`. */
   select(meta: EntityMetadata, where: unknown, options: SelectOptions = {}, extra?: Fragment): Statement {
+    if (options.lockMode === undefined) return this.#select(meta, where, options, extra);
+    checkLockMode(options.lockMode, meta.name);
+    const stmt = this.#select(meta, where, options, extra);
+    return { sql: stmt.sql + lockClause(this.driver.dialect, options.lockMode, ROOT), params: stmt.params };
+  }
+
+  #select(meta: EntityMetadata, where: unknown, options: SelectOptions, extra?: Fragment): Statement {
     if ((typeof where === 'number' || typeof where === 'string') && !extra && options.orderBy === undefined && options.offset === undefined) {
       const byKey = this.#byKey(meta, where, options.limit);
       if (byKey) return byKey;

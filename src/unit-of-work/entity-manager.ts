@@ -22,6 +22,7 @@ import { connectionsOf, Executor, type CommitExecutor } from './executor.js';
 import { ReadRouter, withReadFrom, type ReadOptions } from './read-routing.js';
 import { runInTransactions } from './connection-transactions.js';
 import { runInSavepoints } from './savepoints.js';
+import { lockingFindOptions } from './pessimistic-lock.js';
 import { UnitOfWork } from './unit-of-work.js';
 import { columnProperties, type ColumnProperty } from './change-sets.js';
 import { validateColumnValues } from './validation.js';
@@ -383,14 +384,17 @@ export class EntityManager {
   find<T extends object, P extends string = never>(entity: Ctor<T>, where?: FilterQuery<T>, options?: TypedFindOptions<T, P>): Promise<Loaded<T, PathsOf<P>>[]>;
   // The signature above is the public one; this implementation signature hands the loader plain
   // options. (`{} as FilterQuery<T>`: the distributive FilterQuery accepts no literal while T is generic.)
-  find<T extends object>(entity: Ctor<T>, where: FilterQuery<T> = {} as FilterQuery<T>, options: FindOptions = {}): Promise<T[]> {
-    return withReadFrom(options.readFrom, () => this.#loader.find(this.#meta(entity), where, options)) as Promise<T[]>;
+  async find<T extends object>(entity: Ctor<T>, where: FilterQuery<T> = {} as FilterQuery<T>, options: FindOptions = {}): Promise<T[]> {
+    const meta = this.#meta(entity);
+    if (options.lockMode !== undefined) options = lockingFindOptions(meta, options, this.#transactions?.get(meta.connection), 'find');
+    return (await withReadFrom(options.readFrom, () => this.#loader.find(meta, where, options))) as T[];
   }
 
   /** The first match, or null. */
   findOne<T extends object, P extends string = never>(entity: Ctor<T>, where: FilterQuery<T>, options?: TypedFindOneOptions<T, P>): Promise<Loaded<T, PathsOf<P>> | null>;
   async findOne<T extends object>(entity: Ctor<T>, where: FilterQuery<T>, options: Omit<FindOptions, 'limit'> = {}): Promise<T | null> {
     const meta = this.#meta(entity);
+    if (options.lockMode !== undefined) options = lockingFindOptions(meta, options, this.#transactions?.get(meta.connection), 'findOne');
     const direct = this.#fromIdentityMap(meta, where, options);
     if (direct !== undefined) return direct as T;
     const [first] = await withReadFrom(options.readFrom, () => this.#loader.find(meta, where, { ...options, limit: 1 }));
@@ -660,8 +664,8 @@ export class EntityManager {
 
   /** A findOne by bare primary key that the identity map can answer without a query. */
   #fromIdentityMap(meta: EntityMetadata, where: unknown, options: FindOptions): object | undefined {
-    // Populated relations and counts need the database, even for an entity already in memory.
-    if (options.populate?.length || options.counts !== undefined) return undefined;
+    // Populated relations, counts and locks need the database, even for an entity already in memory.
+    if (options.populate?.length || options.counts !== undefined || options.lockMode !== undefined) return undefined;
     if (meta.primaryKeys.length !== 1 || meta.primaryKeys[0]!.kind !== 'scalar') return undefined;
     const pkName = meta.primaryKeys[0]!.name;
     let value: unknown;
