@@ -13,6 +13,7 @@ export type { Rel } from './entity/rel.js';
 export { RequestContext, type ContextSource } from './unit-of-work/request-context.js';
 export type { ExecuteOptions, SqlSource } from './unit-of-work/raw-sql.js';
 export { EntityManager, type AssignOptions, type NativeWriteOptions, type PopulateOptions, type TransactionalOptions } from './unit-of-work/entity-manager.js';
+export type { UpsertOptions } from './unit-of-work/upsert.js';
 export type { FindOptions, PopulateWhere, PopulateOrderBy, CountsOption } from './query/entity-loader.js';
 export type { LockMode } from './query/lock-mode.js';
 export type { Loaded, Populated, LoadedCollection, UnloadedCollection, CollectionNotLoaded } from './entity/loaded.js';

@@ -23,6 +23,7 @@ import { ReadRouter, withReadFrom, type ReadOptions } from './read-routing.js';
 import { runInTransactions } from './connection-transactions.js';
 import { runInSavepoints } from './savepoints.js';
 import { lockingFindOptions } from './pessimistic-lock.js';
+import { upsertRows, type UpsertContext, type UpsertOptions } from './upsert.js';
 import { UnitOfWork } from './unit-of-work.js';
 import { columnProperties, type ColumnProperty } from './change-sets.js';
 import { validateColumnValues } from './validation.js';
@@ -494,6 +495,54 @@ export class EntityManager {
     this.#requireCondition(meta, where, options, 'nativeDelete');
     const resolved = await withReadFrom('primary', () => this.#loader.resolveWhere(meta, where));
     return this.#write(meta.connection, this.#loader.builder(meta.connection).delete(meta, resolved));
+  }
+
+  /**
+   * Inserts a row, or updates the row with the same primary key (or the same values of
+   * `onConflictFields`, a unique property set) in one statement (`INSERT ... ON CONFLICT DO UPDATE`;
+   * MySQL/MariaDB `ON DUPLICATE KEY UPDATE`), and returns the managed entity of the row as it is
+   * afterwards: inserted or updated, with its generated key and the columns the data did not give.
+   * Every given property but the conflict target is written; the others keep their values on
+   * update and take their defaults on insert. Runs at once (in the current transaction, if any),
+   * checked like a flush first; lifecycle hooks, `onCreate`/`onUpdate` and version checks do not
+   * run (see docs-site/unit-of-work.md#upsert).
+   *
+   * @example
+   * const user = await em.upsert(User, { email: 'ann@x.io', name: 'Ann', passwordHash: h }, { onConflictFields: ['email'] });
+   * user.id;   // the existing row's id, or the new one's
+   */
+  async upsert<T extends object>(entity: Ctor<T>, data: EntityData<T>, options: UpsertOptions<T> = {}): Promise<T> {
+    const meta = this.#meta(entity);
+    const [one] = await upsertRows(this.#upsertContext(meta), [data], options as UpsertOptions<object>, `em.upsert(${meta.name}, data)`);
+    return one as T;
+  }
+
+  /**
+   * {@link EntityManager.upsert} for many rows: one statement per set of given properties (chunked
+   * to the database's parameter limit), the entities returned in the order of `data`. Two items
+   * with the same conflict values are a `UsageError` `UPSERT_DUPLICATE`.
+   *
+   * @example
+   * const tags = await em.upsertMany(Tag, [{ name: 'orm' }, { name: 'sql' }], { onConflictFields: ['name'] });
+   */
+  async upsertMany<T extends object>(entity: Ctor<T>, data: readonly EntityData<T>[], options: UpsertOptions<T> = {}): Promise<T[]> {
+    const meta = this.#meta(entity);
+    const caller = `em.upsertMany(${meta.name}, data)`;
+    if (!Array.isArray(data)) throw new UsageError('BAD_ASSIGN', `${caller}: data must be an array of ${meta.name} data objects, got ${typeof data}.`);
+    if (!data.length) return [];
+    return (await upsertRows(this.#upsertContext(meta), data, options as UpsertOptions<object>, caller)) as T[];
+  }
+
+  #upsertContext(meta: EntityMetadata): UpsertContext {
+    this.#reads.wrote([meta.connection]);
+    return {
+      meta,
+      driver: this.#ctx.drivers.get(meta.connection)!,
+      transaction: this.#transactions?.get(meta.connection),
+      columnSet: (data, caller) => this.#columnSet(meta, data, caller),
+      resolve: (prop, value) => this.#uow.resolveItem(prop as never, value),
+      hydrate: (row) => this.#uow.hydrateRow(meta, row, undefined, true),
+    };
   }
 
   /**
