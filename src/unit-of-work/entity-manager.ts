@@ -24,6 +24,9 @@ import { runInTransactions } from './connection-transactions.js';
 import { runInSavepoints } from './savepoints.js';
 import { lockingFindOptions } from './pessimistic-lock.js';
 import { upsertRows, type UpsertContext, type UpsertOptions } from './upsert.js';
+import { assignData, newEntity, type AssignOptions } from './assign.js';
+
+export type { AssignOptions } from './assign.js';
 import { UnitOfWork } from './unit-of-work.js';
 import { columnProperties, type ColumnProperty } from './change-sets.js';
 import { validateColumnValues } from './validation.js';
@@ -33,10 +36,6 @@ const hasOwn = Object.prototype.hasOwnProperty;
 
 type Ctor<T> = (abstract new (...args: any[]) => T) | (new (...args: any[]) => T);
 
-export interface AssignOptions<T> {
-  /** Mass-assignment protection: only these keys are taken from the data. */
-  fields?: readonly (keyof T & string)[];
-}
 
 /** Options of `em.nativeUpdate` / `em.nativeDelete`. */
 export interface NativeWriteOptions {
@@ -64,27 +63,6 @@ export interface TransactionalOptions {
 
 /** Options of `em.populate`: the per-path constraints, ordering and strategy `find` takes. */
 export type PopulateOptions = Pick<FindOptions, 'populateWhere' | 'populateOrderBy' | 'strategy'>;
-
-/**
- * `em.assign` of a key property onto an entity that has a row: the same key is no change and is
- * skipped; another one is a failure (the row stays where it is, see unit-of-work/key-changes.ts).
- */
-function keyAssignFailure(meta: EntityMetadata, prop: { name: string; kind: string }, current: unknown, given: unknown): ValidationFailure | undefined {
-  if (given === undefined || given === current) return undefined;
-  const primitive = (v: unknown) => typeof v === 'number' || typeof v === 'string' || typeof v === 'bigint';
-  if (primitive(given) && primitive(current) && String(given) === String(current)) return undefined;
-  const shown = (v: unknown) => (v !== null && typeof v === 'object' ? (primaryKeyValues(getState(v)?.meta ?? meta, v) ?? ['?']).join('/') : JSON.stringify(v) ?? String(v));
-  return {
-    entity: meta.name,
-    property: prop.name,
-    value: given,
-    rule: 'primary_key',
-    message:
-      `${meta.name}.${prop.name} is the primary key of a loaded ${meta.name} (${shown(current)}); em.assign got ${shown(given)}. ` +
-      `A row's key cannot be reassigned: leave ${prop.name} out of the data (or list the allowed keys in { fields: [...] }), ` +
-      `or load the ${meta.name} with that key instead.`,
-  };
-}
 
 /** What every EntityManager of one Joinery shares. */
 export interface EntityManagerContext {
@@ -178,16 +156,16 @@ export class EntityManager {
    */
   create<T extends object>(entity: Ctor<T>, data: EntityData<T>, options: AssignOptions<T> = {}): T {
     const meta = this.#meta(entity);
-    const instance = new (meta.class as new () => T)();
-    this.#uow.manage(instance, meta, 'new', true);
+    const created: object[] = [];
     try {
-      this.#assign(meta, instance, data as Record<string, unknown>, options as AssignOptions<object>, 'create');
+      const instance = newEntity(this.#uow, meta, created);
+      assignData(this.#uow, meta, instance, data as Record<string, unknown>, options as AssignOptions<object>, 'create', created);
+      return instance as T;
     } catch (e) {
-      // The caller never got the object: the next flush must not insert it.
-      this.#uow.remove(instance);
+      // The caller never got the objects: the next flush must not insert them.
+      for (const c of created) this.#uow.remove(c);
       throw e;
     }
-    return instance;
   }
 
   /**
@@ -199,64 +177,14 @@ export class EntityManager {
   assign<T extends object>(entity: T, data: EntityData<T>, options: AssignOptions<T> = {}): T {
     const state = getState(entity);
     const meta = state?.meta ?? this.#ctx.metadata.get((entity as { constructor: Function }).constructor);
-    this.#assign(meta, entity, data as Record<string, unknown>, options as AssignOptions<object>, 'assign');
+    const created: object[] = [];
+    try {
+      assignData(this.#uow, meta, entity, data as Record<string, unknown>, options as AssignOptions<object>, 'assign', created);
+    } catch (e) {
+      for (const c of created) this.#uow.remove(c);
+      throw e;
+    }
     return entity;
-  }
-
-  #assign(meta: EntityMetadata, entity: object, data: Record<string, unknown>, options: AssignOptions<object>, how: string): void {
-    const allowed = options.fields ? new Set<string>(options.fields as readonly string[]) : undefined;
-    const record = entity as Record<string, unknown>;
-    const byName = meta.propertiesByName;
-    // Every key is checked before anything is set: a rejected call leaves the entity as it was.
-    checkKnownKeys(meta, data, allowed, how);
-    // An entity with a row (loaded, or a reference to one) keeps its key; a new one takes any.
-    const status = getState(entity)?.status;
-    const loaded = how === 'assign' && (status === 'managed' || status === 'removed');
-    if (loaded) {
-      // The key of a row that exists addresses that row: mass assignment must not move it. Checked
-      // first, so that a refused assign changes nothing.
-      let rejected: ValidationFailure[] | undefined;
-      for (const k of meta.primaryKeys) {
-        if (!hasOwn.call(data, k.name) || (allowed && !allowed.has(k.name))) continue;
-        const value = data[k.name];
-        const given = k.kind === 'scalar' || value === null || value === undefined ? value : this.#uow.resolveItem(k as never, value);
-        const failure = keyAssignFailure(meta, k, record[k.name], given);
-        if (failure) (rejected ??= []).push(failure);
-      }
-      if (rejected) throw new ValidationError(rejected);
-    }
-    // for...in with an own-property check visits what Object.entries would, without an array per key
-    // (this runs once per em.create).
-    for (const key in data) {
-      if (!hasOwn.call(data, key)) continue;
-      if (allowed && !allowed.has(key)) continue;
-      const value = data[key];
-      const prop = byName[key]!;
-      // Checked (and refused as a whole) before this loop.
-      if (loaded && 'primary' in prop && prop.primary) continue;
-      switch (prop.kind) {
-        case 'scalar':
-          record[key] = value;
-          break;
-        case 'm:1':
-        case '1:1':
-          record[key] = value === undefined ? undefined : value === null ? null : this.#uow.resolveItem(prop as never, value);
-          break;
-        case '1:m':
-        case 'm:n': {
-          const coll = record[key] as Collection<object>;
-          if (value instanceof Collection) coll.set(value.isInitialized() ? value.getItems() : []);
-          else if (Array.isArray(value)) coll.set(value);
-          else throw new UsageError('BAD_ASSIGN', `${meta.name}.${key} is a collection; assign an array of entities or primary keys, got ${typeof value}.`);
-          break;
-        }
-        case 'through':
-          throw new UsageError(
-            'READ_ONLY_RELATION',
-            `${meta.name}.${key} is a has-many-through (along '${prop.hops.map((h) => h.name).join('.')}') and is read-only: em.${how} cannot set it. Change the relations along the path instead.`,
-          );
-      }
-    }
   }
 
   /** Queue new entities for insertion (and what they reach through cascade persist). */
@@ -727,25 +655,4 @@ export class EntityManager {
     if (state?.initialized && state.status === 'managed') return state.entity;
     return undefined;
   }
-}
-
-/**
- * Throws one ValidationError listing every key of `data` (own keys, `__proto__` included) that is
- * not a property of the entity. `propertiesByName` has no prototype, so `constructor` or `toString`
- * are unknown like any other name.
- */
-function checkKnownKeys(meta: EntityMetadata, data: Record<string, unknown>, allowed: ReadonlySet<string> | undefined, how: string): void {
-  const byName = meta.propertiesByName;
-  let unknown: ValidationFailure[] | undefined;
-  for (const key in data) {
-    if (!hasOwn.call(data, key) || byName[key] !== undefined || (allowed && !allowed.has(key))) continue;
-    (unknown ??= []).push({
-      entity: meta.name,
-      property: key,
-      value: data[key],
-      rule: 'unknown_property',
-      message: `${meta.name}.${key} does not exist (em.${how}). Known properties: ${meta.properties.map((p) => p.name).join(', ')}.`,
-    });
-  }
-  if (unknown) throw new ValidationError(unknown, 'UNKNOWN_PROPERTY');
 }
