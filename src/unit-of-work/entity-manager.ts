@@ -641,8 +641,8 @@ export class EntityManager {
 
   /** A findOne by bare primary key that the identity map can answer without a query. */
   #fromIdentityMap(meta: EntityMetadata, where: unknown, options: FindOptions): object | undefined {
-    // Populated relations, counts and locks need the database, even for an entity already in memory.
-    if (options.populate?.length || options.counts !== undefined || options.lockMode !== undefined) return undefined;
+    // Populated relations, counts, locks and fields (a partial entity may lack some) need the database.
+    if (options.populate?.length || options.counts !== undefined || options.lockMode !== undefined || options.fields !== undefined) return undefined;
     if (meta.primaryKeys.length !== 1 || meta.primaryKeys[0]!.kind !== 'scalar') return undefined;
     const pkName = meta.primaryKeys[0]!.name;
     let value: unknown;
@@ -652,7 +652,7 @@ export class EntityManager {
       if (value !== null && typeof value === 'object') return undefined;
     } else return undefined;
     const state = this.#uow.identityMap.getState(meta, String(value));
-    if (state?.initialized && state.status === 'managed') return state.entity;
+    if (state?.initialized && state.status === 'managed' && !state.unloaded) return state.entity;
     return undefined;
   }
 }
