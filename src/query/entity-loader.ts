@@ -149,6 +149,20 @@ export class EntityLoader {
     const plan = planFields(meta, options.fields);
     const populate = [...new Set([...(options.populate ?? []), ...plan.populate])];
     const tree = this.#tree(meta, populate, true, { ...options, strategy: 'select-in' });
+    // A to-one reached only through `fields` loads what they name of it; one asked for in
+    // `populate` (or a collection) loads whole.
+    const whole = new Set(options.populate ?? []);
+    for (const [path, names] of plan.nested) {
+      if (whole.has(path)) continue;
+      let node: PopulateNode | undefined;
+      let level: PopulateTree | undefined = tree;
+      for (const name of path.split('.')) {
+        node = level?.get(name);
+        level = node?.children;
+      }
+      const prop = node?.prop;
+      if (node && prop && (prop.kind === 'm:1' || (prop.kind === '1:1' && prop.owner))) node.fields = planFields(prop.target, names);
+    }
     const counts = countSpecs(this.#ctx, meta, options.counts);
     const resolved = needsSteps(meta, where) ? await this.resolveWhere(meta, where) : where;
     await this.#resolveTreeWhere(meta, tree);

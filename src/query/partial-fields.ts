@@ -9,6 +9,12 @@ export interface FieldsPlan {
   readonly unloaded: ReadonlySet<string>;
   /** Relation paths to populate for the dotted entries and the listed relations without a column. */
   readonly populate: readonly string[];
+  /**
+   * For each populated path, the names listed below it (`'author.name'` → `author: ['name']`;
+   * `'author.profile.bio'` → `author: ['profile']`, `author.profile: ['bio']`): what a partial
+   * load of that relation's target reads.
+   */
+  readonly nested: ReadonlyMap<string, readonly string[]>;
 }
 
 /**
@@ -20,7 +26,7 @@ export interface FieldsPlan {
  *
  * @example
  * planFields(postMeta, ['title', 'author.name']);
- * // { columns: ['id', 'title', 'author_id'], unloaded: Set { 'body' }, populate: ['author'] }
+ * // { columns: ['id', 'title', 'author_id'], unloaded: Set { 'body' }, populate: ['author'], nested: Map { 'author' => ['name'] } }
  */
 export function planFields(meta: EntityMetadata, fields: unknown): FieldsPlan {
   if (!Array.isArray(fields) || !fields.length || fields.some((f) => typeof f !== 'string' || !f)) {
@@ -28,6 +34,12 @@ export function planFields(meta: EntityMetadata, fields: unknown): FieldsPlan {
   }
   const listed = new Set<string>();
   const populate = new Set<string>();
+  const nested = new Map<string, Set<string>>();
+  const below = (path: string, name: string) => {
+    let names = nested.get(path);
+    if (!names) nested.set(path, (names = new Set()));
+    names.add(name);
+  };
   for (const field of fields as string[]) {
     const [head, ...rest] = field.split('.');
     const prop = meta.propertiesByName[head!];
@@ -49,6 +61,7 @@ export function planFields(meta: EntityMetadata, fields: unknown): FieldsPlan {
         rest.forEach((name, i) => {
           const next = target.propertiesByName[name];
           if (!next) throw unknownField(meta, field, name, target);
+          below(path.join('.'), name);
           if (next.kind === 'scalar') {
             if (i !== rest.length - 1) throw new UsageError('BAD_OPTION', `fields of a ${meta.name} query: '${field}' goes through ${target.name}.${name}, which is not a relation.`);
             return;
@@ -69,7 +82,7 @@ export function planFields(meta: EntityMetadata, fields: unknown): FieldsPlan {
     if (listed.has(p.name)) columns.push(...own.filter((c) => !columns.includes(c)));
     else unloaded.add(p.name);
   }
-  return { columns, unloaded, populate: [...populate] };
+  return { columns, unloaded, populate: [...populate], nested: new Map([...nested].map(([k, v]) => [k, [...v]])) };
 }
 
 function unknownField(root: EntityMetadata, field: string, name: string, on: EntityMetadata): UsageError {

@@ -26,11 +26,14 @@ forEachDialect(test, 'only the listed columns (and the key) are read; a dotted f
   const q = db.dialect === 'pg' ? (s: string) => `"${s}"` : (s: string) => `\`${s}\``;
   t.true(selects(log)[0]!.startsWith(`select ${q('e0')}.${q('id')}, ${q('e0')}.${q('title')}, ${q('e0')}.${q('author_id')} from ${q('posts')} as ${q('e0')}`), selects(log)[0]);
   t.is(selects(log).length, 2, 'posts, then their authors');
-  t.deepEqual(posts.map((p) => [p.title, p.author.name]), [['Hello', 'Ann'], ['Bye', 'Ann']]);
+  t.true(selects(log)[1]!.startsWith(`select ${q('e0')}.${q('id')}, ${q('e0')}.${q('name')} from ${q('users')}`), 'the author: its key and name only');
+  t.deepEqual(posts.map((p) => [p.title, p.author.name, p.author.email]), [['Hello', 'Ann', undefined], ['Bye', 'Ann', undefined]]);
   t.true(wrap(posts[0]!.author).isInitialized());
   const users = await em.find(User, {}, { fields: ['email'] });
-  t.is(users[0]!.email, 'ann@x.io');
-  t.is(users[0]!.name, 'Ann', 'already loaded in full (by the populate above): nothing is taken away');
+  t.true(Object.is(users[0], posts[0]!.author), 'the same entity');
+  t.deepEqual([users[0]!.email, users[0]!.name, users[0]!.passwordHash], ['ann@x.io', 'Ann', undefined], 'fields add up');
+  const full = await em.find(Post, {}, { fields: ['title'], populate: ['author'] });
+  t.is(full[0]!.author.passwordHash, 'secret', 'a relation in populate loads whole, and fills in the partial author');
   const other = orm.em.fork();
   const [partial] = await other.find(User, {}, { fields: ['email', 'posts'] });
   t.deepEqual([partial!.email, partial!.name, partial!.passwordHash], ['ann@x.io', undefined, undefined], 'unloaded properties are undefined');

@@ -45,6 +45,7 @@ test('planFields: the key always, listed columns in declaration order, the rest 
   t.deepEqual(plan.columns, ['id', 'title', 'author_id']);
   t.deepEqual([...plan.unloaded], ['body']);
   t.deepEqual(plan.populate, ['author']);
+  t.deepEqual([...plan.nested], [['author', ['name']]]);
 });
 
 test('planFields: a listed to-one reads its FK without populating; a collection is populated; deeper paths keep their relations', (t) => {
@@ -53,6 +54,7 @@ test('planFields: a listed to-one reads its FK without populating; a collection 
   const plan = planFields(author, ['name', 'books', 'books.author.bio']);
   t.deepEqual(plan.columns, ['id', 'name']);
   t.deepEqual(plan.populate, ['books', 'books.author']);
+  t.deepEqual([...plan.nested], [['books', ['author']], ['books.author', ['bio']]]);
 });
 
 test('planFields: unknown names, paths through scalars and empty lists are UsageErrors', (t) => {
