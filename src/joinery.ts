@@ -2,6 +2,7 @@ import { createDriver } from './drivers/create-driver.js';
 import type { ConnectionConfig } from './drivers/connection-config.js';
 import type { Driver, QueryLogger } from './drivers/driver.js';
 import { createReplicaSet, type ReplicaSet } from './drivers/replica-set.js';
+import { checkConnections } from './drivers/connection-check.js';
 import { MetadataError } from './errors/metadata-error.js';
 import { decoratedEntities } from './decorators/registry.js';
 import { serialize } from './entity/serialize.js';
@@ -53,6 +54,16 @@ export interface JoineryOptions extends Partial<ConnectionConfig> {
    * `GLOBAL_CONTEXT`, because in a server that map would serve stale rows to every request.
    */
   allowGlobalContext?: boolean;
+  /**
+   * Open one connection to every database (primaries and read replicas) in `init`, so that wrong
+   * settings fail at start-up: a `DriverError` `CONNECTION_FAILED` naming the connection, with the
+   * driver's reason. Default `true`; `false` connects on the first query instead (e.g. a CLI
+   * command that may not need the database).
+   *
+   * @example
+   * const orm = await Joinery.init({ entities, client: 'pg', connection: process.env.DATABASE_URL, connect: false });
+   */
+  connect?: boolean;
 }
 
 /**
@@ -113,6 +124,16 @@ export class Joinery {
       if (config.replicas?.length) replicas.set(name, createReplicaSet(name, config, log));
     }
     for (const meta of metadata.entities) installToJSON(meta.class);
+    if (options.connect !== false) {
+      const all = [...drivers.values(), ...[...replicas.values()].flatMap((r) => r.drivers)];
+      try {
+        await checkConnections(all);
+      } catch (e) {
+        // Nothing else will ever close these pools: the caller has no Joinery to call close() on.
+        await Promise.all(all.map((d) => d.close().catch(() => undefined)));
+        throw e;
+      }
+    }
     return new Joinery(metadata, drivers, replicas, options.twoPhaseCommit ?? false, options.migrations, options.allowGlobalContext === true, options.namingStrategy ?? new DefaultNamingStrategy());
   }
 
@@ -150,7 +171,29 @@ export class Joinery {
     return this.#replicas.get(connection)?.drivers ?? [];
   }
 
-  /** Close every pool (replicas' included). */
+  /**
+   * Whether every database (read replicas included) answers now: opens or takes one pooled
+   * connection on each. `false` after {@link Joinery.close}, or when any of them cannot be reached
+   * (use it in a health check).
+   *
+   * @example
+   * app.get('/health', async () => ((await orm.isConnected()) ? 'ok' : 'database unreachable'));
+   */
+  async isConnected(): Promise<boolean> {
+    const all = [...this.#drivers.values(), ...[...this.#replicas.values()].flatMap((r) => r.drivers)];
+    if (all.some((d) => d.closed)) return false;
+    try {
+      await checkConnections(all);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /**
+   * Close every pool (replicas' included). Afterwards every use of this Joinery's EntityManagers
+   * that needs the database throws `UsageError` `ORM_CLOSED`; a second call does nothing.
+   */
   async close(): Promise<void> {
     await Promise.all([...this.#drivers.values(), ...[...this.#replicas.values()].flatMap((r) => r.drivers)].map((d) => d.close()));
   }

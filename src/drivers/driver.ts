@@ -30,8 +30,16 @@ export interface QueryLogEntry {
 
 export type QueryLogger = (entry: QueryLogEntry) => void;
 
+/**
+ * The SQL isolation level of a transaction. PostgreSQL and MySQL/MariaDB run the level asked for;
+ * SQLite runs every transaction serializable, which gives each weaker level's guarantees too.
+ */
+export type IsolationLevel = 'read uncommitted' | 'read committed' | 'repeatable read' | 'serializable';
+
 /** Options of {@link Driver.transaction}. */
 export interface TransactionOptions {
+  /** The transaction's isolation level; the database's default when unset. */
+  readonly isolationLevel?: IsolationLevel;
   /**
    * Record, as the transaction begins, what settles a COMMIT whose reply is lost (PostgreSQL: the
    * transaction id, in the BEGIN message; MySQL/MariaDB: a marker row, one statement). Default true;
@@ -82,7 +90,7 @@ export type FinishPreparedResult = 'done' | 'not-found';
  */
 export interface PreparedTransactionSupport {
   /** Starts a branch under `xid` (letters, digits and `_`, at most 64 characters). */
-  begin(xid: string): Promise<PreparableTransaction>;
+  begin(xid: string, options?: { readonly isolationLevel?: IsolationLevel }): Promise<PreparableTransaction>;
   /**
    * Global ids of the transactions left prepared: pg, those of this database; MySQL/MariaDB, every
    * one on the server (XA RECOVER does not say which database a branch wrote to).
@@ -134,5 +142,13 @@ export interface Driver {
   transaction<T>(fn: (trx: DriverTransaction) => Promise<T>, options?: TransactionOptions): Promise<T>;
   /** Present when the database can prepare transactions (pg, mysql); used by `twoPhaseCommit`. */
   readonly preparedTransactions?: PreparedTransactionSupport;
+  /**
+   * Opens (or takes) one pooled connection and gives it back, without sending a statement: rejects
+   * with the driver's own error when the database cannot be reached or refuses the login.
+   * Optional so that test doubles need not have it: a driver without it counts as reachable.
+   */
+  checkConnection?(): Promise<void>;
+  /** True once {@link Driver.close} was called: every later statement throws `UsageError` `ORM_CLOSED`. */
+  readonly closed?: boolean;
   close(): Promise<void>;
 }

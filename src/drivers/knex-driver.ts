@@ -7,6 +7,7 @@ import {
 } from './commit-outcome.js';
 import type { Driver, DriverTransaction, QueryBuilder, Statement, StatementResult, PreparedTransactionSupport, TransactionOptions } from './driver.js';
 import { mapDriverError } from './error-mapping.js';
+import { isolationSql } from './isolation-level.js';
 import { acquireConnection, discardConnection, holdForTransaction, isAcquireTimeout, poolExhausted, type KnexPool } from './knex-pool.js';
 import { KnexBranch, KnexPreparedTransactions } from './prepared-branch.js';
 import { normalizeResult } from './result-normalizer.js';
@@ -70,7 +71,28 @@ export class KnexDriver implements Driver {
     if (dialect !== 'sqlite') this.preparedTransactions = new KnexPreparedTransactions(this);
   }
 
+  #closed = false;
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** Statements after `close()` would fail deep in knex's pool ("Unable to acquire a connection"). */
+  #assertOpen(): void {
+    if (this.#closed) throw closedError(this.connectionName);
+  }
+
+  async checkConnection(): Promise<void> {
+    this.#assertOpen();
+    const client = this.knex.client as PooledClient;
+    // A connection of its own, outside the pool: knex's pool would print each failure as a warning
+    // with a stack trace, next to the error this check throws.
+    const connection = await client.acquireRawConnection();
+    await client.destroyRawConnection(connection).catch(() => undefined);
+  }
+
   async execute(stmt: Statement, trx?: DriverTransaction): Promise<StatementResult> {
+    this.#assertOpen();
     let raw: unknown;
     try {
       raw = await this.#send(stmt, trx);
@@ -81,6 +103,7 @@ export class KnexDriver implements Driver {
   }
 
   async query(stmt: Statement, trx?: DriverTransaction): Promise<Record<string, unknown>[]> {
+    this.#assertOpen();
     let raw: unknown;
     try {
       raw = await this.#send(stmt, trx);
@@ -98,6 +121,7 @@ export class KnexDriver implements Driver {
   }
 
   queryBuilder(table: string, trx?: DriverTransaction): QueryBuilder {
+    this.#assertOpen();
     // knex takes its connection from the pool itself: the spare one must be back there (on SQLite
     // it is the only one).
     this.#returnSpare();
@@ -201,6 +225,8 @@ export class KnexDriver implements Driver {
    * out again. A COMMIT that failed with the connection is settled (see commit-outcome.ts).
    */
   async transaction<T>(fn: (trx: DriverTransaction) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
+    this.#assertOpen();
+    const isolation = options.isolationLevel === undefined ? undefined : isolationSql(options.isolationLevel);
     const client = this.knex.client as PooledClient;
     const settle = options.settleLostCommit !== false && this.dialect !== 'sqlite';
     const markers = settle && this.dialect === 'mysql' && (await this.#markersReady());
@@ -212,18 +238,25 @@ export class KnexDriver implements Driver {
     }
     const release = holdForTransaction(client);
     try {
-      return await this.#transactionOn(client, connection, fn, settle, markers);
+      return await this.#transactionOn(client, connection, fn, settle, markers, isolation);
     } finally {
       release();
     }
   }
 
-  async #transactionOn<T>(client: PooledClient, connection: object, fn: (trx: DriverTransaction) => Promise<T>, settle: boolean, markers: boolean): Promise<T> {
+  async #transactionOn<T>(
+    client: PooledClient,
+    connection: object,
+    fn: (trx: DriverTransaction) => Promise<T>,
+    settle: boolean,
+    markers: boolean,
+    isolation: string | undefined,
+  ): Promise<T> {
     const trx = new PooledTransaction(this, connection);
     let ticket: CommitTicket | undefined;
     let sent = 'BEGIN;';
     try {
-      ticket = await this.#begin(client, connection, settle, markers, (sql) => (sent = sql));
+      ticket = await this.#begin(client, connection, settle, markers, isolation, (sql) => (sent = sql));
     } catch (error) {
       trx.ended = true;
       await this.#giveBackFailed(client, connection, error);
@@ -262,14 +295,31 @@ export class KnexDriver implements Driver {
   }
 
   /** Sends BEGIN (pg: with the transaction id; mysql: then the marker row) and returns the ticket. */
-  async #begin(client: PooledClient, connection: object, settle: boolean, markers: boolean, sending: (sql: string) => void): Promise<CommitTicket | undefined> {
+  async #begin(
+    client: PooledClient,
+    connection: object,
+    settle: boolean,
+    markers: boolean,
+    isolation: string | undefined,
+    sending: (sql: string) => void,
+  ): Promise<CommitTicket | undefined> {
+    // PostgreSQL takes the level with BEGIN; MySQL/MariaDB before it (SET TRANSACTION without
+    // SESSION applies to the next transaction only); SQLite is always serializable.
+    const begin = isolation && this.dialect === 'pg' ? `BEGIN ISOLATION LEVEL ${isolation};` : 'BEGIN;';
     if (settle && this.dialect === 'pg') {
-      sending(PG_BEGIN);
-      const query: QueryObject = { sql: PG_BEGIN, bindings: [] };
+      const sql = begin === 'BEGIN;' ? PG_BEGIN : PG_BEGIN.replace('BEGIN;', begin);
+      sending(sql);
+      const query: QueryObject = { sql, bindings: [] };
       await client._query(connection, query);
       return pgTicket(query.response, connection);
     }
-    await client._query(connection, { sql: 'BEGIN;', bindings: [] });
+    if (isolation && this.dialect === 'mysql') {
+      const set = `SET TRANSACTION ISOLATION LEVEL ${isolation}`;
+      sending(set);
+      await client._query(connection, { sql: set, bindings: [] });
+    }
+    sending(begin);
+    await client._query(connection, { sql: begin, bindings: [] });
     if (!markers) return undefined;
     const ticket = nextMarker(connection);
     sending(MARKER_WRITE);
@@ -368,6 +418,8 @@ export class KnexDriver implements Driver {
   }
 
   async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
     this.#returnSpare();
     await this.knex.destroy();
   }
@@ -397,6 +449,15 @@ export class KnexDriver implements Driver {
     if (trx.ended) throw completedError(this.connectionName);
     return trx;
   }
+}
+
+function closedError(connection: string): UsageError {
+  return new UsageError(
+    'ORM_CLOSED',
+    `Connection '${connection}' is closed (orm.close() was called), so no statement can be sent. ` +
+      'Close the Joinery instance only at shutdown, after the last request and flush have finished; ' +
+      'to connect again, create a new one with Joinery.init.',
+  );
 }
 
 function completedError(connection: string): UsageError {

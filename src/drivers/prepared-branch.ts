@@ -1,7 +1,8 @@
 import { acquireConnection, discardConnection, holdForTransaction, poolOf } from './knex-pool.js';
 import { DriverError, TransactionError, UsageError } from '../errors/index.js';
 import type { Dialect } from '../metadata/types.js';
-import type { Driver, FinishPreparedResult, PreparableTransaction, Statement, PreparedTransactionSupport } from './driver.js';
+import type { Driver, FinishPreparedResult, IsolationLevel, PreparableTransaction, Statement, PreparedTransactionSupport } from './driver.js';
+import { isolationSql } from './isolation-level.js';
 
 type PreparingDialect = Extract<Dialect, 'pg' | 'mysql'>;
 
@@ -24,14 +25,15 @@ const raw = (sql: string): Statement => ({ sql, params: [] });
 /** The statements of each phase, per dialect. */
 const SQL = {
   pg: {
-    begin: () => [raw('BEGIN;')],
+    begin: (_x: string, level?: IsolationLevel) => [raw(level ? `BEGIN ISOLATION LEVEL ${isolationSql(level)};` : 'BEGIN;')],
     prepare: (x: string) => [raw(`PREPARE TRANSACTION '${x}'`)],
     commitPrepared: (x: string) => raw(`COMMIT PREPARED '${x}'`),
     rollbackPrepared: (x: string) => raw(`ROLLBACK PREPARED '${x}'`),
     list: raw(`select gid from pg_prepared_xacts where database = current_database() order by prepared`),
   },
   mysql: {
-    begin: (x: string) => [raw(`XA START '${x}'`)],
+    // SET TRANSACTION (without SESSION) applies to the next transaction only.
+    begin: (x: string, level?: IsolationLevel) => [...(level ? [raw(`SET TRANSACTION ISOLATION LEVEL ${isolationSql(level)}`)] : []), raw(`XA START '${x}'`)],
     prepare: (x: string) => [raw(`XA END '${x}'`), raw(`XA PREPARE '${x}'`)],
     commitPrepared: (x: string) => raw(`XA COMMIT '${x}'`),
     rollbackPrepared: (x: string) => raw(`XA ROLLBACK '${x}'`),
@@ -98,14 +100,14 @@ export class KnexBranch implements PreparableTransaction {
   ) {}
 
   /** Takes a connection from the pool and sends BEGIN / XA START on it. */
-  static async begin(driver: Driver, xid: string): Promise<KnexBranch> {
+  static async begin(driver: Driver, xid: string, isolationLevel?: IsolationLevel): Promise<KnexBranch> {
     checkXid(xid);
     const dialect = preparing(driver);
     const pool = poolOf(driver.knex);
     const connection = await acquireConnection(pool, driver.connectionName);
     const branch = new KnexBranch(driver, xid, connection, holdForTransaction(pool));
     try {
-      for (const s of SQL[dialect].begin(xid)) await driver.execute(s, branch);
+      for (const s of SQL[dialect].begin(xid, isolationLevel)) await driver.execute(s, branch);
     } catch (e) {
       await branch.#end(e);
       throw e;
@@ -207,8 +209,8 @@ function preparing(driver: Driver): PreparingDialect {
 export class KnexPreparedTransactions implements PreparedTransactionSupport {
   constructor(private readonly driver: Driver) {}
 
-  begin(xid: string): Promise<KnexBranch> {
-    return KnexBranch.begin(this.driver, xid);
+  begin(xid: string, options: { readonly isolationLevel?: IsolationLevel } = {}): Promise<KnexBranch> {
+    return KnexBranch.begin(this.driver, xid, options.isolationLevel);
   }
 
   async list(): Promise<string[]> {

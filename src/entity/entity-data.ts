@@ -3,8 +3,11 @@
 import type { CollectionKeys, EntityKeys, Primary, RelationTarget, ToOneKeys } from './property-kinds.js';
 import type { Collection } from './collection.js';
 
-/** A related entity in data: the entity, a reference, or its primary key. */
-type RelationValue<E> = E | Primary<E>;
+/**
+ * A related entity in data: the entity, a reference, its primary key, or its own data (nested
+ * data: a new related entity, or, with its key, changes to one that is loaded).
+ */
+type RelationValue<E> = E | Primary<E> | EntityData<E>;
 
 type DataValue<T, K extends keyof T> = K extends CollectionKeys<T>
   ? readonly RelationValue<RelationTarget<T, K>>[] | Collection<RelationTarget<T, K>>
@@ -14,11 +17,12 @@ type DataValue<T, K extends keyof T> = K extends CollectionKeys<T>
 
 /**
  * Data for `em.create` / `em.assign`: any subset of `T`'s properties (methods left out). A to-one
- * relation takes an entity, a reference or a primary key; a collection an array of those (or
- * another collection). Unknown properties do not compile.
+ * relation takes an entity, a reference, a primary key or the related entity's data; a collection
+ * an array of those (or another collection). Unknown properties do not compile.
  *
  * @example
  * const data: EntityData<Post> = { title: 'Hi', author: 1, tags: [tag, 2] };
+ * const user: EntityData<User> = { email: 'a@b.c', profile: { bio: 'Hi' }, posts: [{ title: 'First' }] };
  * em.create(Post, data);
  */
 export type EntityData<T> = { [K in EntityKeys<T>]?: DataValue<T, K> };

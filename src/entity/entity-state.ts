@@ -39,6 +39,11 @@ export interface EntityState {
   linkValues?: Map<string, Map<object, Readonly<Record<string, unknown>>>>;
   /** Relation counts loaded with `em.find(T, where, { counts })`, by the name they were requested under. */
   counts?: Record<string, number>;
+  /**
+   * Column properties a partial load (`fields`) left out: not on the entity, not in the snapshot
+   * (so never written back), filled in by the next load that reads them. Undefined when complete.
+   */
+  unloaded?: Set<string>;
 }
 
 const states = new WeakMap<object, EntityState>();

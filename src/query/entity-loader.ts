@@ -9,6 +9,7 @@ import type { UnitOfWork } from '../unit-of-work/unit-of-work.js';
 import { resolveOrderBy } from './order-by.js';
 import { matchCollection } from './collection-matching.js';
 import { CriteriaCompiler } from './criteria.js';
+import { planFields } from './partial-fields.js';
 import { needsSteps, resolveCrossConnection, resolveItemCriteria } from './cross-connection.js';
 import { runUnit } from './joined-loader.js';
 import { countThrough } from './many-through.js';
@@ -55,6 +56,16 @@ export interface FindOptions extends SelectOptions, ReadOptions {
   strategy?: LoadStrategy;
   /** Relation counts to load with the result, read with `wrap(entity).count(name)` (see {@link CountsOption}). */
   counts?: CountsOption;
+  /**
+   * Partial loading: only these properties of the entities found are read (their primary key
+   * always). `'author.name'` populates `author`; a listed relation without a column here (a
+   * collection) is populated. The others stay unset on the entity, are never written back by a
+   * flush, and are filled in by a later load that reads them (see docs-site/loading.md).
+   *
+   * @example
+   * const posts = await em.find(Post, {}, { fields: ['id', 'title', 'author.name'] });
+   */
+  fields?: readonly string[];
 }
 
 /** The tree of a find that populates nothing; never changed (every pass over it finds no node). */
@@ -101,6 +112,7 @@ export class EntityLoader {
    * another statement beside it (findAndCount's count), which must not go out for a find that fails.
    */
   checkFindOptions(meta: EntityMetadata, options: FindOptions): void {
+    if (options.fields !== undefined) planFields(meta, options.fields);
     this.#tree(meta, options.populate ?? [], true, options);
     countSpecs(this.#ctx, meta, options.counts);
     if (options.orderBy !== undefined) resolveOrderBy(meta, options.orderBy, this.builder(meta.connection).d, 'e0', options.counts);
@@ -108,6 +120,7 @@ export class EntityLoader {
 
   async find(meta: EntityMetadata, where: unknown, options: FindOptions = {}): Promise<object[]> {
     // Everything the options can get wrong is checked before the first statement.
+    if (options.fields !== undefined) return this.#findPartial(meta, where, options);
     const tree = this.#tree(meta, options.populate ?? [], true, options);
     const counts = countSpecs(this.#ctx, meta, options.counts);
     const plain = tree.size === 0 && counts.length === 0;
@@ -120,6 +133,43 @@ export class EntityLoader {
     const joined = [...tree.values()].filter((n) => n.strategy === 'joined');
     const source = { meta, statements: [stmt], passThrough: [], orderBy: options.orderBy, counts: options.counts };
     const unit = await runUnit(this.#ctx, source, joined, fresh);
+    const entities = [...new Set(unit.entities)];
+    await this.#populateLevel(meta, entities, tree, unit.loaded, fresh);
+    await loadCounts(this.#ctx, meta, entities, counts);
+    await this.#ctx.afterLoad(fresh);
+    return entities;
+  }
+
+  /**
+   * A find with `fields`: the root's statement reads the listed columns, its entities remember what
+   * it left out, and the relations the fields name are populated select-in (a joined relation
+   * would need every root column in the derived table).
+   */
+  async #findPartial(meta: EntityMetadata, where: unknown, options: FindOptions): Promise<object[]> {
+    const plan = planFields(meta, options.fields);
+    const populate = [...new Set([...(options.populate ?? []), ...plan.populate])];
+    const tree = this.#tree(meta, populate, true, { ...options, strategy: 'select-in' });
+    // A to-one reached only through `fields` loads what they name of it; one asked for in
+    // `populate` (or a collection) loads whole.
+    const whole = new Set(options.populate ?? []);
+    for (const [path, names] of plan.nested) {
+      if (whole.has(path)) continue;
+      let node: PopulateNode | undefined;
+      let level: PopulateTree | undefined = tree;
+      for (const name of path.split('.')) {
+        node = level?.get(name);
+        level = node?.children;
+      }
+      const prop = node?.prop;
+      if (node && prop && (prop.kind === 'm:1' || (prop.kind === '1:1' && prop.owner))) node.fields = planFields(prop.target, names);
+    }
+    const counts = countSpecs(this.#ctx, meta, options.counts);
+    const resolved = needsSteps(meta, where) ? await this.resolveWhere(meta, where) : where;
+    await this.#resolveTreeWhere(meta, tree);
+    const stmt = this.builder(meta.connection).select(meta, resolved, { ...options, columns: plan.columns });
+    const fresh = this.#ctx.freshSet();
+    const source = { meta, statements: [stmt], passThrough: [], orderBy: options.orderBy, unloaded: plan.unloaded };
+    const unit = await runUnit(this.#ctx, source, [], fresh);
     const entities = [...new Set(unit.entities)];
     await this.#populateLevel(meta, entities, tree, unit.loaded, fresh);
     await loadCounts(this.#ctx, meta, entities, counts);

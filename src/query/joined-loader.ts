@@ -23,6 +23,8 @@ export interface RootSource {
   readonly orderBy: OrderByInput | undefined;
   /** The counts the query loads, which `orderBy` may name. */
   readonly counts?: CountsOption;
+  /** Column properties of `meta` the statements leave out (`fields`); only without joined relations. */
+  readonly unloaded?: ReadonlySet<string>;
 }
 
 export interface UnitResult {
@@ -58,6 +60,8 @@ interface Plan {
   seenByValue?: Map<unknown, object>;
   /** Hydrates a row of this plan's type (made on the first row). */
   read?: (row: Row, fresh: Set<object> | undefined) => object;
+  /** The root's column properties its statements leave out (`fields`). */
+  unloaded?: ReadonlySet<string>;
 }
 
 /**
@@ -86,6 +90,7 @@ export async function runUnit(ctx: LoaderContext, source: RootSource, joined: re
     return p;
   };
   const root = plan(undefined, meta, 't0');
+  root.unloaded = source.unloaded;
   // Link rows (a many-to-many's items, one row per link) repeat their items; other rows do not.
   if (source.passThrough.length && root.pkKeys.length === 1) root.seenByValue = new Map();
   const d = ctx.dialect(meta.connection);
@@ -228,7 +233,7 @@ function readEntity(ctx: LoaderContext, p: Plan, row: Row, fresh: Set<object> | 
     if (p.aliased) raw += `${String(v)}\u0001`;
   }
   if (!p.aliased) {
-    const read = (p.read ??= ctx.rowReader(p.meta));
+    const read = (p.read ??= ctx.rowReader(p.meta, p.node ? undefined : p.unloaded));
     const byValue = p.seenByValue;
     if (!byValue) return read(row, fresh);
     const v = row[p.pkKeys[0]!];

@@ -87,8 +87,8 @@ export class LoaderContext {
   }
 
   /** `hydrateRow` for the rows of one statement, with the per-type lookups done once. */
-  rowReader(meta: EntityMetadata): (row: Row, fresh: Set<object> | undefined) => object {
-    return this.uow().rowReader(meta);
+  rowReader(meta: EntityMetadata, unloaded?: ReadonlySet<string>): (row: Row, fresh: Set<object> | undefined) => object {
+    return this.uow().rowReader(meta, unloaded);
   }
 
   /** `keys` (each `width` values) in chunks that keep `reserved` other parameters under the database's limit. */

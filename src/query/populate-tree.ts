@@ -13,6 +13,8 @@ export interface PopulateNode {
   orderBy?: OrderBy;
   /** Effective strategy: `joined` only where one statement can reach the target (same connection). */
   readonly strategy: LoadStrategy;
+  /** A partial load of a to-one target (`fields: ['author.name']`): its columns, and what they leave out. */
+  fields?: { readonly columns: readonly string[]; readonly unloaded: ReadonlySet<string> };
 }
 
 /** Populated relations by property name, nested: `['posts.comments']` → posts → comments. */

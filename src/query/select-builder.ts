@@ -7,6 +7,7 @@ import type { CountsOption } from './relation-counts.js';
 import { SqlDialect } from './sql-dialect.js';
 import { describeValue, isCount, valueProblem } from '../entity/value-rules.js';
 import { criteriaError, criteriaParam } from './criteria-scalars.js';
+import { checkLockMode, lockClause, type LockMode } from './lock-mode.js';
 
 export { orderColumns, type OrderByInput, type QueryOrder, type QueryOrderMap } from './order-by.js';
 
@@ -23,6 +24,18 @@ export interface SelectOptions {
   counts?: CountsOption;
   limit?: number;
   offset?: number;
+  /**
+   * Lock the rows read until the transaction ends (inside `em.transactional` only):
+   * `'pessimistic_write'` is `FOR UPDATE`, `'pessimistic_read'` `FOR SHARE` (MySQL/MariaDB:
+   * `LOCK IN SHARE MODE`); SQLite has no row locks and sends no clause. See docs-site/unit-of-work.md.
+   *
+   * @example
+   * await em.transactional(async (tem) => {
+   *   const account = await tem.findOneOrFail(Account, id, { lockMode: 'pessimistic_write' });
+   *   account.balance -= amount;   // no other transaction can change the row before this commits
+   * });
+   */
+  lockMode?: LockMode;
 }
 
 const ROOT = 'e0';
@@ -41,8 +54,17 @@ export class SelectBuilder {
   }
 
   /** `SELECT <all columns> FROM table e0 WHERE ... ORDER BY ... LIMIT ... OFFSET ...`. */
-  select(meta: EntityMetadata, where: unknown, options: SelectOptions = {}, extra?: Fragment): Statement {
-    if ((typeof where === 'number' || typeof where === 'string') && !extra && options.orderBy === undefined && options.offset === undefined) {
+  /** `columns`: the root's columns to read (a partial load, `fields`); every column when undefined. */
+  select(meta: EntityMetadata, where: unknown, options: SelectOptions & { readonly columns?: readonly string[] } = {}, extra?: Fragment): Statement {
+    if (options.lockMode === undefined) return this.#select(meta, where, options, extra);
+    checkLockMode(options.lockMode, meta.name);
+    const stmt = this.#select(meta, where, options, extra);
+    return { sql: stmt.sql + lockClause(this.driver.dialect, options.lockMode, ROOT), params: stmt.params };
+  }
+
+  #select(meta: EntityMetadata, where: unknown, options: SelectOptions & { readonly columns?: readonly string[] }, extra?: Fragment): Statement {
+    const columns = options.columns;
+    if (!columns && (typeof where === 'number' || typeof where === 'string') && !extra && options.orderBy === undefined && options.offset === undefined) {
       const byKey = this.#byKey(meta, where, options.limit);
       if (byKey) return byKey;
     }
@@ -55,7 +77,7 @@ export class SelectBuilder {
     const offset = options.offset === undefined ? undefined : checkCount('offset', meta, options.offset);
     if (!order.joins.length && offset === undefined) {
       // The common shapes, written out as knex would write them (knex costs more than the query on a PK lookup).
-      let sql = this.#selectFrom(meta);
+      let sql = columns ? this.#selectColumns(meta, columns) : this.#selectFrom(meta);
       const params: unknown[] = [];
       const where: string[] = [];
       if (cond.sql !== MATCH_ALL) {
@@ -78,7 +100,7 @@ export class SelectBuilder {
     }
     const qb = this.driver.knex
       .queryBuilder()
-      .select(meta.columns.map((c) => `${ROOT}.${c.name}`))
+      .select((columns ?? meta.columns.map((c) => c.name)).map((c) => `${ROOT}.${c}`))
       .from({ [ROOT]: meta.tableName });
     for (const join of order.joins) qb.joinRaw(join);
     if (cond.sql !== MATCH_ALL) qb.whereRaw(cond.sql, cond.params as never[]);
@@ -122,6 +144,12 @@ export class SelectBuilder {
       cache.set(meta, sql);
     }
     return sql;
+  }
+
+  /** `select <columns> from <table> as e0` for a partial load (not cached: `fields` vary per call). */
+  #selectColumns(meta: EntityMetadata, columns: readonly string[]): string {
+    const q = knexQuote(this.driver.dialect);
+    return `select ${columns.map((c) => `${q(ROOT)}.${q(c)}`).join(', ')} from ${q(meta.tableName)} as ${q(ROOT)}`;
   }
 
   /** `SELECT COUNT(*) AS count FROM table e0 WHERE ...`. */

@@ -63,9 +63,10 @@ export class SelectInLoader {
     }
     const joined = joinedChildren(node);
     // Loaded targets need no second read, unless relations are to be joined onto them.
-    const toLoad = joined.length ? [...targets] : [...targets].filter((t) => !getState(t)?.initialized);
+    // A partially loaded target (`fields`) is read again: the rows fill in what it lacks.
+    const toLoad = joined.length ? [...targets] : [...targets].filter((t) => !getState(t)?.initialized || getState(t)!.unloaded);
     const keys = toLoad.map((t) => primaryKeyValues(target, t)).filter((k): k is unknown[] => k !== undefined);
-    const unit = await this.#byColumns(target, { columns: target.primaryKeyColumns, types: keyTypes(target), keys }, {}, joined, fresh);
+    const unit = await this.#byColumns(target, { columns: target.primaryKeyColumns, types: keyTypes(target), keys }, {}, joined, fresh, joined.length ? undefined : node.fields);
     return { entities: [...targets], loaded: unit.loaded };
   }
 
@@ -335,13 +336,14 @@ export class SelectInLoader {
     query: ItemQuery,
     joined: readonly PopulateNode[],
     fresh: Set<object> | undefined,
+    fields?: PopulateNode['fields'],
   ): Promise<UnitResult> {
     if (!by.keys.length) return { entities: [], rows: [], loaded: new Map(joined.map((n) => [n, []])) };
     const builder = this.ctx.builder(target.connection);
     const statements = this.ctx
       .chunks(target.connection, by.keys, by.columns.length, this.#paramsOf(target, query.where))
-      .map((part) => builder.select(target, query.where, { orderBy: query.orderBy }, this.ctx.inList(target.connection, 'e0', by.columns, by.types, part)));
-    return runUnit(this.ctx, { meta: target, statements, passThrough: [], orderBy: query.orderBy }, joined, fresh);
+      .map((part) => builder.select(target, query.where, { orderBy: query.orderBy, columns: fields?.columns }, this.ctx.inList(target.connection, 'e0', by.columns, by.types, part)));
+    return runUnit(this.ctx, { meta: target, statements, passThrough: [], orderBy: query.orderBy, unloaded: fields?.unloaded }, joined, fresh);
   }
 
   /** Parameters `where` adds to each statement (kept out of the IN list's share of the limit). */

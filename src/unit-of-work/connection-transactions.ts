@@ -1,4 +1,4 @@
-import type { Driver, DriverTransaction } from '../drivers/driver.js';
+import type { Driver, DriverTransaction, IsolationLevel } from '../drivers/driver.js';
 import { CommitOutcomeUnknownError, TransactionError } from '../errors/index.js';
 import { runTwoPhaseCommit } from './two-phase-commit.js';
 
@@ -6,6 +6,8 @@ import { runTwoPhaseCommit } from './two-phase-commit.js';
 export interface TransactionSettings {
   /** Prepare every connection and commit all-or-nothing when two or more are written to. */
   readonly twoPhaseCommit: boolean;
+  /** Every transaction's isolation level (`em.transactional(fn, { isolationLevel })`). */
+  readonly isolationLevel?: IsolationLevel;
 }
 
 /**
@@ -27,8 +29,8 @@ export async function runInTransactions<T>(
 ): Promise<T> {
   const ordered = commitOrder(drivers, connections);
   if (!ordered.length) return fn(new Map());
-  if (settings.twoPhaseCommit && ordered.length > 1) return runTwoPhaseCommit(drivers, ordered, fn);
-  return runOrdered(drivers, ordered, fn);
+  if (settings.twoPhaseCommit && ordered.length > 1) return runTwoPhaseCommit(drivers, ordered, fn, settings.isolationLevel);
+  return runOrdered(drivers, ordered, fn, settings.isolationLevel);
 }
 
 /** `connections` in declaration order (the order of the drivers map). */
@@ -41,7 +43,9 @@ async function runOrdered<T>(
   drivers: ReadonlyMap<string, Driver>,
   ordered: readonly string[],
   fn: (open: ReadonlyMap<string, DriverTransaction>) => Promise<T>,
+  isolationLevel: IsolationLevel | undefined,
 ): Promise<T> {
+  const options = isolationLevel ? { isolationLevel } : undefined;
   const open = new Map<string, DriverTransaction>();
   const committed: string[] = [];
   // Nested callbacks keep every transaction open until `fn` is done; the innermost commits first,
@@ -63,7 +67,7 @@ async function runOrdered<T>(
         } finally {
           open.delete(name);
         }
-      });
+      }, options);
       committed.push(name);
       return value;
     } catch (e) {

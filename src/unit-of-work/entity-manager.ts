@@ -1,4 +1,5 @@
-import type { Driver, DriverTransaction, QueryBuilder, Statement } from '../drivers/driver.js';
+import type { Driver, DriverTransaction, IsolationLevel, QueryBuilder, Statement } from '../drivers/driver.js';
+import { checkIsolationLevel } from '../drivers/isolation-level.js';
 import { NotFoundError } from '../errors/not-found-error.js';
 import { UsageError } from '../errors/usage-error.js';
 import { ValidationError, type ValidationFailure } from '../errors/validation-error.js';
@@ -20,6 +21,12 @@ import type { ReplicaSet } from '../drivers/replica-set.js';
 import { connectionsOf, Executor, type CommitExecutor } from './executor.js';
 import { ReadRouter, withReadFrom, type ReadOptions } from './read-routing.js';
 import { runInTransactions } from './connection-transactions.js';
+import { runInSavepoints } from './savepoints.js';
+import { lockingFindOptions } from './pessimistic-lock.js';
+import { upsertRows, type UpsertContext, type UpsertOptions } from './upsert.js';
+import { assignData, newEntity, type AssignOptions } from './assign.js';
+
+export type { AssignOptions } from './assign.js';
 import { UnitOfWork } from './unit-of-work.js';
 import { columnProperties, type ColumnProperty } from './change-sets.js';
 import { validateColumnValues } from './validation.js';
@@ -29,10 +36,6 @@ const hasOwn = Object.prototype.hasOwnProperty;
 
 type Ctor<T> = (abstract new (...args: any[]) => T) | (new (...args: any[]) => T);
 
-export interface AssignOptions<T> {
-  /** Mass-assignment protection: only these keys are taken from the data. */
-  fields?: readonly (keyof T & string)[];
-}
 
 /** Options of `em.nativeUpdate` / `em.nativeDelete`. */
 export interface NativeWriteOptions {
@@ -46,29 +49,20 @@ export interface NativeWriteOptions {
   all?: boolean;
 }
 
+/** Options of `em.transactional`. */
+export interface TransactionalOptions {
+  /**
+   * The isolation level of the transactions it opens (one per connection). Not allowed on a nested
+   * call, which runs in a savepoint of the enclosing transactions and so at their level.
+   *
+   * @example
+   * await em.transactional(async (tem) => { ... }, { isolationLevel: 'serializable' });
+   */
+  isolationLevel?: IsolationLevel;
+}
+
 /** Options of `em.populate`: the per-path constraints, ordering and strategy `find` takes. */
 export type PopulateOptions = Pick<FindOptions, 'populateWhere' | 'populateOrderBy' | 'strategy'>;
-
-/**
- * `em.assign` of a key property onto an entity that has a row: the same key is no change and is
- * skipped; another one is a failure (the row stays where it is, see unit-of-work/key-changes.ts).
- */
-function keyAssignFailure(meta: EntityMetadata, prop: { name: string; kind: string }, current: unknown, given: unknown): ValidationFailure | undefined {
-  if (given === undefined || given === current) return undefined;
-  const primitive = (v: unknown) => typeof v === 'number' || typeof v === 'string' || typeof v === 'bigint';
-  if (primitive(given) && primitive(current) && String(given) === String(current)) return undefined;
-  const shown = (v: unknown) => (v !== null && typeof v === 'object' ? (primaryKeyValues(getState(v)?.meta ?? meta, v) ?? ['?']).join('/') : JSON.stringify(v) ?? String(v));
-  return {
-    entity: meta.name,
-    property: prop.name,
-    value: given,
-    rule: 'primary_key',
-    message:
-      `${meta.name}.${prop.name} is the primary key of a loaded ${meta.name} (${shown(current)}); em.assign got ${shown(given)}. ` +
-      `A row's key cannot be reassigned: leave ${prop.name} out of the data (or list the allowed keys in { fields: [...] }), ` +
-      `or load the ${meta.name} with that key instead.`,
-  };
-}
 
 /** What every EntityManager of one Joinery shares. */
 export interface EntityManagerContext {
@@ -99,9 +93,12 @@ export class EntityManager {
   #transactions?: Map<string, DriverTransaction>;
   /** Which reads go to a replica; shared with the forks `transactional` makes, so their writes count. */
   readonly #reads: ReadRouter;
+  /** How many `transactional` calls this EntityManager runs inside (0: none); names savepoints. */
+  readonly #depth: number;
 
-  constructor(ctx: EntityManagerContext, transactions?: Map<string, DriverTransaction>, reads?: ReadRouter) {
+  constructor(ctx: EntityManagerContext, transactions?: Map<string, DriverTransaction>, reads?: ReadRouter, depth = 0) {
     this.#ctx = ctx;
+    this.#depth = depth;
     this.#transactions = transactions;
     this.#reads = reads ?? new ReadRouter(ctx.replicas ?? new Map());
     this.#loader = new EntityLoader(ctx.drivers, () => this.#uow, (c) => this.#transactions?.get(c), (c) => this.#reads.reader(c));
@@ -159,16 +156,16 @@ export class EntityManager {
    */
   create<T extends object>(entity: Ctor<T>, data: DataOf<EntityData<T>, T>, options: AssignOptions<T> = {}): T {
     const meta = this.#meta(entity);
-    const instance = new (meta.class as new () => T)();
-    this.#uow.manage(instance, meta, 'new', true);
+    const created: object[] = [];
     try {
-      this.#assign(meta, instance, data as Record<string, unknown>, options as AssignOptions<object>, 'create');
+      const instance = newEntity(this.#uow, meta, created);
+      assignData(this.#uow, meta, instance, data as Record<string, unknown>, options as AssignOptions<object>, 'create', created);
+      return instance as T;
     } catch (e) {
-      // The caller never got the object: the next flush must not insert it.
-      this.#uow.remove(instance);
+      // The caller never got the objects: the next flush must not insert them.
+      for (const c of created) this.#uow.remove(c);
       throw e;
     }
-    return instance;
   }
 
   /**
@@ -180,64 +177,14 @@ export class EntityManager {
   assign<T extends object>(entity: T, data: EntityData<T>, options: AssignOptions<T> = {}): T {
     const state = getState(entity);
     const meta = state?.meta ?? this.#ctx.metadata.get((entity as { constructor: Function }).constructor);
-    this.#assign(meta, entity, data as Record<string, unknown>, options as AssignOptions<object>, 'assign');
+    const created: object[] = [];
+    try {
+      assignData(this.#uow, meta, entity, data as Record<string, unknown>, options as AssignOptions<object>, 'assign', created);
+    } catch (e) {
+      for (const c of created) this.#uow.remove(c);
+      throw e;
+    }
     return entity;
-  }
-
-  #assign(meta: EntityMetadata, entity: object, data: Record<string, unknown>, options: AssignOptions<object>, how: string): void {
-    const allowed = options.fields ? new Set<string>(options.fields as readonly string[]) : undefined;
-    const record = entity as Record<string, unknown>;
-    const byName = meta.propertiesByName;
-    // Every key is checked before anything is set: a rejected call leaves the entity as it was.
-    checkKnownKeys(meta, data, allowed, how);
-    // An entity with a row (loaded, or a reference to one) keeps its key; a new one takes any.
-    const status = getState(entity)?.status;
-    const loaded = how === 'assign' && (status === 'managed' || status === 'removed');
-    if (loaded) {
-      // The key of a row that exists addresses that row: mass assignment must not move it. Checked
-      // first, so that a refused assign changes nothing.
-      let rejected: ValidationFailure[] | undefined;
-      for (const k of meta.primaryKeys) {
-        if (!hasOwn.call(data, k.name) || (allowed && !allowed.has(k.name))) continue;
-        const value = data[k.name];
-        const given = k.kind === 'scalar' || value === null || value === undefined ? value : this.#uow.resolveItem(k as never, value);
-        const failure = keyAssignFailure(meta, k, record[k.name], given);
-        if (failure) (rejected ??= []).push(failure);
-      }
-      if (rejected) throw new ValidationError(rejected);
-    }
-    // for...in with an own-property check visits what Object.entries would, without an array per key
-    // (this runs once per em.create).
-    for (const key in data) {
-      if (!hasOwn.call(data, key)) continue;
-      if (allowed && !allowed.has(key)) continue;
-      const value = data[key];
-      const prop = byName[key]!;
-      // Checked (and refused as a whole) before this loop.
-      if (loaded && 'primary' in prop && prop.primary) continue;
-      switch (prop.kind) {
-        case 'scalar':
-          record[key] = value;
-          break;
-        case 'm:1':
-        case '1:1':
-          record[key] = value === undefined ? undefined : value === null ? null : this.#uow.resolveItem(prop as never, value);
-          break;
-        case '1:m':
-        case 'm:n': {
-          const coll = record[key] as Collection<object>;
-          if (value instanceof Collection) coll.set(value.isInitialized() ? value.getItems() : []);
-          else if (Array.isArray(value)) coll.set(value);
-          else throw new UsageError('BAD_ASSIGN', `${meta.name}.${key} is a collection; assign an array of entities or primary keys, got ${typeof value}.`);
-          break;
-        }
-        case 'through':
-          throw new UsageError(
-            'READ_ONLY_RELATION',
-            `${meta.name}.${key} is a has-many-through (along '${prop.hops.map((h) => h.name).join('.')}') and is read-only: em.${how} cannot set it. Change the relations along the path instead.`,
-          );
-      }
-    }
   }
 
   /** Queue new entities for insertion (and what they reach through cascade persist). */
@@ -294,19 +241,58 @@ export class EntityManager {
    * Runs `fn` with a forked EntityManager inside one transaction per connection; flushes it at the
    * end, commits, and rolls back if `fn` (or the flush) throws.
    *
+   * Called on the EntityManager a `transactional` callback received, it nests: `fn` runs in a
+   * savepoint of the open transactions, with a fork of its own. When it throws, everything since
+   * the savepoint is rolled back, the fork is cleared (its entities detached), and the error goes
+   * to the caller, who may catch it and go on with the enclosing transaction, or not, which rolls
+   * that back too. The caller's own entities and queued changes are untouched either way: the
+   * fork has its own identity map (see docs-site/unit-of-work.md#nested-transactions).
+   *
    * @example
-   * await em.transactional(async (tem) => { tem.create(Log, { msg: 'x' }); });
+   * await em.transactional(async (tem) => {
+   *   const order = tem.create(Order, { ref: 'A-1' });
+   *   try {
+   *     await tem.transactional(async (inner) => { inner.create(Coupon, { code, order: order.id }); });
+   *   } catch (e) {
+   *     if (!(e instanceof UniqueConstraintViolationError)) throw e;   // the order is kept, without the coupon
+   *   }
+   * }, { isolationLevel: 'repeatable read' });
    */
-  async transactional<R>(fn: (em: EntityManager) => Promise<R>): Promise<R> {
+  async transactional<R>(fn: (em: EntityManager) => Promise<R>, options: TransactionalOptions = {}): Promise<R> {
+    checkIsolationLevel(options.isolationLevel);
+    if (this.#transactions?.size) return this.#nestedTransactional(fn, options);
     const open = new Map<string, DriverTransaction>(this.#transactions ?? []);
     const names = [...this.#ctx.drivers.keys()].filter((c) => !open.has(c));
-    const settings = { twoPhaseCommit: this.#ctx.twoPhaseCommit ?? false };
+    const settings = { twoPhaseCommit: this.#ctx.twoPhaseCommit ?? false, isolationLevel: options.isolationLevel };
     return runInTransactions(this.#ctx.drivers, names, settings, async (opened) => {
       for (const [name, trx] of opened) open.set(name, trx);
-      const fork = new EntityManager(this.#ctx, open, this.#reads);
+      const fork = new EntityManager(this.#ctx, open, this.#reads, this.#depth + 1);
       const result = await fn(fork);
       await fork.flush();
       return result;
+    });
+  }
+
+  async #nestedTransactional<R>(fn: (em: EntityManager) => Promise<R>, options: TransactionalOptions): Promise<R> {
+    if (options.isolationLevel !== undefined) {
+      throw new UsageError(
+        'NESTED_ISOLATION_LEVEL',
+        `em.transactional(fn, { isolationLevel: '${options.isolationLevel}' }) was called inside another transactional callback, where it runs ` +
+          'in a savepoint of the open transaction, whose isolation level cannot change any more. Set isolationLevel on the outermost em.transactional.',
+      );
+    }
+    const open = this.#transactions!;
+    const fork = new EntityManager(this.#ctx, open, this.#reads, this.#depth + 1);
+    return runInSavepoints(open, this.#depth, async () => {
+      try {
+        const result = await fn(fork);
+        await fork.flush();
+        return result;
+      } catch (e) {
+        // Its rows are rolled back: entities that claim to have them must not be used again.
+        fork.clear();
+        throw e;
+      }
     });
   }
 
@@ -334,14 +320,17 @@ export class EntityManager {
   find<T extends object, P extends string = never>(entity: Ctor<T>, where?: WhereOf<T>, options?: TypedFindOptions<T, P>): Promise<Loaded<T, PathsOf<P>>[]>;
   // The signature above is the public one; this implementation signature hands the loader plain
   // options. (`{} as WhereOf<T>`: the distributive FilterQuery accepts no literal while T is generic.)
-  find<T extends object>(entity: Ctor<T>, where: WhereOf<T> = {} as WhereOf<T>, options: FindOptions = {}): Promise<T[]> {
-    return withReadFrom(options.readFrom, () => this.#loader.find(this.#meta(entity), where, options)) as Promise<T[]>;
+  async find<T extends object>(entity: Ctor<T>, where: WhereOf<T> = {} as WhereOf<T>, options: FindOptions = {}): Promise<T[]> {
+    const meta = this.#meta(entity);
+    if (options.lockMode !== undefined) options = lockingFindOptions(meta, options, this.#transactions?.get(meta.connection), 'find');
+    return (await withReadFrom(options.readFrom, () => this.#loader.find(meta, where, options))) as T[];
   }
 
   /** The first match, or null. */
   findOne<T extends object, P extends string = never>(entity: Ctor<T>, where: WhereOf<T>, options?: TypedFindOneOptions<T, P>): Promise<Loaded<T, PathsOf<P>> | null>;
   async findOne<T extends object>(entity: Ctor<T>, where: WhereOf<T>, options: Omit<FindOptions, 'limit'> = {}): Promise<T | null> {
     const meta = this.#meta(entity);
+    if (options.lockMode !== undefined) options = lockingFindOptions(meta, options, this.#transactions?.get(meta.connection), 'findOne');
     const direct = this.#fromIdentityMap(meta, where, options);
     if (direct !== undefined) return direct as T;
     const [first] = await withReadFrom(options.readFrom, () => this.#loader.find(meta, where, { ...options, limit: 1 }));
@@ -441,6 +430,54 @@ export class EntityManager {
     this.#requireCondition(meta, where, options, 'nativeDelete');
     const resolved = await withReadFrom('primary', () => this.#loader.resolveWhere(meta, where));
     return this.#write(meta.connection, this.#loader.builder(meta.connection).delete(meta, resolved));
+  }
+
+  /**
+   * Inserts a row, or updates the row with the same primary key (or the same values of
+   * `onConflictFields`, a unique property set) in one statement (`INSERT ... ON CONFLICT DO UPDATE`;
+   * MySQL/MariaDB `ON DUPLICATE KEY UPDATE`), and returns the managed entity of the row as it is
+   * afterwards: inserted or updated, with its generated key and the columns the data did not give.
+   * Every given property but the conflict target is written; the others keep their values on
+   * update and take their defaults on insert. Runs at once (in the current transaction, if any),
+   * checked like a flush first; lifecycle hooks, `onCreate`/`onUpdate` and version checks do not
+   * run (see docs-site/unit-of-work.md#upsert).
+   *
+   * @example
+   * const user = await em.upsert(User, { email: 'ann@x.io', name: 'Ann', passwordHash: h }, { onConflictFields: ['email'] });
+   * user.id;   // the existing row's id, or the new one's
+   */
+  async upsert<T extends object>(entity: Ctor<T>, data: EntityData<T>, options: UpsertOptions<T> = {}): Promise<T> {
+    const meta = this.#meta(entity);
+    const [one] = await upsertRows(this.#upsertContext(meta), [data], options as UpsertOptions<object>, `em.upsert(${meta.name}, data)`);
+    return one as T;
+  }
+
+  /**
+   * {@link EntityManager.upsert} for many rows: one statement per set of given properties (chunked
+   * to the database's parameter limit), the entities returned in the order of `data`. Two items
+   * with the same conflict values are a `UsageError` `UPSERT_DUPLICATE`.
+   *
+   * @example
+   * const tags = await em.upsertMany(Tag, [{ name: 'orm' }, { name: 'sql' }], { onConflictFields: ['name'] });
+   */
+  async upsertMany<T extends object>(entity: Ctor<T>, data: readonly EntityData<T>[], options: UpsertOptions<T> = {}): Promise<T[]> {
+    const meta = this.#meta(entity);
+    const caller = `em.upsertMany(${meta.name}, data)`;
+    if (!Array.isArray(data)) throw new UsageError('BAD_ASSIGN', `${caller}: data must be an array of ${meta.name} data objects, got ${typeof data}.`);
+    if (!data.length) return [];
+    return (await upsertRows(this.#upsertContext(meta), data, options as UpsertOptions<object>, caller)) as T[];
+  }
+
+  #upsertContext(meta: EntityMetadata): UpsertContext {
+    this.#reads.wrote([meta.connection]);
+    return {
+      meta,
+      driver: this.#ctx.drivers.get(meta.connection)!,
+      transaction: this.#transactions?.get(meta.connection),
+      columnSet: (data, caller) => this.#columnSet(meta, data, caller),
+      resolve: (prop, value) => this.#uow.resolveItem(prop as never, value),
+      hydrate: (row) => this.#uow.hydrateRow(meta, row, undefined, true),
+    };
   }
 
   /**
@@ -611,8 +648,8 @@ export class EntityManager {
 
   /** A findOne by bare primary key that the identity map can answer without a query. */
   #fromIdentityMap(meta: EntityMetadata, where: unknown, options: FindOptions): object | undefined {
-    // Populated relations and counts need the database, even for an entity already in memory.
-    if (options.populate?.length || options.counts !== undefined) return undefined;
+    // Populated relations, counts, locks and fields (a partial entity may lack some) need the database.
+    if (options.populate?.length || options.counts !== undefined || options.lockMode !== undefined || options.fields !== undefined) return undefined;
     if (meta.primaryKeys.length !== 1 || meta.primaryKeys[0]!.kind !== 'scalar') return undefined;
     const pkName = meta.primaryKeys[0]!.name;
     let value: unknown;
@@ -622,28 +659,7 @@ export class EntityManager {
       if (value !== null && typeof value === 'object') return undefined;
     } else return undefined;
     const state = this.#uow.identityMap.getState(meta, String(value));
-    if (state?.initialized && state.status === 'managed') return state.entity;
+    if (state?.initialized && state.status === 'managed' && !state.unloaded) return state.entity;
     return undefined;
   }
-}
-
-/**
- * Throws one ValidationError listing every key of `data` (own keys, `__proto__` included) that is
- * not a property of the entity. `propertiesByName` has no prototype, so `constructor` or `toString`
- * are unknown like any other name.
- */
-function checkKnownKeys(meta: EntityMetadata, data: Record<string, unknown>, allowed: ReadonlySet<string> | undefined, how: string): void {
-  const byName = meta.propertiesByName;
-  let unknown: ValidationFailure[] | undefined;
-  for (const key in data) {
-    if (!hasOwn.call(data, key) || byName[key] !== undefined || (allowed && !allowed.has(key))) continue;
-    (unknown ??= []).push({
-      entity: meta.name,
-      property: key,
-      value: data[key],
-      rule: 'unknown_property',
-      message: `${meta.name}.${key} does not exist (em.${how}). Known properties: ${meta.properties.map((p) => p.name).join(', ')}.`,
-    });
-  }
-  if (unknown) throw new ValidationError(unknown, 'UNKNOWN_PROPERTY');
 }

@@ -1,4 +1,4 @@
-import type { Driver, DriverTransaction, PreparableTransaction } from '../drivers/driver.js';
+import type { Driver, DriverTransaction, IsolationLevel, PreparableTransaction } from '../drivers/driver.js';
 import { CommitOutcomeUnknownError, TransactionError, UniqueConstraintViolationError } from '../errors/index.js';
 import { ensureCommitLog, forgetDecision, participantInfo, recordCommit, settleDecision, type Decision } from './commit-log.js';
 import { branchXid, newFlushId } from './two-phase-ids.js';
@@ -32,6 +32,7 @@ export async function runTwoPhaseCommit<T>(
   drivers: ReadonlyMap<string, Driver>,
   connections: readonly string[],
   fn: (open: ReadonlyMap<string, DriverTransaction>) => Promise<T>,
+  isolationLevel?: IsolationLevel,
 ): Promise<T> {
   const driverOf = (c: string) => {
     const d = drivers.get(c);
@@ -59,7 +60,7 @@ export async function runTwoPhaseCommit<T>(
         // 2. Branches.
         for (const c of others) {
           const driver = driverOf(c);
-          const trx = await driver.preparedTransactions!.begin(branchXid(flushId, coordinatorTag, infos.get(c)!.tag));
+          const trx = await driver.preparedTransactions!.begin(branchXid(flushId, coordinatorTag, infos.get(c)!.tag), { isolationLevel });
           branches.push({ connection: c, driver, trx });
           open.set(c, trx);
         }
@@ -80,7 +81,7 @@ export async function runTwoPhaseCommit<T>(
         throw e;
       }
       // A COMMIT that fails is settled through the commit log below, not by the driver.
-    }, { settleLostCommit: false });
+    }, { settleLostCommit: false, isolationLevel });
   } catch (e) {
     if (!decided) throw e;
     // The coordinator's COMMIT failed. Either it took the decision row with it, or the row is

@@ -24,7 +24,7 @@ import { flushTraitsOf, traitsOf, type FlushTraits } from './type-traits.js';
 import { cascadeRemove, unlinkRemoved } from './cascade-remove.js';
 import { linkPurges, ownedLinksOf } from './owned-links.js';
 import { propagateCollectionChange, resolveRelationItem, syncToOne } from './relation-sync.js';
-import { validateChangeSets, validateLinks } from './validation.js';
+import { validateChangeSets, validateChildClears, validateLinks } from './validation.js';
 import { keyChangeFailures } from './key-changes.js';
 import { applyGeneratedValues, runHooks } from './lifecycle-hooks.js';
 
@@ -248,7 +248,10 @@ export class UnitOfWork implements CollectionHost, ToOneHost {
     const key = keyOf(pk);
     let state = this.identityMap.getState(meta, key);
     let entity = state?.entity;
-    if (entity && state && state.initialized && !refresh) return entity;
+    if (entity && state && state.initialized && !refresh) {
+      if (state.unloaded) this.#fillInValues(meta, state, values);
+      return entity;
+    }
     if (!entity) {
       entity = Object.create(accessorPrototype(meta)) as object;
       state = this.manage(entity, meta, 'managed', true);
@@ -280,7 +283,29 @@ export class UnitOfWork implements CollectionHost, ToOneHost {
     state.snapshot = snapshot;
     state.initialized = true;
     state.status = 'managed';
+    state.unloaded = undefined;
     return entity;
+  }
+
+  /** {@link hydrate}'s counterpart of `#fillIn`, for values keyed by property. */
+  #fillInValues(meta: EntityMetadata, state: EntityState, values: Record<string, unknown>): void {
+    const missing = state.unloaded!;
+    const record = state.entity as Record<string, unknown>;
+    const snapshot = (state.snapshot ??= {});
+    for (const p of columnProperties(meta)) {
+      if (!missing.has(p.name) || !(p.name in values)) continue;
+      const raw = values[p.name];
+      if (p.kind === 'scalar') {
+        record[p.name] = raw;
+        snapshot[p.name] = snapshotValue(p.type, raw);
+      } else {
+        const ref = raw === null || raw === undefined ? null : this.getReference(p.target, raw);
+        setToOneSilently(state.entity, state, p.name, ref);
+        snapshot[p.name] = ref;
+      }
+      missing.delete(p.name);
+    }
+    if (!missing.size) state.unloaded = undefined;
   }
 
   /**
@@ -288,20 +313,33 @@ export class UnitOfWork implements CollectionHost, ToOneHost {
    * hydrator of `meta`. Adds the entity to `fresh` when this call initialised it (or refreshed it).
    */
   hydrateRow(meta: EntityMetadata, row: Record<string, unknown>, fresh: Set<object> | undefined, refresh = false): object {
-    return this.#hydrateRowWith(meta, rowHydrator(meta), this.identityMap.slot(meta), row, fresh, refresh);
+    return this.#hydrateRowWith(meta, rowHydrator(meta), this.identityMap.slot(meta), row, fresh, refresh, undefined);
   }
 
   /**
    * {@link hydrateRow} for the rows of one statement: the type's hydrator and identity-map slot are
    * looked up once, not per row.
    */
-  rowReader(meta: EntityMetadata): (row: Record<string, unknown>, fresh: Set<object> | undefined) => object {
+  rowReader(meta: EntityMetadata, unloaded?: ReadonlySet<string>): (row: Record<string, unknown>, fresh: Set<object> | undefined) => object {
     const h = rowHydrator(meta);
     const slot = this.identityMap.slot(meta);
-    return (row, fresh) => this.#hydrateRowWith(meta, h, slot, row, fresh, false);
+    return (row, fresh) => this.#hydrateRowWith(meta, h, slot, row, fresh, false, unloaded);
   }
 
-  #hydrateRowWith(meta: EntityMetadata, h: RowHydrator, slot: Map<string, EntityState>, row: Record<string, unknown>, fresh: Set<object> | undefined, refresh: boolean): object {
+  /**
+   * `unloaded`: the column properties the statement left out (a partial load, `fields`); the
+   * entities it initialises remember them. Rows of a statement that reads them fill them in on an
+   * entity that lacks them, without touching what it has.
+   */
+  #hydrateRowWith(
+    meta: EntityMetadata,
+    h: RowHydrator,
+    slot: Map<string, EntityState>,
+    row: Record<string, unknown>,
+    fresh: Set<object> | undefined,
+    refresh: boolean,
+    unloaded: ReadonlySet<string> | undefined,
+  ): object {
     const key = h.key(row);
     if (key === undefined) {
       const entity = this.hydrate(meta, rowToValues(meta, row), refresh);
@@ -320,7 +358,10 @@ export class UnitOfWork implements CollectionHost, ToOneHost {
         return e;
       }
       state = known;
-      if (state.initialized && !refresh) return entity;
+      if (state.initialized && !refresh) {
+        if (state.unloaded) this.#fillIn(meta, h, state, row, unloaded);
+        return entity;
+      }
       if (!state.initialized) this.#attachCollections(entity, meta, false);
     } else {
       entity = Object.create(h.proto) as object;
@@ -334,8 +375,25 @@ export class UnitOfWork implements CollectionHost, ToOneHost {
     state.snapshot = h.write(entity, row, state.relations, this.#references);
     state.initialized = true;
     state.status = 'managed';
+    state.unloaded = unloaded?.size ? new Set(unloaded) : undefined;
     fresh?.add(entity);
     return entity;
+  }
+
+  /** Writes the properties a partial load left out that this row has, and only those. */
+  #fillIn(meta: EntityMetadata, h: RowHydrator, state: EntityState, row: Record<string, unknown>, rowLacks: ReadonlySet<string> | undefined): void {
+    const missing = state.unloaded!;
+    const part: Record<string, unknown> = {};
+    let filled = 0;
+    for (const p of columnProperties(meta)) {
+      if (!missing.has(p.name) || rowLacks?.has(p.name)) continue;
+      for (const c of p.kind === 'scalar' ? [p.column] : p.joinColumns) if (c.name in row) part[c.name] = row[c.name];
+      missing.delete(p.name);
+      filled++;
+    }
+    if (!filled) return;
+    Object.assign((state.snapshot ??= {}), h.write(state.entity, part, state.relations, this.#references));
+    if (!missing.size) state.unloaded = undefined;
   }
 
   /** To-one values of hydrated rows: the managed target for a key, without a key array on a hit. */
@@ -464,6 +522,7 @@ export class UnitOfWork implements CollectionHost, ToOneHost {
     const failures = keyChangeFailures(changeSets, this.dialectOf);
     failures.push(...validateChangeSets(changeSets, this.dialectOf));
     if (links.length) failures.push(...validateLinks(links, this.dialectOf));
+    if (clears.length) failures.push(...validateChildClears(clears));
     if (failures.length) throw new ValidationError(failures);
     if (!changeSets.length && !links.length && !clears.length) return;
     // 5. Order it (pure), then run it; memory is untouched until every transaction has committed.

@@ -3,7 +3,7 @@ import { primaryKeyValues } from '../entity/primary-key.js';
 import { describeValue, valueProblem, type ValueProblem } from '../entity/value-rules.js';
 import type { Dialect, EntityMetadata, ScalarProperty } from '../metadata/types.js';
 import { columnProperties, type ChangeSet, type ColumnProperty } from './change-sets.js';
-import type { LinkDiff } from './collection-diff.js';
+import type { ChildClear, LinkDiff } from './collection-diff.js';
 
 type ToOneColumnProperty = Exclude<ColumnProperty, ScalarProperty>;
 
@@ -252,4 +252,35 @@ export function validateLinks(links: readonly LinkDiff[], dialectOf: (connection
 
 function lowerFirst(s: string): string {
   return s.charAt(0).toLowerCase() + s.slice(1);
+}
+
+/**
+ * `set()` / `removeAll()` on a OneToMany that was not loaded unlinks the children it does not keep
+ * with one UPDATE setting their FK to NULL (or one DELETE with `orphanRemoval`). When that FK is
+ * required the UPDATE can only fail, in the database, with an error about a column: refused here
+ * instead, before any SQL, with the two mappings that make the call mean something. Pure.
+ */
+export function validateChildClears(clears: readonly ChildClear[]): ValidationFailure[] {
+  const failures: ValidationFailure[] = [];
+  for (const c of clears) {
+    if (c.prop.orphanRemoval) continue;
+    const child = c.prop.target;
+    const fk = child.propertiesByName[c.prop.mappedBy] as ToOneColumnProperty | undefined;
+    if (!fk || fk.nullable) continue;
+    const owner = fk.target.name;
+    const call = c.keep.length ? 'set([...])' : 'set([]) / removeAll()';
+    failures.push({
+      entity: owner,
+      property: c.prop.name,
+      value: c.keep,
+      rule: 'required',
+      message:
+        `${owner}.${c.prop.name}.${call} on a collection that was not loaded would unlink the other ${child.name} rows by setting ` +
+        `${child.name}.${fk.name} to NULL, but ${child.name}.${fk.name} is required (NOT NULL). Either delete them: ` +
+        `@OneToMany(..., { orphanRemoval: true }) on ${owner}.${c.prop.name}; or allow unlinking: @ManyToOne(..., { nullable: true }) on ` +
+        `${child.name}.${fk.name}. To move them to another ${owner}, load the collection (await ${lowerFirst(owner)}.${c.prop.name}.init()) and set ${fk.name} on each.`,
+      instance: c.owner,
+    });
+  }
+  return failures;
 }

@@ -1,7 +1,7 @@
 import test from 'ava';
 import { createDriver } from '../../src/drivers/create-driver.js';
 import type { Driver } from '../../src/drivers/driver.js';
-import { DriverError } from '../../src/errors/index.js';
+import { DriverError, UsageError } from '../../src/errors/index.js';
 import { forEachDialect, type TestDb } from '../support/databases.js';
 
 // A statement outside a transaction keeps its pooled connection until the event loop's next check
@@ -63,5 +63,6 @@ forEachDialect(test, 'close() right after a statement does not wait for the kept
   await driver.execute({ sql: 'select 1 as one', params: [] });
   t.is(used(driver), 1);
   await driver.close();
-  await t.throwsAsync(driver.execute({ sql: 'select 1 as one', params: [] }), { instanceOf: DriverError });
+  const error = await t.throwsAsync(driver.execute({ sql: 'select 1 as one', params: [] }), { instanceOf: UsageError });
+  t.is(error!.code, 'ORM_CLOSED');
 });

@@ -538,7 +538,9 @@ forEachDialect(test, 'close() ends the pool', async (t, db) => {
   await driver.execute({ sql: 'select 1 as one', params: [] });
   await driver.close();
   const err = await t.throwsAsync(driver.execute({ sql: 'select 1 as one', params: [] }));
-  t.true(err instanceof DriverError);
+  t.true(err instanceof UsageError);
+  t.is((err as UsageError).code, 'ORM_CLOSED');
+  t.true(driver.closed);
 });
 
 // mapDriverError is pure: the formats of servers not running here (MySQL 8, old MySQL) are checked directly.
