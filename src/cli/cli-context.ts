@@ -54,10 +54,13 @@ export class CliContext {
     return { config, scope: { connection: opts.connection } };
   }
 
-  /** Runs `action` with an initialised ORM, closing its pools whatever happens. */
-  async withOrm<T>(command: Command, action: (orm: Joinery, scope: CommandScope) => Promise<T>): Promise<T> {
+  /**
+   * Runs `action` with an initialised ORM, closing its pools whatever happens. `connect: false` is for
+   * commands that only read the entities (schema:sql, diagram): they work with no database reachable.
+   */
+  async withOrm<T>(command: Command, action: (orm: Joinery, scope: CommandScope) => Promise<T>, options: { connect?: boolean } = {}): Promise<T> {
     const { config, scope } = await this.loadConfig(command);
-    const orm = await Joinery.init(config.options);
+    const orm = await Joinery.init(options.connect === false ? { ...config.options, connect: false } : config.options);
     try {
       return await action(orm, { scope, config });
     } finally {

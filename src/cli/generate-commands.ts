@@ -81,9 +81,13 @@ export function registerGenerateCommands(program: Command, ctx: CliContext): voi
       if (opts.format !== 'mermaid') {
         throw new CliError('BAD_OPTION', `--format ${opts.format}: use ${DIAGRAM_FORMATS.join(' or ')}.`, EXIT_USAGE);
       }
-      await ctx.withOrm(command, async (orm, { scope }) => {
-        ctx.io.out(orm.schema.getDiagram(scope));
-      });
+      await ctx.withOrm(
+        command,
+        async (orm, { scope }) => {
+          ctx.io.out(orm.schema.getDiagram(scope));
+        },
+        { connect: false },
+      );
     });
 }
 

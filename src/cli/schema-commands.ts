@@ -69,7 +69,7 @@ export function registerSchemaCommands(program: Command, ctx: CliContext): void 
     .command('schema:sql')
     .description('print the CREATE statements of the whole schema (of --connection only, if given), without connecting')
     .action(async (_opts: unknown, command: Command) => {
-      await ctx.withOrm(command, async (orm, { scope }) => printSql(ctx, orm.schema.getCreateSQL(scope)));
+      await ctx.withOrm(command, async (orm, { scope }) => printSql(ctx, orm.schema.getCreateSQL(scope)), { connect: false });
     });
 }
 

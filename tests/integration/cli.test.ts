@@ -391,3 +391,22 @@ onceForBothBuilds?.('npm pack ships dist, the joinery bin and the LICENSE; the p
   t.is(sql.status, 0, sql.stderr);
   t.regex(sql.stdout, /create table `tags`/);
 });
+
+onceForBothBuilds?.('schema:sql and diagram need no reachable database; a command that does fails naming the connection', (t) => {
+  t.timeout(SLOW);
+  const dir = project(t, { 'entities.ts': entitiesV1 });
+  // Port 1 on the loopback refuses at once: nothing listens there.
+  writeFileSync(join(dir, 'joinery.config.ts'), tsConfigFile({ client: 'pg', connection: 'postgres://postgres@127.0.0.1:1/none' }));
+
+  const sql = run(dir, 'schema:sql');
+  t.is(sql.code, 0, sql.stderr);
+  t.regex(sql.stdout, /create table "members"/);
+  const diagram = run(dir, 'diagram');
+  t.is(diagram.code, 0, diagram.stderr);
+  t.regex(diagram.stdout, /erDiagram/);
+
+  const create = run(dir, 'schema:create');
+  t.not(create.code, 0);
+  t.regex(create.stderr, /\[CONNECTION_FAILED\].*connection 'default' \(pg\).*ECONNREFUSED/);
+  t.notRegex(create.stderr, STACK_LINE);
+});
