@@ -1,6 +1,6 @@
 import { MetadataError } from '../errors/metadata-error.js';
 import type { EntityMetadata } from '../metadata/types.js';
-import { columnProperties, type ChangeSet, type ColumnProperty } from './change-sets.js';
+import { columnProperties, type ChangeSet } from './change-sets.js';
 import type { ChildClear, LinkDiff } from './collection-diff.js';
 import type { LinkPurge } from './owned-links.js';
 import { describeCycle, orderRows, type RowBatch, type RowCycleStep, type ToOne } from './row-order.js';

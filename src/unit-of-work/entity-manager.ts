@@ -2,7 +2,7 @@ import type { Driver, DriverTransaction, IsolationLevel, QueryBuilder, Statement
 import { checkIsolationLevel } from '../drivers/isolation-level.js';
 import { NotFoundError } from '../errors/not-found-error.js';
 import { UsageError } from '../errors/usage-error.js';
-import { ValidationError, type ValidationFailure } from '../errors/validation-error.js';
+import { ValidationError } from '../errors/validation-error.js';
 import { Collection } from '../entity/collection.js';
 import { getState } from '../entity/entity-state.js';
 import { checkedPrimaryKey, primaryKeyValues } from '../entity/primary-key.js';

@@ -6,6 +6,7 @@ import type { ColumnMetadata, Dialect, EntityMetadata, PivotMetadata, ScalarProp
 import { chunk, deleteKeysStatement, deleteStatement, insertStatement, insertValuesStatement, MAX_CASE_UPDATE_ROWS, rowsPerStatement, selectByKeysStatement, updateStatement, type TypedColumn, type UpdateRow } from '../query/dml.js';
 import { UsageError } from '../errors/usage-error.js';
 import { readBackProperties, readBackValues, rowKey } from './read-back.js';
+import { keyColumnsOf, pushKey, rowOf, singleKeyOf } from './row-keys.js';
 import { SqlDialect } from '../query/sql-dialect.js';
 import { columnProperties, type ChangeSet, type ColumnProperty } from './change-sets.js';
 import type { CommitStep } from './commit-plan.js';
@@ -613,55 +614,11 @@ export class Executor implements CommitExecutor {
   }
 }
 
-/**
- * Where the key of an update's or a delete's row is read: the snapshot (the values the row was
- * loaded or last written with), so that a key changed in memory never redirects the write; the
- * entity itself for inserts and for references never loaded (whose key the unit of work checked
- * against the identity map).
- */
-function rowOf(meta: EntityMetadata, cs: ChangeSet): object {
-  const snap = cs.snapshot;
-  if (!snap) return cs.entity;
-  const keys = meta.primaryKeys;
-  for (let i = 0; i < keys.length; i++) {
-    const v = snap[keys[i]!.name];
-    if (v === undefined || v === null) return cs.entity;
-  }
-  return snap;
-}
-
 /** Rows of one INSERT shape: their columns, their values end to end, and their entities in row order. */
 interface InsertGroup {
   readonly columns: string[];
   readonly values: unknown[];
   readonly entities: object[];
-}
-
-/**
- * Appends the key of `entity` (of type `meta`, whose one scalar key property is `single` if it has
- * one: see `singleKeyOf`), converted for `columns`, to `out`; false (and nothing appended) when it
- * has none yet. A generated key counts before the entity has it.
- */
-function pushKey(
-  meta: EntityMetadata,
-  single: SingleKey | undefined,
-  entity: object,
-  columns: readonly { type: ColumnType }[],
-  generated: ReadonlyMap<object, unknown[]>,
-  dialect: Dialect,
-  out: unknown[],
-): boolean {
-  if (single) {
-    const g = generated.size ? generated.get(entity) : undefined;
-    const v = g ? g[0] : (entity as Record<string, unknown>)[single.name];
-    if (v === undefined || v === null) return false;
-    out.push(toDatabaseValue(columns[0]!.type, v, dialect));
-    return true;
-  }
-  const key = primaryKeyValues(meta, entity, generated);
-  if (!key) return false;
-  for (let i = 0; i < key.length; i++) out.push(toDatabaseValue(columns[i]!.type, key[i], dialect));
-  return true;
 }
 
 function noLinkKey(meta: EntityMetadata, pivot: PivotMetadata): Error {
@@ -719,25 +676,6 @@ function byPivot(diffs: readonly LinkDiff[]): Map<PivotMetadata, LinkDiff[]> {
 const MAX_INSERT_ROWS: Record<Dialect, number> = { pg: 1000, sqlite: 1000, mysql: 5000 };
 const MAX_UPDATE_ROWS: Record<Dialect, number> = { pg: 5000, sqlite: 5000, mysql: MAX_CASE_UPDATE_ROWS };
 
-/** The key property of a type whose primary key is one scalar column. */
-interface SingleKey {
-  readonly name: string;
-  readonly type: ColumnType;
-}
-
-const singleKeyCache = new WeakMap<EntityMetadata, SingleKey | null>();
-
-/** The key property when the primary key is one scalar column. */
-function singleKeyOf(meta: EntityMetadata): SingleKey | undefined {
-  let k = singleKeyCache.get(meta);
-  if (k === undefined) {
-    const only = meta.primaryKeys.length === 1 ? meta.primaryKeys[0]! : undefined;
-    k = only && only.kind === 'scalar' ? { name: only.name, type: only.type } : null;
-    singleKeyCache.set(meta, k);
-  }
-  return k ?? undefined;
-}
-
 const scalarColumnsCache = new WeakMap<EntityMetadata, readonly Extract<ColumnProperty, { kind: 'scalar' }>[] | null>();
 
 /** The column properties of `meta` when all are scalars (at most 30, one bit each), else undefined. */
@@ -749,18 +687,6 @@ function scalarColumnsOf(meta: EntityMetadata): readonly Extract<ColumnProperty,
     scalarColumnsCache.set(meta, cols);
   }
   return cols ?? undefined;
-}
-
-const keyColumnsCache = new WeakMap<EntityMetadata, readonly TypedColumn[]>();
-
-/** Primary key columns with their types, in key order (computed once per entity type). */
-function keyColumnsOf(meta: EntityMetadata): readonly TypedColumn[] {
-  let cols = keyColumnsCache.get(meta);
-  if (!cols) {
-    cols = meta.primaryKeys.flatMap((k) => (k.kind === 'scalar' ? [{ name: k.column.name, type: k.type }] : k.joinColumns.map((c) => ({ name: c.name, type: c.type }))));
-    keyColumnsCache.set(meta, cols);
-  }
-  return cols;
 }
 
 /**

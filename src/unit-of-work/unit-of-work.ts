@@ -3,7 +3,7 @@ import { UsageError } from '../errors/usage-error.js';
 import { ValidationError } from '../errors/validation-error.js';
 import { Collection, type CollectionHost, type MatchingOptions } from '../entity/collection.js';
 import { createState, getLinkValues, getState, setLinkValues, type EntityState } from '../entity/entity-state.js';
-import { assignPrimaryKey, normalizePrimaryKey, primaryKeyValues } from '../entity/primary-key.js';
+import { normalizePrimaryKey, primaryKeyValues } from '../entity/primary-key.js';
 import { rowHydrator, rowToValues, type ReferenceResolver, type RowHydrator } from '../entity/hydrator.js';
 import {
   accessorPrototype, installToOneAccessors, setToOneSilently, usesAccessorPrototype, type ToOneHost, type ToOneProperty,
@@ -11,17 +11,18 @@ import {
 import { snapshotValue } from '../entity/value-conversion.js';
 import type { MetadataSnapshot } from '../metadata/metadata-storage-types.js';
 import type {
-  Dialect, EntityMetadata, HookName, ScalarProperty, ManyToManyProperty, OneToManyProperty,
+  Dialect, EntityMetadata, HookName, ManyToManyProperty, OneToManyProperty,
 } from '../metadata/types.js';
-import { changeSetOf, columnProperties, computeChangeSets, snapshotBuilder, type ChangeSet, type EntityView, type SnapshotBuilder } from './change-sets.js';
+import { changeSetOf, columnProperties, computeChangeSets, type ChangeSet, type EntityView } from './change-sets.js';
 import { diffLinks, type ChildClear, type LinkDiff } from './collection-diff.js';
 import { planCommit } from './commit-plan.js';
+import { commitToMemory } from './commit-to-memory.js';
 import type { CommitExecutor, CommitResult } from './executor.js';
 import { IdentityMap, keyOf } from './identity-map.js';
 import { checkResolution, flushInDoubt, type CommitOutcomeChoice } from './in-doubt.js';
 import { CommitOutcomeUnknownError } from '../errors/commit-outcome-unknown-error.js';
 import { flushTraitsOf, traitsOf, type FlushTraits } from './type-traits.js';
-import { cascadeRemove, unlinkRemoved } from './cascade-remove.js';
+import { cascadeRemove } from './cascade-remove.js';
 import { linkPurges, ownedLinksOf } from './owned-links.js';
 import { propagateCollectionChange, resolveRelationItem, syncToOne } from './relation-sync.js';
 import { validateChangeSets, validateChildClears, validateLinks } from './validation.js';
@@ -723,85 +724,10 @@ export class UnitOfWork implements CollectionHost, ToOneHost {
    */
   #applyResult(changeSets: ChangeSet[], states: EntityState[], allNew: number | undefined, walkedAt: number, links: LinkDiff[], dirty: Collection<object>[], result: CommitResult): void {
     const clearNew = allNew === this.#newEdits;
-    const unlink = this.#flushTraits().unlinkOnDelete;
-    const generatedKeys = result.generatedKeys;
-    const versions = result.versions.size ? result.versions : undefined;
-    const madeValues = result.generatedValues.size ? result.generatedValues : undefined;
-    let snapshotMeta: EntityMetadata | undefined;
-    let snapshot: SnapshotBuilder | undefined;
-    // Deleted rows leave the identity map in bulk after the loop.
-    // Counted per type here (runs of one type, the usual order, skip the map); the keys are
-    // collected only for a type whose entries cannot all go at once.
-    const deleted = new Map<EntityMetadata, number>();
-    let deletedMeta: EntityMetadata | undefined;
-    let deletedRun = 0;
-    for (let i = 0; i < changeSets.length; i++) {
-      const cs = changeSets[i]!;
-      const state = states[i]!;
-      const record = cs.entity as Record<string, unknown>;
-      if (cs.type === 'delete') {
-        if (state.key) {
-          if (cs.meta !== deletedMeta) {
-            if (deletedMeta) deleted.set(deletedMeta, (deleted.get(deletedMeta) ?? 0) + deletedRun);
-            deletedMeta = cs.meta;
-            deletedRun = 0;
-          }
-          deletedRun++;
-        }
-        state.status = 'detached';
-        state.snapshot = undefined;
-        if (unlink) unlinkRemoved(cs.entity, state);
-        continue;
-      }
-      if (cs.type === 'insert') {
-        const generated = generatedKeys.get(cs.entity);
-        if (generated) assignPrimaryKey(cs.meta, cs.entity, generated);
-        if (!clearNew) this.#new.delete(cs.entity);
-        state.status = 'managed';
-        state.initialized = true;
-        const keys = cs.meta.primaryKeys;
-        // One generated scalar key is the whole key (what keyOf(primaryKeyValues()) gives).
-        state.key = generated && generated.length === 1 && keys.length === 1 && keys[0]!.kind === 'scalar' ? String(generated[0]) : keyOf(primaryKeyValues(cs.meta, cs.entity)!);
-        this.identityMap.set(cs.meta, state.key, state);
-      }
-      const version = versions?.get(cs.entity);
-      if (version !== undefined && cs.meta.versionProperty) record[cs.meta.versionProperty.name] = version;
-      const made = madeValues?.get(cs.entity);
-      if (made) Object.assign(record, made);
-      if (cs.type === 'insert') {
-        if (cs.meta !== snapshotMeta) snapshot = snapshotBuilder((snapshotMeta = cs.meta));
-        state.snapshot = snapshot!(record);
-      } else {
-        // An update changes only what its payload names (and the version): patch the snapshot.
-        const snapshot = (state.snapshot ??= {});
-        const byName = cs.meta.propertiesByName;
-        for (const name in cs.payload) {
-          const p = byName[name]!;
-          const v = record[name];
-          snapshot[name] = p.kind === 'scalar' ? snapshotValue(p.type, v) : (v ?? null);
-        }
-        const vp = cs.meta.versionProperty;
-        if (vp) snapshot[vp.name] = snapshotValue(vp.type, record[vp.name]);
-        if (made) for (const name in made) snapshot[name] = snapshotValue((byName[name] as ScalarProperty).type, record[name]);
-      }
-    }
+    commitToMemory(changeSets, states, result, { identityMap: this.identityMap, pending: clearNew ? undefined : this.#new, unlink: this.#flushTraits().unlinkOnDelete, walkedAt });
     if (clearNew) {
       this.#new.clear();
       this.#newEdits++;
-    }
-    if (deletedMeta) deleted.set(deletedMeta, (deleted.get(deletedMeta) ?? 0) + deletedRun);
-    for (const [meta, count] of deleted) {
-      if (this.identityMap.deleteAll(meta, count, walkedAt)) continue;
-      const keys: string[] = [];
-      const entities: object[] = [];
-      for (let i = 0; i < changeSets.length; i++) {
-        const cs = changeSets[i]!;
-        if (cs.type === 'delete' && cs.meta === meta && states[i]!.key) {
-          keys.push(states[i]!.key!);
-          entities.push(cs.entity);
-        }
-      }
-      this.identityMap.deleteEntities(meta, keys, entities);
     }
     if (!this.#flushTraits().collections) return;
     for (const diff of links) {
