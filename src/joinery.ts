@@ -165,7 +165,13 @@ function connectionConfigs(options: JoineryOptions): Record<string, ConnectionCo
   if (!options.client) {
     throw new MetadataError('BAD_OPTION', "Joinery.init needs a database: { client: 'sqlite', connection: { filename: ':memory:' } } (or 'pg' / 'mysql'), or `connections`.");
   }
-  const config: ConnectionConfig = { client: options.client, connection: options.connection ?? {}, pool: options.pool, replicas: options.replicas };
+  const config: ConnectionConfig = {
+    client: options.client,
+    connection: options.connection ?? {},
+    pool: options.pool,
+    replicas: options.replicas,
+    ...(options.preparedStatements !== undefined ? { preparedStatements: options.preparedStatements } : {}),
+  };
   checkReplicas('default', config);
   return { default: config };
 }

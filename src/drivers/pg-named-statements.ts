@@ -3,7 +3,7 @@ import { StatementLru } from './statement-lru.js';
 /** The parts of node-postgres' Client the named statements rely on. */
 export interface PgClient {
   query(config: { text: string; values: unknown[]; name?: string }, callback: (err: Error | null, result: unknown) => void): void;
-  query(text: string): Promise<unknown>;
+  query(text: string, callback: (err: Error | null) => void): void;
   /** 'I' idle, 'T' in a transaction, 'E' in a failed transaction (from the last ReadyForQuery). */
   getTransactionStatus?(): string | null;
   /** node-postgres' own record of the statements parsed on this connection, by name. */
@@ -29,6 +29,8 @@ interface Named {
   seq: number;
   names: StatementLru<string>;
   seen: StatementLru<true>;
+  /** Names to deallocate before the connection's next statement ('*': all of them). */
+  stale: string[];
 }
 
 const perConnection = new WeakMap<PgClient, Named>();
@@ -98,31 +100,39 @@ export function namedStatementCount(client: PgClient): number {
 }
 
 function newNamed(client: PgClient, max: number): Named {
-  return {
+  const named: Named = {
     generation: ddlGeneration,
     seq: 0,
-    names: new StatementLru<string>(max, (_text, name) => deallocate(client, `DEALLOCATE ${name}`, name)),
+    names: new StatementLru<string>(max, (_text, name) => {
+      delete client.connection?.parsedStatements?.[name];
+      if (named.stale[0] !== '*') named.stale.push(name);
+    }),
     seen: new StatementLru<true>(max * SEEN_FACTOR),
+    stale: [],
   };
+  return named;
 }
 
 function forgetAll(client: PgClient, named: Named): void {
   named.generation = ddlGeneration;
   named.seen.clear();
-  if (named.names.clear().length === 0) return;
+  if (named.names.clear().length === 0 && named.stale.length === 0) return;
   const parsed = client.connection?.parsedStatements;
   if (parsed) for (const name of Object.keys(parsed)) if (name.startsWith('joinery_')) delete parsed[name];
-  deallocate(client, 'DEALLOCATE ALL', undefined);
+  named.stale = ['*'];
 }
 
 /**
- * Queued on the connection like any statement, ahead of the one being sent. Not awaited and not
- * reported to the statement log (housekeeping, like the driver's own connection set-up). In a failed
- * transaction it fails too; the server then keeps the statement until the connection closes, and
- * its name is never used again.
+ * The DEALLOCATE statements owed on `client` (evicted names, or all after DDL), as one simple query
+ * to send before its next statement; `undefined` when none. Not reported to the statement log
+ * (housekeeping, like the driver's own connection set-up). In a failed transaction it fails too;
+ * the server then keeps the statements until the connection closes, and their names are never
+ * used again.
  */
-function deallocate(client: PgClient, sql: string, name: string | undefined): void {
-  const parsed = client.connection?.parsedStatements;
-  if (parsed && name !== undefined) delete parsed[name];
-  client.query(sql).catch(() => undefined);
+export function takeDeallocations(client: PgClient): string | undefined {
+  const named = perConnection.get(client);
+  if (!named || named.stale.length === 0) return undefined;
+  const stale = named.stale;
+  named.stale = [];
+  return stale[0] === '*' ? 'DEALLOCATE ALL' : stale.map((name) => `DEALLOCATE ${name}`).join('; ');
 }

@@ -159,6 +159,36 @@ forEachDialect(test, 'pg: DDL from outside joinery makes a cached plan stale; ou
   t.deepEqual(await repeatedly(driver, sql, [2]), [{ id: 2, name: 'two', qty: 20, note: null }]);
 }, { dialects: ['pg'] });
 
+forEachDialect(test, 'DDL sent through joinery, then the same statement inside a transaction (where nothing can be sent again)', async (t, db) => {
+  const driver = open(t, db);
+  await createItems(driver);
+  const sql = 'select * from items where id = ?';
+  await repeatedly(driver, sql, [1]);
+  await driver.execute({ sql: 'alter table items add column note varchar(20) null', params: [] });
+  const rows = await driver.transaction(async (trx) => {
+    await driver.execute({ sql: 'update items set note = ? where id = ?', params: ['x', 1] }, trx);
+    return (await driver.execute({ sql, params: [1] }, trx)).rows;
+  });
+  t.deepEqual(plain(rows), [{ id: 1, name: 'one', qty: 10, note: 'x' }]);
+});
+
+forEachDialect(test, 'pg: DDL from outside joinery fails a stale statement inside a transaction once; the connection recovers after it', async (t, db) => {
+  const driver = open(t, db);
+  await createItems(driver);
+  const sql = 'select * from items where id = ?';
+  await repeatedly(driver, sql, [1]);
+  const other = new pg.Client({ connectionString: (db.config.connection as string) });
+  await other.connect();
+  try {
+    await other.query('alter table items add column note varchar(20) null');
+  } finally {
+    await other.end();
+  }
+  const error = await t.throwsAsync(driver.transaction(async (trx) => driver.execute({ sql, params: [1] }, trx)));
+  t.regex(error!.message, /cached plan must not change result type/);
+  t.deepEqual(await driver.transaction(async (trx) => (await driver.execute({ sql, params: [1] }, trx)).rows), [{ id: 1, name: 'one', qty: 10, note: null }]);
+}, { dialects: ['pg'] });
+
 forEachDialect(test, 'pg: a named statement the server no longer has is prepared again', async (t, db) => {
   const driver = open(t, db);
   await createItems(driver);
@@ -215,3 +245,17 @@ forEachDialect(test, 'a prepared statement inside a transaction, and its errors,
   const rows = await repeatedly(driver, 'select count(*) as n from items where id >= ?', [10]);
   t.is(Number(rows[0]!.n), 4);
 });
+
+forEachDialect(test, 'mysql: a statement the server cannot prepare with a parameter there goes as a query, every time', async (t, db) => {
+  const driver = open(t, db);
+  // mysql2's query() puts a quoted literal where the ?, which a prepared statement does not allow.
+  for (let i = 0; i < 3; i++) {
+    const { rows } = await driver.execute({ sql: 'show variables like ?', params: ['max_prepared_stmt_count'] });
+    t.is(rows.length, 1);
+  }
+  const before = await serverSide(driver);
+  await driver.execute({ sql: 'show variables like ?', params: ['max_prepared_stmt_count'] });
+  t.is((await serverSide(driver)).prepared - before.prepared, 0, 'not tried again');
+  // A statement that is wrong either way still fails with its own error.
+  for (let i = 0; i < 3; i++) await t.throwsAsync(driver.execute({ sql: 'selec ? from nowhere', params: [1] }), { message: /SQL syntax/ });
+}, { dialects: ['mysql'] });
