@@ -259,3 +259,19 @@ forEachDialect(test, 'mysql: a statement the server cannot prepare with a parame
   // A statement that is wrong either way still fails with its own error.
   for (let i = 0; i < 3; i++) await t.throwsAsync(driver.execute({ sql: 'selec ? from nowhere', params: [1] }), { message: /SQL syntax/ });
 }, { dialects: ['mysql'] });
+
+forEachDialect(test, 'sqlite: the long statement of a bulk chunk is compiled once when the same shape comes again', async (t, db) => {
+  const driver = open(t, db);
+  await createItems(driver);
+  const rows = 2000;
+  const sql = `insert into items (id, name, qty) values ${Array(rows).fill('(?, ?, ?)').join(', ')}`;
+  t.true(sql.length > 16_384, 'longer than the short-statement cache takes');
+  const prepares = await countSqlitePrepares(driver);
+  for (let chunk = 1; chunk <= 3; chunk++) {
+    const params = Array.from({ length: rows }, (_, i) => [chunk * 10_000 + i, `n${i}`, i]).flat();
+    await driver.execute({ sql, params });
+  }
+  t.is(prepares.count, 1);
+  const { rows: count } = await driver.execute({ sql: 'select count(*) as n from items', params: [] });
+  t.is(Number(count[0]!.n), 3 + 3 * rows);
+}, { dialects: ['sqlite'] });
