@@ -43,11 +43,31 @@ const perConnection = new WeakMap<PgClient, Named>();
  */
 let ddlGeneration = 0;
 
-const DDL = /^\s*(?:create|alter|drop|truncate|rename|comment|do|import|security)\b/i;
+const DDL = /^(?:create|alter|drop|truncate|rename|comment|do|import|security)\b/i;
 
 /** Notes a statement about to be sent: DDL makes every connection's named statements stale. */
 export function noteStatement(sql: string): void {
-  if (DDL.test(sql)) ddlGeneration++;
+  const start = statementStart(sql);
+  if (DDL.test(sql.slice(start, start + 16))) ddlGeneration++;
+}
+
+/** Where the first keyword of `sql` begins, after blanks and comments (a migration file's header). */
+function statementStart(sql: string): number {
+  let i = 0;
+  for (;;) {
+    while (i < sql.length && /\s/.test(sql[i]!)) i++;
+    if (sql.startsWith('--', i)) {
+      const end = sql.indexOf('\n', i);
+      if (end === -1) return sql.length;
+      i = end + 1;
+    } else if (sql.startsWith('/*', i)) {
+      const end = sql.indexOf('*/', i + 2);
+      if (end === -1) return sql.length;
+      i = end + 2;
+    } else {
+      return i;
+    }
+  }
 }
 
 /**

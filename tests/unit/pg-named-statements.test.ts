@@ -79,6 +79,24 @@ test('DDL noted on any connection makes every connection drop its names and deal
   t.not(after, before);
 });
 
+test('DDL is recognised after leading comments, and only at the start of a statement', (t) => {
+  const client = fakeClient();
+  const named = () => {
+    statementName(client, SQL, true, 10);
+    return statementName(client, SQL, true, 10);
+  };
+  for (const ddl of ['-- add a column\n/* why */ alter table items add column x int', 'CREATE INDEX i ON items (name)', 'drop table t', 'truncate items']) {
+    named();
+    noteStatement(ddl);
+    t.is(statementName(client, SQL, true, 10), undefined, ddl);
+  }
+  for (const dml of ["select 'drop table t'", "update items set note = 'create' where id = $1", 'with x as (select 1) select * from x']) {
+    const name = named();
+    noteStatement(dml);
+    t.is(statementName(client, SQL, true, 10), name, dml);
+  }
+});
+
 test('forgetStatements drops the names of one connection and owes a DEALLOCATE ALL', (t) => {
   const client = fakeClient();
   statementName(client, SQL, true, 10);
