@@ -224,6 +224,7 @@ function connectionConfigs(options: JoineryOptions): Record<string, ConnectionCo
     pool: options.pool,
     replicas: options.replicas,
     ...(options.timezone !== undefined ? { timezone: options.timezone } : {}),
+    ...(options.preparedStatements !== undefined ? { preparedStatements: options.preparedStatements } : {}),
   };
   checkReplicas('default', config);
   checkTimezone('default', config.timezone);

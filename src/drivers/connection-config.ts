@@ -40,6 +40,19 @@ export interface ConnectionConfig {
    * { client: 'mysql', connection: 'mysql://root@127.0.0.1/legacy', timezone: '+02:00' }
    */
   timezone?: string;
+  /**
+   * Server-side prepared statements for statement texts that repeat (lookups by key, the chunks of a
+   * bulk INSERT, the levels of a populate): PostgreSQL gets them as named statements, MySQL through
+   * mysql2's `execute`; each connection keeps at most `max` (default 256), least recently used
+   * first out. On by default; turn it off behind a pooler in transaction mode (PgBouncer, RDS Proxy),
+   * where consecutive statements may reach different server sessions. SQLite always reuses its
+   * prepared statements, in-process. See docs-site/performance.md.
+   *
+   * @example
+   * { client: 'pg', connection: 'postgres://app@pgbouncer:6432/app', preparedStatements: false }
+   * { client: 'mysql', connection: url, preparedStatements: { max: 100 } }
+   */
+  preparedStatements?: boolean | { max?: number };
 }
 
 /** One read replica of a connection: where to connect, and its pool size (default: the primary's). */

@@ -15,6 +15,7 @@ function timezoneOffset(config: ConnectionConfig): number {
  */
 export function knexConfig(config: ConnectionConfig, onSent: (s: SentStatement) => void): Knex.Config {
   checkAcquireTimeout(config.pool?.acquireTimeoutMillis);
+  const prepared = preparedMax(config.preparedStatements);
   const common = {
     // Without this knex inlines the bound values into error messages, which puts user data
     // (password hashes, tokens) into logs.
@@ -24,9 +25,9 @@ export function knexConfig(config: ConnectionConfig, onSent: (s: SentStatement) 
     case 'sqlite':
       return { ...common, ...sqliteConfig(config), client: statementHookClient('better-sqlite3', onSent) };
     case 'pg':
-      return { ...common, ...pgConfig(config), client: statementHookClient('pg', onSent) };
+      return { ...common, ...pgConfig(config), client: statementHookClient('pg', onSent, prepared) };
     case 'mysql':
-      return { ...common, ...mysqlConfig(config), client: statementHookClient('mysql2', onSent) };
+      return { ...common, ...mysqlConfig(config, prepared), client: statementHookClient('mysql2', onSent, prepared) };
     default: {
       const client: never = config.client;
       throw new UsageError(
@@ -35,6 +36,21 @@ export function knexConfig(config: ConnectionConfig, onSent: (s: SentStatement) 
       );
     }
   }
+}
+
+/** Server-side prepared statements kept per connection when `preparedStatements` does not say. */
+export const DEFAULT_PREPARED_STATEMENTS = 256;
+
+/** `preparedStatements` as the most statements a connection keeps (0: off). */
+function preparedMax(option: ConnectionConfig['preparedStatements']): number {
+  if (option === undefined || option === true) return DEFAULT_PREPARED_STATEMENTS;
+  if (option === false) return 0;
+  const max = typeof option === 'object' && option !== null ? option.max ?? DEFAULT_PREPARED_STATEMENTS : undefined;
+  if (typeof max === 'number' && Number.isSafeInteger(max) && max >= 0) return max;
+  throw new UsageError(
+    'BAD_CONNECTION_CONFIG',
+    `preparedStatements must be true, false or { max: <whole number >= 0> }, not ${JSON.stringify(option) ?? String(option)}: e.g. preparedStatements: { max: 100 }.`,
+  );
 }
 
 /** knex hands `pool.acquireTimeoutMillis` to its pool (tarn), which would throw a message of its own. */
@@ -139,7 +155,7 @@ function pgTypeParsers(offset: number): { getTypeParser(oid: number, format?: st
   };
 }
 
-function mysqlConfig(config: ConnectionConfig): Knex.Config {
+function mysqlConfig(config: ConnectionConfig, prepared: number): Knex.Config {
   const connection: Record<string, unknown> =
     typeof config.connection === 'string' ? parseMysqlUrl(config.connection) : { ...config.connection };
   Object.assign(connection, {
@@ -154,6 +170,9 @@ function mysqlConfig(config: ConnectionConfig): Knex.Config {
     // JSON as its text, decoded once by the hydrator (as on every dialect).
     jsonStrings: true,
     multipleStatements: false,
+    // mysql2's own cache of `execute` statements (it closes the ones it evicts). Its default, 16,000
+    // per connection, would exhaust the server's max_prepared_stmt_count (16,382 for all sessions).
+    maxPreparedStatements: Math.max(prepared, 1),
   });
   return {
     connection: connection as Knex.MySql2ConnectionConfig,

@@ -43,7 +43,7 @@ export function replicaName(connection: string, index: number): string {
  */
 export function createReplicaSet(connection: string, config: ConnectionConfig, opts: CreateDriverOptions = {}): ReplicaSet {
   const drivers = (config.replicas ?? []).map((r, i) =>
-    createDriver(replicaName(connection, i), { client: config.client, connection: r.connection, pool: r.pool ?? config.pool, timezone: config.timezone }, opts),
+    createDriver(replicaName(connection, i), { client: config.client, connection: r.connection, pool: r.pool ?? config.pool, timezone: config.timezone, preparedStatements: config.preparedStatements }, opts),
   );
   return new ReplicaSet(drivers);
 }

@@ -1,3 +1,5 @@
+import { StatementLru } from './statement-lru.js';
+
 /** The parts of a better-sqlite3 `Database` and `Statement` the cache uses. */
 interface SqliteStatement {
   readonly reader: boolean;
@@ -11,13 +13,20 @@ interface SqliteConnection {
 /** Statements kept per connection; the least recently used one goes first. */
 const MAX_STATEMENTS = 256;
 /**
- * Longer statements are prepared each time: they are the multi-row INSERTs and UPDATEs of large
- * flushes, whose text changes with the row count, and a cached one would pin a large compiled
- * program for nothing.
+ * Longer statements (the multi-row INSERTs and UPDATEs of large flushes) are kept apart, fewer of
+ * them: each compiled program is large, but a flush sends the same chunk shape again and again
+ * (every full 1,000-row chunk of an INSERT), and compiling one costs about a millisecond.
  */
-const MAX_CACHED_SQL_LENGTH = 16_384;
+const LONG_SQL_LENGTH = 16_384;
+const MAX_LONG_STATEMENTS = 8;
+/** Longer still: prepared each time, never pinned. */
+const MAX_CACHED_SQL_LENGTH = 1_048_576;
 
-const caches = new WeakMap<object, Map<string, SqliteStatement>>();
+interface Caches {
+  short: StatementLru<SqliteStatement>;
+  long: StatementLru<SqliteStatement>;
+}
+const caches = new WeakMap<object, Caches>();
 
 /**
  * The prepared statement for `sql` on `connection`, compiled once and reused.
@@ -28,20 +37,15 @@ const caches = new WeakMap<object, Map<string, SqliteStatement>>();
  */
 export function preparedStatement(connection: SqliteConnection, sql: string): SqliteStatement {
   if (sql.length > MAX_CACHED_SQL_LENGTH) return connection.prepare(sql);
-  let cache = caches.get(connection);
-  if (!cache) {
-    cache = new Map();
-    caches.set(connection, cache);
+  let perConnection = caches.get(connection);
+  if (!perConnection) {
+    perConnection = { short: new StatementLru(MAX_STATEMENTS), long: new StatementLru(MAX_LONG_STATEMENTS) };
+    caches.set(connection, perConnection);
   }
+  const cache = sql.length > LONG_SQL_LENGTH ? perConnection.long : perConnection.short;
   let statement = cache.get(sql);
-  if (statement) {
-    // Re-inserted so that Map order is use order and the first key is the one to evict.
-    cache.delete(sql);
-    cache.set(sql, statement);
-    return statement;
-  }
+  if (statement) return statement;
   statement = connection.prepare(sql);
-  if (cache.size >= MAX_STATEMENTS) cache.delete(cache.keys().next().value as string);
   cache.set(sql, statement);
   return statement;
 }
