@@ -184,7 +184,9 @@ function resolveScalars(ctx: Ctx, b: EntityBuilder): void {
       ...(o.nativeEnumName !== undefined ? { nativeEnumName: o.nativeEnumName } : {}),
     });
     checkType(b.name, raw.name, type, dialect, o.enum);
-    const autoincrement = raw.kind === 'primary' ? (raw.options.autoincrement ?? (type === 'integer' || type === 'bigint')) : false;
+    // A key the database fills some other way (a default such as gen_random_uuid()) is no autoincrement.
+    const keyGenerated = primary && o.generated !== undefined;
+    const autoincrement = raw.kind === 'primary' ? (raw.options.autoincrement ?? (!keyGenerated && (type === 'integer' || type === 'bigint'))) : false;
     if (autoincrement && type !== 'integer' && type !== 'bigint') {
       throw new MetadataError(
         'BAD_OPTION',
@@ -231,8 +233,9 @@ function resolveScalars(ctx: Ctx, b: EntityBuilder): void {
       onCreate: o.onCreate,
       onUpdate: o.onUpdate,
       validate: o.validate,
-      ...(o.generated !== undefined ? { generated: generatedOption(b.name, raw.name, o.generated, primary, version) } : {}),
+      ...(o.generated !== undefined ? { generated: generatedOption(b.name, raw.name, o.generated, primary, version, autoincrement) } : {}),
     };
+    if (keyGenerated) checkGeneratedKey(b, raw.name, dialect);
     b.properties.push(prop);
     if (version) {
       if (b.versionProperty) {
@@ -243,19 +246,42 @@ function resolveScalars(ctx: Ctx, b: EntityBuilder): void {
   }
 }
 
-/** `@Property({ generated })`, checked: one of its two values, and not on a key or version property. */
-function generatedOption(entity: string, property: string, value: unknown, primary: boolean, version: boolean): 'insert' | 'always' {
+/**
+ * `@Property({ generated })`, checked: one of its two values, not on a version property, and on a
+ * key only `'insert'` without autoincrement.
+ */
+function generatedOption(entity: string, property: string, value: unknown, primary: boolean, version: boolean, autoincrement: boolean): 'insert' | 'always' {
   if (value !== 'insert' && value !== 'always') {
     throw new MetadataError('BAD_OPTION', `${entity}.${property} has generated: ${JSON.stringify(value)}; use 'insert' (filled by the database on insert) or 'always' (maintained by the database on every write).`, { entity, property });
   }
-  if (primary || version) {
+  if (version) {
+    throw new MetadataError('BAD_OPTION', `${entity}.${property} is a version property with generated: '${value}'; joinery sets version values itself. Remove \`generated\`.`, { entity, property });
+  }
+  if (primary && (value !== 'insert' || autoincrement)) {
     throw new MetadataError(
       'BAD_OPTION',
-      `${entity}.${property} is a ${primary ? 'primary key' : 'version property'} with generated: '${value}'; ${primary ? 'a generated key is read back already (autoincrement)' : 'joinery sets version values itself'}. Remove \`generated\`.`,
+      value !== 'insert'
+        ? `${entity}.${property} is a primary key with generated: '${value}'; a key is never rewritten by the database. Use generated: 'insert' for a key the database fills on insert.`
+        : `${entity}.${property} is an autoincrement primary key with generated: 'insert'; an autoincrement key is read back already. Remove one of the two.`,
       { entity, property },
     );
   }
   return value;
+}
+
+/**
+ * A key the database fills on insert (not autoincrement) comes back only by RETURNING: MySQL and
+ * MariaDB (no RETURNING) and `returning: false` tables could never learn it.
+ */
+function checkGeneratedKey(b: EntityBuilder, property: string, dialect: Dialect): void {
+  const why = dialect === 'mysql' ? `MySQL/MariaDB (connection '${b.connection}') cannot return it` : b.returning === false ? `${b.name} has returning: false, so it cannot be returned` : undefined;
+  if (!why) return;
+  throw new MetadataError(
+    'BAD_OPTION',
+    `${b.name}.${property} is a primary key with generated: 'insert', but ${why}: the new row's key could not be read back. ` +
+      `Set the key in the application instead: @PrimaryKey({ type: 'uuid', onCreate: () => randomUUID() }) (randomUUID from node:crypto), and remove \`generated\`.`,
+    { entity: b.name, property },
+  );
 }
 
 /** A type the connection's database lacks, or an enum without its values, is a mapping mistake. */

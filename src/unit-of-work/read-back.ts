@@ -12,7 +12,8 @@ export function readBackProperties(meta: EntityMetadata, write: 'insert' | 'upda
   let props = cache.get(meta);
   if (!props) {
     props = columnProperties(meta).filter(
-      (p): p is ScalarProperty => p.kind === 'scalar' && p.generated !== undefined && (write === 'insert' || p.generated === 'always'),
+      // A generated key comes back with the other generated keys (CommitResult.generatedKeys).
+      (p): p is ScalarProperty => p.kind === 'scalar' && !p.primary && p.generated !== undefined && (write === 'insert' || p.generated === 'always'),
     );
     cache.set(meta, props);
   }

@@ -188,10 +188,17 @@ test('generated on a key, a version property or with an unknown value is a Metad
     t.is(e!.code, 'BAD_OPTION');
     t.regex(e!.message, message);
   }
-  @Entity({ tableName: 'keyed' })
-  class Keyed {
-    @PrimaryKey({ type: 'integer', generated: 'insert' } as never) id!: number;
+  // On a key only 'insert' (a key the database fills; see database-generated-keys), and not with autoincrement.
+  for (const [options, message] of [
+    [{ type: 'integer', generated: 'always' }, /Keyed\.id is a primary key with generated: 'always'; a key is never rewritten by the database/],
+    [{ type: 'integer', autoincrement: true, generated: 'insert' }, /Keyed\.id is an autoincrement primary key with generated: 'insert'; .* Remove one of the two/],
+  ] as const) {
+    @Entity({ tableName: 'keyed' })
+    class Keyed {
+      @PrimaryKey(options as never) id!: number;
+    }
+    const e = await t.throwsAsync(Joinery.init({ entities: [Keyed], client: 'sqlite', connection: { filename: ':memory:' } }), { instanceOf: MetadataError });
+    t.is(e!.code, 'BAD_OPTION');
+    t.regex(e!.message, message);
   }
-  const e = await t.throwsAsync(Joinery.init({ entities: [Keyed], client: 'sqlite', connection: { filename: ':memory:' } }), { instanceOf: MetadataError });
-  t.regex(e!.message, /Keyed\.id is a primary key with generated: 'insert'/);
 });
