@@ -223,6 +223,17 @@ export class Executor implements CommitExecutor {
       const returnsKey = generates && canReturn;
       const returning = returnsKey || readBackColumns.length ? [...(returnsKey ? [pk.column.name] : []), ...readBackColumns] : undefined;
       const width = g.columns.length;
+      if (!width && returnsKey && dialect === 'sqlite' && !pk.column.autoincrement) {
+        // Only the key, made by its column default: SQLite's VALUES has no DEFAULT (a NULL would be
+        // stored as the key), so each row is its own `DEFAULT VALUES`.
+        const sql = `INSERT INTO ${d.quote(meta.tableName)} DEFAULT VALUES RETURNING ${d.quote(pk.column.name)}`;
+        for (const e of g.entities) {
+          const res = await this.#run(meta.connection, { sql, params: [] }, open);
+          generated.set(e, [fromDatabaseValue(pk.type, res.rows[0]![pk.column.name])]);
+          if (readBack.length) readLater.push(e);
+        }
+        continue;
+      }
       const size = Math.min(rowsPerStatement(width, driver.maxParams), MAX_INSERT_ROWS[driver.dialect]);
       const rowCount = g.entities.length;
       for (let from = 0; from < rowCount; from += size) {

@@ -113,6 +113,34 @@ forEachDialect(
   { dialects: ['sqlite', 'pg'] },
 );
 
+@Entity({ tableName: 'tokens' })
+class Token {
+  @PrimaryKey({ type: 'uuid', generated: 'insert' }) id!: string;
+}
+
+forEachDialect(
+  test,
+  'a table of only a database-made key: PostgreSQL inserts DEFAULT rows in one statement, SQLite one DEFAULT VALUES row each',
+  async (t, db) => {
+    const { orm, writes } = await setup(t, db, [Token]);
+    await orm.em.fork().execute(db.dialect === 'pg' ? 'CREATE TABLE tokens (id uuid PRIMARY KEY DEFAULT gen_random_uuid())' : `CREATE TABLE tokens (id text PRIMARY KEY DEFAULT ${SQLITE_UUID})`);
+    const em = orm.em.fork();
+    const tokens = [em.create(Token, {}), em.create(Token, {})];
+    const before = writes().length;
+    await em.flush();
+    t.deepEqual(
+      writes().slice(before),
+      db.dialect === 'pg'
+        ? ['INSERT INTO "tokens" ("id") VALUES (DEFAULT), (DEFAULT) RETURNING "id"']
+        : ['INSERT INTO "tokens" DEFAULT VALUES RETURNING "id"', 'INSERT INTO "tokens" DEFAULT VALUES RETURNING "id"'],
+    );
+    for (const x of tokens) t.regex(x.id, UUID);
+    t.not(tokens[0]!.id, tokens[1]!.id);
+    t.deepEqual((await orm.em.fork().find(Token, {})).map((x) => x.id).sort(), tokens.map((x) => x.id).sort());
+  },
+  { dialects: ['sqlite', 'pg'] },
+);
+
 forEachDialect(
   test,
   "MySQL/MariaDB cannot return a key made by a column default: generated: 'insert' on the key is a MetadataError at init, an application key works",
