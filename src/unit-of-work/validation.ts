@@ -72,6 +72,8 @@ export function validateColumnValues(meta: EntityMetadata, values: readonly (rea
 
 /** Left undefined on insert, the database (or the flush) supplies it. */
 function generated(p: ColumnProperty): boolean {
+  // A key's column default alone does not do: the flush could not learn the key the row got.
+  if (p.kind === 'scalar' && p.primary) return p.autoincrement || p.generated !== undefined;
   return p.kind === 'scalar' && (p.autoincrement || p.version || p.generated !== undefined || p.column.default !== undefined || p.column.defaultRaw !== undefined);
 }
 
@@ -103,7 +105,9 @@ function fail(
 
 function failRequired(meta: EntityMetadata, p: ColumnProperty, value: null | undefined, instance: object | undefined, failures: ValidationFailure[]): void {
   const fix =
-    p.kind === 'scalar'
+    p.kind === 'scalar' && p.primary
+      ? "Set the key (e.g. onCreate: () => randomUUID()), or, when the database makes it (a column default), declare @PrimaryKey({ generated: 'insert' }) (PostgreSQL and SQLite)."
+      : p.kind === 'scalar'
       ? 'Set a value, or declare it nullable: true.'
       : `Assign a ${p.target.name} (entity, reference or primary key), or declare the relation nullable: true.`;
   fail(meta, p, value, instance, failures, 'required', (where) => `${where} is required but is ${String(value)}. ${fix}`);

@@ -4,7 +4,7 @@
 // MySQL/MariaDB cannot return them, so there it is a MetadataError at init.
 import test from 'ava';
 import { randomUUID } from 'node:crypto';
-import { Collection, Entity, Joinery, ManyToOne, MetadataError, OneToMany, PrimaryKey, Property, type QueryLogEntry, type Rel } from 'joinery';
+import { Collection, Entity, Joinery, ManyToOne, MetadataError, OneToMany, PrimaryKey, Property, ValidationError, type QueryLogEntry, type Rel } from 'joinery';
 import { withoutCommitRecords } from '../support/commit-records.js';
 import { forEachDialect, type TestDb } from '../support/databases.js';
 
@@ -160,6 +160,27 @@ forEachDialect(
   },
   { dialects: ['mysql'] },
 );
+
+/** The key's column default is declared, but not that the database makes the key. */
+@Entity({ tableName: 'accounts' })
+class DefaultOnlyAccount {
+  @PrimaryKey({ type: 'uuid', defaultRaw: 'gen_random_uuid()' }) id!: string;
+  @Property({ type: 'string' }) name!: string;
+}
+
+forEachDialect(test, "a key left unset with only a column default (no generated: 'insert') is a ValidationError before any SQL", async (t, db) => {
+  const { orm, writes } = await setup(t, db, [DefaultOnlyAccount]);
+  const em = orm.em.fork();
+  em.create(DefaultOnlyAccount, { name: 'Ann' });
+  const before = writes().length;
+  const e = await t.throwsAsync(em.flush(), { instanceOf: ValidationError });
+  t.deepEqual(
+    e!.failures.map((f) => [f.property, f.rule]),
+    [['id', 'required']],
+  );
+  t.regex(e!.message, /DefaultOnlyAccount\.id is required but is undefined\. Set the key \(e\.g\. onCreate: \(\) => randomUUID\(\)\), or, .* declare @PrimaryKey\(\{ generated: 'insert' \}\)/);
+  t.is(writes().length, before);
+});
 
 test("returning: false and a composite key cannot have a database-made key: MetadataError at init", async (t) => {
   @Entity({ tableName: 'accounts', returning: false })
