@@ -34,3 +34,15 @@ export async function criteria() {
   // @ts-expect-error the items of a string[] are strings
   await em.find(Shape, { tags: { $contains: [1] } });
 }
+
+// A key the database makes takes generated: 'insert'; a key is never 'always' generated.
+@Entity()
+export class Ticket {
+  @PrimaryKey({ type: 'uuid', defaultRaw: 'gen_random_uuid()', generated: 'insert' }) id!: string;
+}
+
+@Entity()
+export class BadTicket {
+  // @ts-expect-error a key the database rewrites on every write is no key
+  @PrimaryKey({ type: 'uuid', generated: 'always' }) id!: string;
+}
