@@ -2,7 +2,7 @@ import { Joinery, type EntityManager } from 'joinery';
 import type { HeapWorkload } from './contender.js';
 import { Author, CatalogAuthor, CatalogBook, Item, Publisher, Rental, Tag } from './entities.js';
 import { renamed, type CatalogSeed, type GraphAuthorData, type ItemData, type Store } from './fixtures.js';
-import type { CatalogAuthorView, PopulatedParent, RentalView } from './verify.js';
+import { rentalViews, type CatalogAuthorView, type PopulatedParent, type RentalView } from './verify.js';
 import { W9_ENTITIES, WorkloadContender } from './workload-contender.js';
 
 interface Loaded {
@@ -83,15 +83,7 @@ export class JoineryContender extends WorkloadContender<Loaded, Author[], Catalo
   }
 
   protected rentalsView(rentals: Rental[]): RentalView[] {
-    return rentals.map((r) => ({
-      id: r.id,
-      rentalDate: r.rentalDate,
-      customer: r.customer,
-      email: r.customer.email,
-      inventory: r.inventory,
-      film: r.inventory.film,
-      title: r.inventory.film.title,
-    }));
+    return rentalViews(rentals);
   }
 
   protected async insertGraph(graph: readonly GraphAuthorData[], seed: CatalogSeed): Promise<void> {

@@ -1,6 +1,6 @@
 import type { CatalogSeed, GraphAuthorData, ItemRecord } from './fixtures.js';
 import { renamed } from './fixtures.js';
-import type { CatalogAuthorView, PopulatedParent, RentalView } from './verify.js';
+import { rentalViews, type CatalogAuthorView, type PopulatedParent, type RentalView } from './verify.js';
 import { WorkloadContender } from './workload-contender.js';
 
 export interface AuthorRecord {
@@ -115,15 +115,7 @@ export abstract class RecordContender extends WorkloadContender<ItemRecord[], Au
   }
 
   protected override rentalsView(rentals: RentalRecord[]): RentalView[] {
-    return rentals.map((r) => ({
-      id: r.id,
-      rentalDate: r.rentalDate,
-      customer: r.customer,
-      email: r.customer.email,
-      inventory: r.inventory,
-      film: r.inventory.film,
-      title: r.inventory.film.title,
-    }));
+    return rentalViews(rentals);
   }
 }
 

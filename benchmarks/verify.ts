@@ -117,6 +117,27 @@ export interface RentalView {
   readonly title: unknown;
 }
 
+/** A rental as the contenders' objects shape it: its customer, and its copy with the film. */
+export interface RentalShape {
+  readonly id: unknown;
+  readonly rentalDate: unknown;
+  readonly customer: { readonly email: unknown };
+  readonly inventory: { readonly film: { readonly title: unknown } };
+}
+
+/** W9's loaded rentals as the verification reads them. */
+export function rentalViews(rentals: readonly RentalShape[]): RentalView[] {
+  return rentals.map((r) => ({
+    id: r.id,
+    rentalDate: r.rentalDate,
+    customer: r.customer,
+    email: r.customer.email,
+    inventory: r.inventory,
+    film: r.inventory.film,
+    title: r.inventory.film.title,
+  }));
+}
+
 /**
  * Every rental, each with its own customer and film as seeded. `shared`: each customer, copy and
  * film is one object however many rentals point at it (an identity map, or the hand-written stitch);
