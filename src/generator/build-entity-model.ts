@@ -186,6 +186,8 @@ function scalarProperty(d: Draft, c: ColumnSchema, name: string, pk: readonly st
   if (c.default && !c.autoincrement) {
     if (c.default.kind === 'expression') options.push(['defaultRaw', c.default.sql]);
     else options.push(['default', literalDefault(c.default.value, mapped.type)]);
+    // A lone key the database fills (a uuid default): joinery reads it back on pg and SQLite; MySQL cannot.
+    if (primary && pk.length === 1 && dialect !== 'mysql') options.push(['generated', 'insert']);
   }
   const note = mapped.unknown ? `column type ${c.type} has no joinery type: read and written as text (columnType keeps the DDL as it is)` : undefined;
   return { kind: 'scalar', name, primary, column: c.name, type: mapped.type, nullable: c.nullable && !primary, options, ...(note ? { note } : {}) };
@@ -216,6 +218,7 @@ function toOneProperty(d: Draft, f: RelationFk, name: string, drafts: ReadonlyMa
     if (rule === 'set default') note = `the FK's ${option} 'set default' has no joinery equivalent: '${fallback}' is used; keep or change the constraint in a migration`;
     else if (rule !== fallback) options.push([option, rule]);
   }
+  if (f.fk.deferrable && dialect !== 'mysql') options.push(['deferrable', true]);
   return { kind, name, target: drafts.get(f.target.name)!.className, nullable, inverse: '', options, ...(note ? { note } : {}) };
 }
 

@@ -23,7 +23,8 @@ const CONSTRAINTS = `select c.relname as table_name, con.conname as name, con.co
   rc.relname as referenced_table,
   (select json_agg(a.attname order by k.ord) from unnest(con.confkey) with ordinality k(attnum, ord)
     join pg_attribute a on a.attrelid = con.confrelid and a.attnum = k.attnum) as referenced_columns,
-  con.confdeltype as delete_rule, con.confupdtype as update_rule
+  con.confdeltype as delete_rule, con.confupdtype as update_rule,
+  con.condeferrable as is_deferrable, con.condeferred as is_deferred
 from pg_constraint con
 join pg_class c on c.oid = con.conrelid
 join pg_namespace n on n.oid = c.relnamespace
@@ -103,6 +104,8 @@ export async function introspectPg(driver: Driver, tables: readonly string[]): P
           referencedColumns: jsonList(r.referenced_columns),
           deleteRule: normalizeRule(str(r.delete_rule)),
           updateRule: normalizeRule(str(r.update_rule)),
+          // Only INITIALLY DEFERRED is what `deferrable: true` means: checked at COMMIT without SET CONSTRAINTS.
+          ...(isTrue(r.is_deferrable) && isTrue(r.is_deferred) ? { deferrable: true } : {}),
         });
         break;
     }

@@ -2,6 +2,7 @@ import type { Driver } from '../drivers/driver.js';
 import { emptyDraft, placeholders, queryRows, str, type TableDraft } from './introspect.js';
 import { normalizeLiveType, normalizeRule, parseSqliteDefault } from './introspection-values.js';
 import type { TableSchema } from './schema-model.js';
+import { deferredForeignKeys, foreignKeyKey } from './sqlite-fk-clauses.js';
 
 /**
  * The live definition of `tables` in a SQLite database, read with the table-valued PRAGMA functions
@@ -56,6 +57,7 @@ async function introspectTable(driver: Driver, table: string, createSql: string)
   draft.indexes.sort(byName);
 
   const fkRows = await queryRows(driver, 'select * from pragma_foreign_key_list(?) order by id, seq', [table]);
+  const deferred = deferredForeignKeys(createSql);
   const byId = new Map<number, Record<string, unknown>[]>();
   for (const r of fkRows) byId.set(Number(r.id), [...(byId.get(Number(r.id)) ?? []), r]);
   for (const rows of byId.values()) {
@@ -63,13 +65,15 @@ async function introspectTable(driver: Driver, table: string, createSql: string)
     const referencedTable = str(first.table);
     // `to` is NULL when the FK names only the table: it then means that table's primary key.
     const to = rows.some((r) => r.to === null) ? await primaryKeyOf(driver, referencedTable) : rows.map((r) => str(r.to));
+    const columns = rows.map((r) => str(r.from));
     draft.foreignKeys.push({
       name: '',
-      columns: rows.map((r) => str(r.from)),
+      columns,
       referencedTable,
       referencedColumns: to,
       deleteRule: normalizeRule(str(first.on_delete)),
       updateRule: normalizeRule(str(first.on_update)),
+      ...(deferred.has(foreignKeyKey(columns, referencedTable)) ? { deferrable: true } : {}),
     });
   }
   return draft;

@@ -126,7 +126,9 @@ export function typesEqual(desired: string, live: string, dialect: Dialect): boo
 function foreignKeySignature(f: ForeignKeySchema, dialect: Dialect): string {
   // InnoDB checks RESTRICT and NO ACTION identically, and reports either for an unstated rule.
   const rule = (r: string) => (dialect === 'mysql' && r === 'restrict' ? 'no action' : r);
-  return [f.columns.join(','), f.referencedTable, f.referencedColumns.join(','), rule(f.deleteRule), rule(f.updateRule)].join('\u0000');
+  // MySQL has no deferrable constraints: the metadata's flag never reaches its DDL.
+  const deferrable = dialect !== 'mysql' && f.deferrable === true ? 'deferrable' : '';
+  return [f.columns.join(','), f.referencedTable, f.referencedColumns.join(','), rule(f.deleteRule), rule(f.updateRule), deferrable].join('\u0000');
 }
 
 function matchBy<T>(desired: readonly T[], live: readonly T[], key: (x: T) => string): { added: T[]; dropped: T[] } {

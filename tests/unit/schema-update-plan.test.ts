@@ -234,3 +234,21 @@ test('sqlite: AUTOINCREMENT versus a plain rowid key is not worth a rebuild', (t
   const live = table('t', [c('id', 'integer')]);
   t.true(isTableDiffEmpty(diffTable(table('t', [id()]), live, 'sqlite')));
 });
+
+test('a change of deferrability is an FK change: pg drops and re-adds the constraint, sqlite rebuilds, mysql ignores it', (t) => {
+  const posts = (deferrable: boolean) =>
+    table('posts', [id(), c('author_id', 'integer')], { foreignKeys: [fk('posts', 'author_id', 'users', deferrable ? { deferrable: true } : {})] });
+  t.deepEqual(update('pg', [posts(true)], [posts(false)]), [
+    'alter table "posts" drop constraint "posts_author_id_foreign"',
+    'alter table "posts" add constraint "posts_author_id_foreign" foreign key ("author_id") references "users" ("id") on delete no action on update no action deferrable initially deferred',
+  ]);
+  t.deepEqual(update('pg', [posts(false)], [posts(true)]), [
+    'alter table "posts" drop constraint "posts_author_id_foreign"',
+    'alter table "posts" add constraint "posts_author_id_foreign" foreign key ("author_id") references "users" ("id") on delete no action on update no action',
+  ]);
+  const sqlite = update('sqlite', [posts(true)], [posts(false)]);
+  t.true(sqlite.some((s) => /^create table .* deferrable initially deferred\)$/.test(s)), sqlite.join('\n'));
+  t.true(sqlite.includes('pragma foreign_key_check'));
+  t.true(isTableDiffEmpty(diffTable(posts(true), posts(false), 'mysql')));
+  t.true(isTableDiffEmpty(diffTable(posts(true), posts(true), 'pg')));
+});
