@@ -1,8 +1,8 @@
 // Deferrable FKs (`deferrable: true`) through the schema tooling: introspection reads them (pg
 // catalog, SQLite CREATE TABLE text), the generator writes them back, and the schema diff treats a
-// change of deferrability as an FK change. MySQL has no deferrable constraints: not run there.
+// change of deferrability as an FK change. MySQL has no deferrable constraints: there the flag changes nothing.
 import test from 'ava';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Entity, Joinery, ManyToOne, PrimaryKey, Property, type JoineryOptions, type Rel } from 'joinery';
@@ -123,8 +123,12 @@ forEachDialect(
     } else {
       t.true(toImmediate.some((s) => /^create table .*references .staff. \(.id.\) on delete no action on update cascade\)$/.test(s)), toImmediate.join('\n'));
     }
-    await immediate.schema.update();
-    t.deepEqual(await immediate.migrator.check(), { upToDate: true, pending: [], schema: [] }, 'after the update to immediate');
+    // migration:create writes the change, and a down() that makes the constraint deferrable again.
+    const [migration, ...more] = await immediate.migrator.create({ name: 'immediate manager' });
+    t.deepEqual(more, []);
+    t.regex(readFileSync(migration!.file, 'utf8'), /export async function down[\s\S]*on update cascade deferrable initially deferred/);
+    t.is((await immediate.migrator.up()).length, 1);
+    t.deepEqual(await immediate.migrator.check(), { upToDate: true, pending: [], schema: [] }, 'after the migration to immediate');
     t.false((await storesSource(immediate)).includes('deferrable'));
 
     // And back: the update restores the deferrable constraint.
@@ -135,4 +139,19 @@ forEachDialect(
     t.true((await storesSource(deferred)).includes(MANAGER_LINE));
   },
   ONLY,
+);
+
+forEachDialect(
+  test,
+  'MySQL has no deferrable constraints: deferrable: true creates a plain FK, diffs clean, and is not generated back',
+  async (t, db) => {
+    const c = config(t, db);
+    const orm = await open(t, c, [Staff, Store]);
+    await orm.schema.create();
+    t.deepEqual(await orm.migrator.check(), { upToDate: true, pending: [], schema: [] });
+    const immediate = await open(t, c, [Staff, ImmediateStore]);
+    t.deepEqual(await immediate.migrator.check(), { upToDate: true, pending: [], schema: [] }, 'nor does dropping the flag change anything');
+    t.false((await storesSource(orm)).includes('deferrable'));
+  },
+  { dialects: ['mysql'] },
 );
