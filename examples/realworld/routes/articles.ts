@@ -107,15 +107,13 @@ export function articleRoutes(app: FastifyInstance, { orm }: RouteDeps): void {
   });
 
   /**
-   * The Tag entities for `names`, creating the missing ones: one SELECT, the new rows inserted by
-   * the flush that follows. (A get-or-create; with an upsert it would be one statement.)
+   * The Tag entities for `names`, creating the missing ones in one upsert (plus a SELECT on MySQL),
+   * so two requests adding the same new tag at once both get it instead of a unique violation.
    */
   async function tagsNamed(names: readonly string[]): Promise<Tag[]> {
     const unique = [...new Set(names.map((n) => n.trim()).filter((n) => n !== ''))];
     if (!unique.length) return [];
-    const existing = await orm.em.find(Tag, { name: { $in: unique } });
-    const byName = new Map(existing.map((t) => [t.name, t]));
-    return unique.map((name) => byName.get(name) ?? orm.em.create(Tag, { name }));
+    return orm.em.upsertMany(Tag, unique.map((name) => ({ name })), { onConflictFields: ['name'] });
   }
 }
 
