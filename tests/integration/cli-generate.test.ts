@@ -5,41 +5,17 @@
 // nothing to change. The legacy build of this file gives the project experimentalDecorators, the
 // standard build TC39 decorators.
 import test from 'ava';
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Joinery, type JoineryOptions } from 'joinery';
-import { forEachDialect, type TestDb } from '../support/databases.js';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Joinery } from 'joinery';
+import { forEachDialect } from '../support/databases.js';
+import { cliDatabaseConfig, cliHarness } from '../support/cli-project.js';
 
-const ROOT = resolve(dirname(fileURLToPath(test.meta.file)), '../../../..');
-const CLI = join(ROOT, 'dist', 'cli', 'main.js');
-const LEGACY = test.meta.file.includes('/build/legacy/');
+const { legacy: LEGACY, run, project: projectWith } = cliHarness(test.meta.file, 60_000);
 const SLOW = 150_000;
 
-function run(cwd: string, ...args: string[]): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', timeout: 60_000 });
-  if (r.error) throw r.error;
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-function project(t: { teardown(fn: () => void): void }): string {
-  const dir = mkdtempSync(join(tmpdir(), 'joinery-cli-generate-'));
-  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
-  mkdirSync(join(dir, 'node_modules'));
-  symlinkSync(ROOT, join(dir, 'node_modules', 'joinery'), 'dir');
-  symlinkSync(join(ROOT, 'node_modules', 'typescript'), join(dir, 'node_modules', 'typescript'), 'dir');
-  const compilerOptions = LEGACY
-    ? { target: 'ES2022', strict: true, experimentalDecorators: true, emitDecoratorMetadata: true, useDefineForClassFields: false }
-    : { target: 'ES2022', strict: true };
-  writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions }));
-  return dir;
-}
-
-function databaseConfig(db: TestDb, dir: string): JoineryOptions {
-  return db.dialect === 'sqlite' ? { client: 'sqlite', connection: { filename: join(dir, 'app.db') } } : { ...db.config };
-}
+const project = (t: { teardown(fn: () => void): void }): string => projectWith(t, {}, 'joinery-cli-generate-');
+const databaseConfig = cliDatabaseConfig;
 
 /** A schema no joinery entity made: names, rules and keys as a hand-written database has them. */
 function legacySchema(dialect: string): string[] {

@@ -3,70 +3,24 @@
 // The legacy build of this file gives the project a tsconfig with experimentalDecorators (types
 // inferred from emitted metadata); the standard build gives it TC39 decorators.
 import test from 'ava';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { Joinery, type JoineryOptions } from 'joinery';
-import { forEachDialect, type TestDb } from '../support/databases.js';
+import { forEachDialect } from '../support/databases.js';
+import { cliDatabaseConfig, cliHarness } from '../support/cli-project.js';
 
-/** `build/<flavour>/tests/integration/cli.test.js` → the repository root. */
-const ROOT = resolve(dirname(fileURLToPath(test.meta.file)), '../../../..');
-const CLI = join(ROOT, 'dist', 'cli', 'main.js');
-const LEGACY = test.meta.file.includes('/build/legacy/');
+const { root: ROOT, legacy: LEGACY, run, runAsync, project } = cliHarness(test.meta.file, 40_000);
 // Tests whose projects have no decorated TypeScript would run the very same processes in both
 // builds: the legacy build runs them, the standard one registers them not at all.
 const onceForBothBuilds = LEGACY ? test : undefined;
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function run(cwd: string, ...args: string[]): Run {
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', timeout: 40_000 });
-  if (r.error) throw r.error;
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-/** {@link run} without waiting, for independent commands run side by side. */
-function runAsync(cwd: string, ...args: string[]): Promise<Run> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd, timeout: 40_000 });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (s: string) => (stdout += s));
-    child.stderr.setEncoding('utf8').on('data', (s: string) => (stderr += s));
-    child.on('error', fail);
-    child.on('close', (code) => done({ code, stdout, stderr }));
-  });
-}
 
 // A command is a new node process that loads joinery, jiti and the project's TypeScript: on a busy
 // machine a test of ten of them takes a while.
 const SLOW = 150_000;
 
-/** A project directory: joinery and typescript under node_modules (as a user has them), a tsconfig, and `files`. */
-function project(t: { teardown(fn: () => void): void }, files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'joinery-cli-'));
-  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
-  mkdirSync(join(dir, 'node_modules'));
-  symlinkSync(ROOT, join(dir, 'node_modules', 'joinery'), 'dir');
-  symlinkSync(join(ROOT, 'node_modules', 'typescript'), join(dir, 'node_modules', 'typescript'), 'dir');
-  const compilerOptions = LEGACY
-    ? { target: 'ES2022', strict: true, experimentalDecorators: true, emitDecoratorMetadata: true, useDefineForClassFields: false }
-    : { target: 'ES2022', strict: true };
-  writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions }));
-  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
-  return dir;
-}
-
-/** The test database as a config the child process can use: SQLite in a file of the project, servers as they are. */
-function databaseConfig(db: TestDb, dir: string): JoineryOptions {
-  return db.dialect === 'sqlite' ? { client: 'sqlite', connection: { filename: join(dir, 'app.db') } } : { ...db.config };
-}
+const databaseConfig = cliDatabaseConfig;
 
 const tsConfigFile = (config: JoineryOptions | Record<string, unknown>) => `
 import type { JoineryOptions } from 'joinery';
