@@ -19,6 +19,11 @@ export interface CollectionHost {
   matchCollection(collection: Collection<object>, options: MatchingOptions): Promise<object[]>;
   /** One UPDATE of the items matching `where` (`data` given) or one DELETE of them; affected rows. */
   writeCollection(collection: Collection<object>, where: unknown, data?: Readonly<Record<string, unknown>>): Promise<number>;
+  /**
+   * The collection's queue changed: the next flush looks at it (a flush visits the collections it
+   * was told about, not every collection of every managed entity).
+   */
+  collectionChanged(collection: Collection<object>): void;
 }
 
 /** Options of {@link Collection.matching}. */
@@ -101,6 +106,8 @@ export class Collection<T extends object> implements Iterable<T> {
     const pending = this.#pending;
     this.#pending = undefined;
     if (pending?.length) this.add(...(pending as T[]));
+    // Changes queued before the owner was managed are news to this host.
+    if (this._dirty()) host.collectionChanged(this as unknown as Collection<object>);
   }
 
   /** @internal Bind a has-many-through collection (read-only) to its property and manager. */
@@ -125,7 +132,10 @@ export class Collection<T extends object> implements Iterable<T> {
       if (this.#removed?.has(item)) this.#removed.delete(item);
       else (this.#added ??= new Set()).add(item);
       this.#addLocal(item);
-      if (this.#property) this.#host!.propagate(this.owner, this.#property, item, 'add');
+      if (this.#property) {
+        this.#host!.collectionChanged(this as unknown as Collection<object>);
+        this.#host!.propagate(this.owner, this.#property, item, 'add');
+      }
     }
   }
 
@@ -167,6 +177,12 @@ export class Collection<T extends object> implements Iterable<T> {
     } else {
       (this.#pivotUpdates ??= new Map()).set(item, { ...this.#pivotUpdates.get(item), ...values });
     }
+    this.#changed();
+  }
+
+  /** Tells the host that the queue changed (see `CollectionHost.collectionChanged`). */
+  #changed(): void {
+    if (this.#property) this.#host!.collectionChanged(this as unknown as Collection<object>);
   }
 
   /** The collection whose queue is written: this one on the owning side, the item's on the inverse side. */
@@ -220,7 +236,10 @@ export class Collection<T extends object> implements Iterable<T> {
       this.#pivot?.delete(item);
       this.#pivotUpdates?.delete(item);
       this.#removeLocal(item);
-      if (this.#property) this.#host!.propagate(this.owner, this.#property, item, 'remove');
+      if (this.#property) {
+        this.#host!.collectionChanged(this as unknown as Collection<object>);
+        this.#host!.propagate(this.owner, this.#property, item, 'remove');
+      }
     }
   }
 
@@ -233,6 +252,7 @@ export class Collection<T extends object> implements Iterable<T> {
       this.#cleared = true;
       this.#removed?.clear();
       this.#initialized = true;
+      this.#changed();
       this.add(...next);
       return;
     }
@@ -485,6 +505,7 @@ export class Collection<T extends object> implements Iterable<T> {
       this.#pivotUpdates?.delete(item);
       this.#removeLocal(item);
     }
+    this.#changed();
   }
 
   #addLocal(item: T): void {
@@ -557,6 +578,17 @@ export class Collection<T extends object> implements Iterable<T> {
         `or call await ${lowerFirst(owner)}.${prop}.init() first.`,
     );
   }
+}
+
+/**
+ * The collection `entity.<name>` holds, without making one: entities built from rows get theirs on
+ * first read (see `accessorPrototype`), and code that only keeps loaded collections in step must not
+ * make thousands of them. Undefined when there is none yet, which means nothing was loaded or queued.
+ */
+export function existingCollection(entity: object, name: string): Collection<object> | undefined {
+  if (!Object.prototype.hasOwnProperty.call(entity, name)) return undefined;
+  const value = (entity as Record<string, unknown>)[name];
+  return value instanceof Collection ? (value as Collection<object>) : undefined;
 }
 
 // What `_ops()` hands out for a queue never used (read only: the collection makes its own on first write).

@@ -74,8 +74,6 @@ export interface RowHydrator {
   readonly write: RowWriter;
   /** The prototype of entities built from rows (see `accessorPrototype`). */
   readonly proto: object;
-  /** Whether the type has collection properties to attach. */
-  readonly collections: boolean;
   /** Whether the type has to-one properties (else its states share an empty relations record). */
   readonly toOne: boolean;
 }
@@ -94,7 +92,6 @@ export function rowHydrator(meta: EntityMetadata): RowHydrator {
       key: compileKey(meta),
       write: compileWriter(meta),
       proto: accessorPrototype(meta),
-      collections: meta.properties.some((p) => p.kind === '1:m' || p.kind === 'm:n'),
       toOne: meta.properties.some((p) => p.kind === 'm:1' || p.kind === '1:1'),
     };
     rowHydrators.set(meta, h);

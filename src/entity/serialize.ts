@@ -1,5 +1,5 @@
 import type { ManyToManyProperty } from '../metadata/types.js';
-import { Collection } from './collection.js';
+import { Collection, existingCollection } from './collection.js';
 import { getLinkValues, getState } from './entity-state.js';
 import { primaryKeyValues } from './primary-key.js';
 
@@ -21,7 +21,8 @@ export function serialize(entity: object, path: Set<object> = new Set()): Record
   path.add(entity);
   for (const p of meta.properties) {
     if (p.hidden) continue;
-    const value = record[p.name];
+    // A collection never read was never loaded: left out without making one (see existingCollection).
+    const value = p.kind === '1:m' || p.kind === 'm:n' ? existingCollection(entity, p.name) : record[p.name];
     switch (p.kind) {
       case 'scalar':
         if (value !== undefined) out[p.name] = typeof value === 'bigint' ? value.toString() : value;

@@ -1,4 +1,6 @@
-import type { EntityMetadata, ManyThroughProperty, ManyToOneProperty, OneToOneProperty } from '../metadata/types.js';
+import type {
+  EntityMetadata, ManyThroughProperty, ManyToManyProperty, ManyToOneProperty, OneToManyProperty, OneToOneProperty,
+} from '../metadata/types.js';
 import { Collection, type CollectionHost } from './collection.js';
 import { getState, type EntityState } from './entity-state.js';
 
@@ -39,7 +41,7 @@ function toOneDescriptors(meta: EntityMetadata): readonly (readonly [string, Pro
 
 /**
  * Getter and setter of a to-one property: the value lives in the relation slots of the entity's
- * state (in the WeakMap, never on the entity), and an assignment tells the state's owner.
+ * state (its non-enumerable slot, never an enumerable property), and an assignment tells the state's owner.
  */
 function toOneAccessor(prop: ToOneProperty): { get(this: object): unknown; set(this: object, next: unknown): void } {
   const name = prop.name;
@@ -75,24 +77,33 @@ export interface ToOneHost {
 
 const accessorProtos = new WeakMap<EntityMetadata, object>();
 
+/** Makes `value` an own data property of `entity`, shadowing the prototype's accessor. */
+function own(entity: object, name: string, value: unknown): void {
+  Object.defineProperty(entity, name, { value, writable: true, enumerable: true, configurable: true });
+}
+
 /**
  * The prototype for entities the unit of work builds itself (loaded rows and references, made with
  * `Object.create`): the class prototype, plus one layer that defines the to-one accessors once per
  * class instead of two closures per property per instance. The accessors read and write the
- * relation slots of the entity's state (still in the WeakMap, never on the entity). Entities made
+ * relation slots of the entity's state (never an enumerable property of the entity). Entities made
  * with `new` cannot use it: their class fields would shadow it, so they get instance accessors.
- * Types without to-one properties use the class prototype itself.
+ *
+ * No constructor runs for these entities, so the layer also gives them their collections, made on
+ * first read (then an own property, as a class field would be): most loaded entities never touch
+ * most of their collections, and an unloaded collection per entity per property was a third of the
+ * memory of a loaded entity. Types with neither use the class prototype itself.
  */
 export function accessorPrototype(meta: EntityMetadata): object {
   let proto = accessorProtos.get(meta);
   if (proto) return proto;
   const toOne = meta.properties.filter((p): p is ToOneProperty => p.kind === 'm:1' || p.kind === '1:1');
   const through = meta.properties.filter((p): p is ManyThroughProperty => p.kind === 'through');
-  proto = toOne.length || through.length ? Object.create(meta.class.prototype as object) as object : (meta.class.prototype as object);
-  // No constructor runs for these entities, so a has-many-through (which the unit of work does not
-  // manage) gets its collection here, bound and not loaded, on first read.
+  const collections = meta.properties.filter((p): p is OneToManyProperty | ManyToManyProperty => p.kind === '1:m' || p.kind === 'm:n');
+  const layered = toOne.length || through.length || collections.length;
+  proto = layered ? (Object.create(meta.class.prototype as object) as object) : (meta.class.prototype as object);
+  // A has-many-through (which the unit of work does not manage) gets its collection bound and not loaded.
   for (const prop of through) {
-    const own = (entity: object, value: unknown) => Object.defineProperty(entity, prop.name, { value, writable: true, enumerable: true, configurable: true });
     Object.defineProperty(proto, prop.name, {
       configurable: true,
       enumerable: true,
@@ -100,11 +111,29 @@ export function accessorPrototype(meta: EntityMetadata): object {
         const coll = new Collection<object>(this);
         const state = getState(this);
         if (state) coll._attachThrough(prop, state.owner as CollectionHost, false);
-        own(this, coll);
+        own(this, prop.name, coll);
         return coll;
       },
       set(this: object, next: unknown) {
-        own(this, next);
+        own(this, prop.name, next);
+      },
+    });
+  }
+  for (const prop of collections) {
+    Object.defineProperty(proto, prop.name, {
+      configurable: true,
+      enumerable: true,
+      get(this: object) {
+        const coll = new Collection<object>(this);
+        // Own first: attaching may propagate, and the other side must find this collection.
+        own(this, prop.name, coll);
+        const state = getState(this);
+        // Only a new entity's collection is complete; rows and references start unloaded.
+        if (state) coll._attach(prop, state.owner as CollectionHost, state.status === 'new');
+        return coll;
+      },
+      set(this: object, next: unknown) {
+        own(this, prop.name, next);
       },
     });
   }

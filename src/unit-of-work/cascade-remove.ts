@@ -1,4 +1,4 @@
-import { Collection } from '../entity/collection.js';
+import { Collection, existingCollection } from '../entity/collection.js';
 import { getState, type EntityState } from '../entity/entity-state.js';
 import type { EntityMetadata } from '../metadata/types.js';
 import type { OwnedLinks } from './owned-links.js';
@@ -8,8 +8,8 @@ import { traitsOf } from './type-traits.js';
 export interface CascadeRemoveHost {
   /** Entities marked for deletion so far. */
   removed(): object[];
-  /** Every managed entity (loaded and new). */
-  managed(): object[];
+  /** Collections whose queue changed since the last flush (where orphans come from). */
+  changedCollections(): Iterable<Collection<object>>;
   /** Whether the state belongs to this unit of work. */
   owns(state: EntityState): boolean;
   remove(entity: object): void;
@@ -45,13 +45,12 @@ export async function cascadeRemove(host: CascadeRemoveHost, oneToOneOrphans: re
     if (owning && (orphan as Record<string, unknown>)[owning.name] == null) take(orphan, frontier);
   }
   // Orphans: children taken out of an orphanRemoval collection.
-  for (const entity of host.managed()) {
-    const state = getState(entity)!;
-    if (state.status === 'removed') continue;
-    for (const p of traitsOf(state.meta).orphanCollections) {
-      const coll = (entity as Record<string, unknown>)[p.name];
-      if (coll instanceof Collection) for (const child of coll._ops().removed) take(child, frontier);
-    }
+  for (const coll of host.changedCollections()) {
+    const state = getState(coll.owner);
+    if (!state || !host.owns(state) || state.status === 'removed' || state.status === 'detached') continue;
+    const p = coll._property;
+    if (!p || p.kind !== '1:m' || !p.orphanRemoval) continue;
+    if ((coll.owner as Record<string, unknown>)[p.name] === coll) for (const child of coll._ops().removed) take(child, frontier);
   }
   while (frontier.length) {
     const unloaded: Collection<object>[] = [];
@@ -101,16 +100,12 @@ export function unlinkRemoved(entity: object, state: EntityState): void {
   for (const p of state.meta.properties) {
     if (p.kind === 'm:1' && p.inversedBy) {
       const parent = record[p.name];
-      const coll = parent && typeof parent === 'object' ? (parent as Record<string, unknown>)[p.inversedBy] : undefined;
-      if (coll instanceof Collection) coll._removeLocal(entity);
+      if (parent && typeof parent === 'object') existingCollection(parent, p.inversedBy)?._removeLocal(entity);
     } else if (p.kind === 'm:n') {
       const inverse = p.owner ? p.inversedBy : p.mappedBy;
-      const coll = record[p.name];
-      if (inverse && coll instanceof Collection && coll.isInitialized()) {
-        for (const other of coll.getItems()) {
-          const back = (other as Record<string, unknown>)[inverse];
-          if (back instanceof Collection) back._removeLocal(entity);
-        }
+      const coll = existingCollection(entity, p.name);
+      if (inverse && coll?.isInitialized()) {
+        for (const other of coll.getItems()) existingCollection(other, inverse)?._removeLocal(entity);
       }
     }
   }

@@ -5,7 +5,7 @@ import type { EntityMetadata } from '../metadata/types.js';
  * One object per primary key per EntityManager. Keys are the primary key values joined into a
  * string (`"1"`, `"3\u00017"` for composite keys); numbers and numeric strings of the same key meet.
  * It holds each entity's state (which points at the entity): a flush walks every managed entity
- * with its state in hand, without a WeakMap lookup per entity.
+ * with its state in hand, without a state lookup per entity.
  */
 export class IdentityMap {
   readonly #byEntity = new Map<EntityMetadata, Map<string, EntityState>>();

@@ -1,5 +1,5 @@
 import { UsageError } from '../errors/usage-error.js';
-import { Collection } from '../entity/collection.js';
+import { Collection, existingCollection } from '../entity/collection.js';
 import { getState } from '../entity/entity-state.js';
 import { setToOneSilently, type ToOneProperty } from '../entity/to-one-accessors.js';
 import type { EntityMetadata, ManyToManyProperty, OneToManyProperty } from '../metadata/types.js';
@@ -44,7 +44,8 @@ export function propagateCollectionChange(
   }
   const inverseName = prop.owner ? prop.inversedBy : prop.mappedBy;
   if (!inverseName) return;
-  const other = (item as Record<string, unknown>)[inverseName];
+  // The owning side's queue is what gets written, so it is made if need be; a mirror only if it exists.
+  const other = prop.owner ? existingCollection(item, inverseName) : (item as Record<string, unknown>)[inverseName];
   if (!(other instanceof Collection)) return;
   if (prop.owner) {
     // The owner's queue is what gets written; the inverse side only mirrors it in memory.
@@ -68,10 +69,9 @@ export function syncToOne(host: RelationSyncHost, entity: object, prop: ToOnePro
   }
   if (prop.kind === 'm:1') {
     if (!prop.inversedBy) return undefined;
-    const prevColl = previous && typeof previous === 'object' ? (previous as Record<string, unknown>)[prop.inversedBy] : undefined;
-    if (prevColl instanceof Collection) prevColl._removeLocal(entity);
-    const nextColl = next && typeof next === 'object' ? (next as Record<string, unknown>)[prop.inversedBy] : undefined;
-    if (nextColl instanceof Collection) nextColl._addLocal(entity);
+    // Only collections that exist can hold anything to keep in step (see existingCollection).
+    if (previous && typeof previous === 'object') existingCollection(previous, prop.inversedBy)?._removeLocal(entity);
+    if (next && typeof next === 'object') existingCollection(next, prop.inversedBy)?._addLocal(entity);
     return undefined;
   }
   const orphan = !prop.owner && prop.orphanRemoval && previous && typeof previous === 'object' && previous !== next ? previous : undefined;

@@ -47,7 +47,7 @@ export interface CollectionWriter {
 
 /**
  * The identity map and change tracking of one EntityManager, and the flush. Entities are plain
- * objects; what is known about them lives in a WeakMap (entity/entity-state.ts).
+ * objects; what is known about them lives in a non-enumerable slot of each (entity/entity-state.ts).
  */
 export class UnitOfWork implements CollectionHost, ToOneHost {
   readonly identityMap = new IdentityMap();
@@ -62,6 +62,12 @@ export class UnitOfWork implements CollectionHost, ToOneHost {
   readonly #types = new Set<EntityMetadata>();
   /** Union of the traits of `#types`, recomputed when a type joins. */
   #traits: FlushTraits | undefined;
+  /**
+   * What changed in relations since the last flush: entities whose to-one was assigned and
+   * collections whose queue changed. The relation passes of a flush start from these and the new
+   * entities, never from the whole identity map; made on first use (a fork that only reads has none).
+   */
+  #touched: Touched | undefined;
   /** Collections whose load was requested in this tick: loaded together in one query per relation. */
   #pendingLoads: { collection: Collection<object>; resolve: () => void; reject: (e: unknown) => void }[] = [];
 
@@ -105,7 +111,7 @@ export class UnitOfWork implements CollectionHost, ToOneHost {
     this.#noteType(meta);
     if (onAccessorPrototype) state.accessors = true;
     else installToOneAccessors(entity, meta, state);
-    this.#attachCollections(entity, meta, status === 'new');
+    this.#attachCollections(entity, meta, status === 'new', onAccessorPrototype && status !== 'new');
     if (status === 'new') {
       this.#new.add(entity);
       this.#newEdits++;
@@ -131,9 +137,14 @@ export class UnitOfWork implements CollectionHost, ToOneHost {
     return (this.#traits ??= flushTraitsOf(this.#types));
   }
 
-  #attachCollections(entity: object, meta: EntityMetadata, complete: boolean): void {
+  /**
+   * `lazy`: the entity is built on its accessor prototype, whose getters make a collection on first
+   * read; only those already made (own properties) are bound here.
+   */
+  #attachCollections(entity: object, meta: EntityMetadata, complete: boolean, lazy: boolean): void {
     const record = entity as Record<string, unknown>;
     for (const p of traitsOf(meta).collections) {
+      if (lazy && !Object.prototype.hasOwnProperty.call(record, p.name)) continue;
       let coll = record[p.name];
       if (coll instanceof Collection) {
         if (coll._property !== p) coll._attach(p, this, coll.isInitialized() && complete);
@@ -261,7 +272,7 @@ export class UnitOfWork implements CollectionHost, ToOneHost {
         this.identityMap.set(meta, key, state);
       }
     } else if (!state!.initialized) {
-      this.#attachCollections(entity, meta, false);
+      this.#attachCollections(entity, meta, false, usesAccessorPrototype(entity, meta));
     }
     state = state!;
     const record = entity as Record<string, unknown>;
@@ -363,13 +374,13 @@ export class UnitOfWork implements CollectionHost, ToOneHost {
         if (state.unloaded) this.#fillIn(meta, h, state, row, unloaded);
         return entity;
       }
-      if (!state.initialized) this.#attachCollections(entity, meta, false);
+      if (!state.initialized) this.#attachCollections(entity, meta, false, usesAccessorPrototype(entity, meta));
     } else {
+      // Built on the accessor prototype: its collections are made when first read.
       entity = Object.create(h.proto) as object;
       state = createState(entity, meta, this, 'managed', true, h.toOne);
       state.accessors = true;
       this.#noteType(meta);
-      if (h.collections) this.#attachCollections(entity, meta, false);
       state.key = key;
       this.identityMap.setIn(slot, key, state);
     }
@@ -414,6 +425,11 @@ export class UnitOfWork implements CollectionHost, ToOneHost {
     this.#onToOneSet(entity, prop, previous, next);
   }
 
+  /** See `CollectionHost.collectionChanged`. */
+  collectionChanged(collection: Collection<object>): void {
+    (this.#touched ??= new Touched()).collections.add(collection);
+  }
+
   /** Runs `onLoad` hooks of freshly hydrated entities. */
   async afterLoad(entities: readonly object[]): Promise<void> {
     for (const e of entities) {
@@ -433,6 +449,7 @@ export class UnitOfWork implements CollectionHost, ToOneHost {
   }
 
   #onToOneSet(entity: object, prop: ToOneProperty, previous: unknown, next: unknown): void {
+    (this.#touched ??= new Touched()).entities.add(entity);
     const orphan = syncToOne(this, entity, prop, previous, next);
     if (orphan) this.#oneToOneOrphans.add(orphan);
   }
@@ -509,17 +526,36 @@ export class UnitOfWork implements CollectionHost, ToOneHost {
   }
 
   async #flush(): Promise<void> {
-    // Each pass below walks the managed entities; a pass that no managed type needs (no
-    // relations, no hooks, ...) is skipped as a whole.
-    // 1. Cascade persist: new objects reachable from managed ones join the unit of work.
-    if (this.#flushTraits().relations) this.#cascadePersist();
+    // What was touched before this flush is its to look at; what is touched while it runs (hooks,
+    // code running during its awaits) is the next one's. Given back if the flush fails.
+    const touched = this.#touched ?? new Touched();
+    this.#touched = undefined;
+    try {
+      await this.#flushTouched(touched);
+    } catch (e) {
+      if (this.#touched) touched.merge(this.#touched);
+      this.#touched = touched;
+      throw e;
+    }
+  }
+
+  async #flushTouched(touched: Touched): Promise<void> {
+    // Each pass below starts from what changed (new entities, touched relations); a pass that no
+    // managed type needs (no relations, no hooks, ...) is skipped as a whole.
+    // 1. Cascade persist: new objects reachable from new and touched entities join the unit of work.
+    if (this.#flushTraits().relations) this.#cascadePersist(touched);
     // 2. Cascade remove and orphan removal: removed parents take their dependents along.
-    await this.#cascadeRemove();
+    await this.#cascadeRemove(touched);
     // 3. Before-hooks and generated values run before validation, so what they set is checked and written.
     if (this.#flushTraits().beforeWork) await this.#runBeforeHooks();
-    // 4. What to write (pure), and its validation before any SQL.
+    // 4. What to write (pure), and its validation before any SQL. Collection changes the passes
+    // above made (cascades, hooks) belong to this flush.
+    if (this.#touched) {
+      touched.merge(this.#touched);
+      this.#touched = undefined;
+    }
     const { changeSets, states, allNew, walkedAt } = this.#changeSets();
-    const { links, clears, dirty } = this.#flushTraits().collections ? this.#collectionChanges() : { links: [], clears: [], dirty: [] };
+    const { links, clears, dirty } = touched.collections.size ? this.#collectionChanges(touched.collections) : { links: [], clears: [], dirty: [] };
     const failures = keyChangeFailures(changeSets, this.dialectOf);
     failures.push(...validateChangeSets(changeSets, this.dialectOf));
     if (links.length) failures.push(...validateLinks(links, this.dialectOf));
@@ -592,36 +628,36 @@ export class UnitOfWork implements CollectionHost, ToOneHost {
     return { changeSets, states, allNew, walkedAt };
   }
 
-  #managedEntities(): object[] {
-    return [...this.identityMap.values(), ...this.#new];
-  }
-
-  #cascadePersist(): void {
-    const queue = this.#managedEntities();
+  /**
+   * Only new and touched entities can hold a relation to an object this unit of work does not
+   * manage yet: every other managed entity's relations are as they were loaded or last flushed (an
+   * assignment or a collection change would have touched it). So the walk starts there, and
+   * continues only through the objects it persists.
+   */
+  #cascadePersist(touched: Touched): void {
+    const queue: object[] = [...this.#new];
+    for (const entity of touched.entities) queue.push(entity);
+    for (const coll of touched.collections) queue.push(coll.owner);
     const seen = new Set<object>(queue);
     while (queue.length) {
       const entity = queue.pop()!;
       const state = getState(entity);
-      if (!state || state.status === 'removed' || state.status === 'detached') continue;
+      if (!state || state.owner !== this || state.status === 'removed' || state.status === 'detached') continue;
       const record = entity as Record<string, unknown>;
       for (const p of traitsOf(state.meta).relations) {
-        const value = record[p.name];
+        // A collection never made holds nothing (see existingCollection); reading would make one.
+        const value = p.kind === '1:m' || p.kind === 'm:n' ? ownValue(entity, p.name) : record[p.name];
         if (value === null || value === undefined) continue;
-        // Related objects are almost always managed already (seen): those are checked where they
-        // are, without a list of them; a list is made only when something is left to persist.
+        // Related objects are almost always managed already: a list is made only when one is not.
         if (value instanceof Collection) {
-          if (allSeen(value._members(), seen)) continue;
+          if (allManaged(value._members(), seen, this)) continue;
         } else if (typeof value === 'object' && !Array.isArray(value) && !(value instanceof Date)) {
-          if (seen.has(value)) continue;
+          if (seen.has(value) || isManagedBy(value, this)) continue;
         }
         for (const related of relatedForPersist(value)) {
           if (seen.has(related)) continue;
           seen.add(related);
-          const rs = getState(related);
-          if (rs && rs.owner === this && rs.status !== 'detached') {
-            queue.push(related);
-            continue;
-          }
+          if (isManagedBy(related, this)) continue;
           if (!p.cascade.has('persist')) {
             throw new UsageError(
               'UNPERSISTED_RELATION',
@@ -637,7 +673,7 @@ export class UnitOfWork implements CollectionHost, ToOneHost {
   }
 
   /** Removed entities take along what they cascade to (see cascade-remove.ts). */
-  async #cascadeRemove(): Promise<void> {
+  async #cascadeRemove(touched: Touched): Promise<void> {
     // Nothing cascades and no 1:1 orphan waits: the passes below would find nothing to take.
     const owned = ownedLinksOf(this.metadata);
     const throughs = owned.size > 0 && [...this.#types].some((t) => (owned.get(t)?.throughs.length ?? 0) > 0);
@@ -647,7 +683,7 @@ export class UnitOfWork implements CollectionHost, ToOneHost {
     await cascadeRemove(
       {
         removed: () => this.identityMap.states().filter((s) => s.status === 'removed').map((s) => s.entity),
-        managed: () => this.#managedEntities(),
+        changedCollections: () => touched.collections,
         owns: (state) => state.owner === this,
         remove: (entity) => this.remove(entity),
         loadCollections: (collections) => this.loader.loadCollections(collections),
@@ -692,27 +728,31 @@ export class UnitOfWork implements CollectionHost, ToOneHost {
     };
   }
 
-  /** Join-table writes and unloaded 1:N replacements of this flush, and every collection with queued changes. */
-  #collectionChanges(): { links: LinkDiff[]; clears: ChildClear[]; dirty: Collection<object>[] } {
+  /**
+   * Join-table writes and unloaded 1:N replacements of this flush, and every collection with queued
+   * changes: looked for among the collections that told this unit of work of a change, not in every
+   * collection of every managed entity.
+   */
+  #collectionChanges(changed: ReadonlySet<Collection<object>>): { links: LinkDiff[]; clears: ChildClear[]; dirty: Collection<object>[] } {
     const links: LinkDiff[] = [];
     const clears: ChildClear[] = [];
     const dirty: Collection<object>[] = [];
-    for (const entity of this.#managedEntities()) {
-      const state = getState(entity)!;
-      if (state.status === 'removed') continue;
-      for (const p of traitsOf(state.meta).collections) {
-        const coll = (entity as Record<string, unknown>)[p.name];
-        if (!(coll instanceof Collection) || !coll._dirty()) continue;
-        dirty.push(coll as Collection<object>);
-        if (p.kind === 'm:n') {
-          if (!p.owner) continue;
-          const ops = coll._ops();
-          const removed = ops.removed.size ? new Set([...ops.removed].filter((x) => getState(x)?.status !== 'removed')) : ops.removed;
-          const diff = diffLinks(p, state.meta, entity, removed === ops.removed ? ops : { ...ops, removed });
-          if (diff && (diff.clear || diff.insert.length || diff.delete.length || diff.pivotUpdates.length)) links.push(diff);
-        } else if (coll._ops().cleared && state.status !== 'new') {
-          clears.push({ prop: p, owner: entity, keep: coll.isInitialized() ? coll.getItems() : [...coll._ops().added] });
-        }
+    for (const coll of changed) {
+      const entity = coll.owner;
+      const state = getState(entity);
+      const p = coll._property;
+      if (!state || state.owner !== this || state.status === 'removed' || state.status === 'detached' || !p || p.kind === 'through') continue;
+      // A collection the entity no longer holds (replaced by another) is not written.
+      if ((entity as Record<string, unknown>)[p.name] !== coll || !coll._dirty()) continue;
+      dirty.push(coll);
+      if (p.kind === 'm:n') {
+        if (!p.owner) continue;
+        const ops = coll._ops();
+        const removed = ops.removed.size ? new Set([...ops.removed].filter((x) => getState(x)?.status !== 'removed')) : ops.removed;
+        const diff = diffLinks(p, state.meta, entity, removed === ops.removed ? ops : { ...ops, removed });
+        if (diff && (diff.clear || diff.insert.length || diff.delete.length || diff.pivotUpdates.length)) links.push(diff);
+      } else if (coll._ops().cleared && state.status !== 'new') {
+        clears.push({ prop: p, owner: entity, keep: coll.isInitialized() ? coll.getItems() : [...coll._ops().added] });
       }
     }
     return { links, clears, dirty };
@@ -770,8 +810,32 @@ function relatedForPersist(value: unknown): object[] {
   return [];
 }
 
-/** Whether every item is in `seen` (read in place: nothing may change the items meanwhile). */
-function allSeen(items: Iterable<object>, seen: ReadonlySet<object>): boolean {
-  for (const item of items) if (!seen.has(item)) return false;
+/** Whether `entity` is managed by `uow` (new or loaded, not removed and not detached). */
+function isManagedBy(entity: object, uow: UnitOfWork): boolean {
+  const state = getState(entity);
+  return state !== undefined && state.owner === uow && state.status !== 'detached';
+}
+
+/** Whether every item is seen or managed (read in place: nothing may change the items meanwhile). */
+function allManaged(items: Iterable<object>, seen: ReadonlySet<object>, uow: UnitOfWork): boolean {
+  for (const item of items) if (!seen.has(item) && !isManagedBy(item, uow)) return false;
   return true;
+}
+
+/** An own property's value: a collection an entity built from a row never read has none (see existingCollection). */
+function ownValue(entity: object, name: string): unknown {
+  return Object.prototype.hasOwnProperty.call(entity, name) ? (entity as Record<string, unknown>)[name] : undefined;
+}
+
+/** Relation changes since the last flush (see `UnitOfWork.#touched`). */
+class Touched {
+  /** Entities whose to-one properties were assigned. */
+  readonly entities = new Set<object>();
+  /** Collections whose queue changed. */
+  readonly collections = new Set<Collection<object>>();
+
+  merge(other: Touched): void {
+    for (const e of other.entities) this.entities.add(e);
+    for (const c of other.collections) this.collections.add(c);
+  }
 }
