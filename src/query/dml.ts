@@ -8,6 +8,37 @@ export function rowsPerStatement(paramsPerRow: number, maxParams: number): numbe
   return Math.max(1, Math.floor(maxParams / Math.max(1, paramsPerRow)));
 }
 
+/**
+ * Rows per statement when the columns travel as arrays (`unnest`, PostgreSQL): a statement's
+ * parameters are one array per column whatever the row count, so only memory bounds it.
+ */
+export const UNNEST_ROWS = 10_000;
+
+/**
+ * Whether rows of columns of `types` go to PostgreSQL as one array parameter per column, read back
+ * as rows by `unnest(...)`: instead of thousands of placeholders to bind and parse, a few arrays,
+ * and a statement text that does not change with the row count (so a named statement serves every
+ * batch). Not for types whose values are arrays (unnest would flatten them), nor off PostgreSQL.
+ */
+export function unnestable(d: SqlDialect, types: readonly ColumnType[]): boolean {
+  if (d.dialect !== 'pg') return false;
+  for (const t of types) if (d.pgColumnArrayParam(t) === undefined) return false;
+  return true;
+}
+
+/** `unnest(CAST(? AS t1[]), ...)` and its parameters: `values` (rows end to end) regrouped per column. */
+function unnestSource(d: SqlDialect, types: readonly ColumnType[], values: readonly unknown[]): { sql: string; arrays: unknown[][] } {
+  const width = types.length;
+  const rows = values.length / width;
+  const arrays: unknown[][] = [];
+  for (let c = 0; c < width; c++) {
+    const column = new Array<unknown>(rows);
+    for (let r = 0, i = c; r < rows; r++, i += width) column[r] = values[i];
+    arrays.push(column);
+  }
+  return { sql: `unnest(${types.map((t) => d.pgColumnArrayParam(t)!).join(', ')})`, arrays };
+}
+
 /** Splits `items` into chunks of at most `size`. */
 export function chunk<T>(items: readonly T[], size: number): T[][] {
   if (!items.length) return [];
@@ -42,6 +73,11 @@ export interface InsertOptions {
   ignoreDuplicates?: readonly string[];
   /** On a duplicate of `conflict`, set `update` columns to the new row's values. */
   upsert?: { conflict: readonly string[]; update: readonly string[] };
+  /**
+   * The type of each column: given, and {@link unnestable}, the rows go as one array per column,
+   * `INSERT ... SELECT * FROM unnest(...)`.
+   */
+  types?: readonly ColumnType[];
 }
 
 /**
@@ -49,9 +85,16 @@ export interface InsertOptions {
  * row, at least one column): a flush that builds its rows this way allocates no array per row.
  */
 export function insertValuesStatement(d: SqlDialect, table: string, columns: readonly string[], values: unknown[], options: InsertOptions = {}): Statement {
+  const names = columns.map((c) => d.quote(c)).join(', ');
+  // One row reads best as VALUES (the common single insert stays the statement users expect).
+  if (options.types && values.length > columns.length && unnestable(d, options.types)) {
+    // Rows come out of unnest in array order, as they do out of a VALUES list.
+    const source = unnestSource(d, options.types, values);
+    return insertTail(d, `INSERT INTO ${d.quote(table)} (${names}) SELECT * FROM ${source.sql}`, source.arrays, options);
+  }
   const rows = values.length / columns.length;
   const tuple = `(${placeholders(columns.length)})`;
-  const sql = `INSERT INTO ${d.quote(table)} (${columns.map((c) => d.quote(c)).join(', ')}) VALUES ${rows ? tuple + `, ${tuple}`.repeat(rows - 1) : ''}`;
+  const sql = `INSERT INTO ${d.quote(table)} (${names}) VALUES ${rows ? tuple + `, ${tuple}`.repeat(rows - 1) : ''}`;
   return insertTail(d, sql, values, options);
 }
 
@@ -96,9 +139,10 @@ export const MAX_CASE_UPDATE_ROWS = 500;
 
 /**
  * UPDATE of many rows that change the same columns to different values, in one statement. A single
- * row gets a plain UPDATE. Several rows join a VALUES list on PostgreSQL and SQLite
+ * row gets a plain UPDATE. Several rows join a VALUES list on SQLite
  * (`UPDATE t SET c = v.c FROM (VALUES ...) v WHERE t.k = v.k`), which the database matches by key
- * in linear time; MySQL/MariaDB get `SET c = CASE WHEN k = ? THEN ? ... END` (callers keep those
+ * in linear time, and one array per column on PostgreSQL (`FROM unnest(?, ?) AS v(...)`, a VALUES
+ * list where a type cannot be an array element, see {@link unnestable}); MySQL/MariaDB get `SET c = CASE WHEN k = ? THEN ? ... END` (callers keep those
  * to {@link MAX_CASE_UPDATE_ROWS} rows). With `version`, each row also matches its expected
  * version and the column is incremented (an integer) or set to `version.next` (a datetime, already
  * converted for the dialect; the current time when not given).
@@ -114,7 +158,7 @@ export function updateStatement(
 ): Statement {
   const versionNext =
     version?.type === 'datetime' ? (version.next !== undefined ? version.next : toDatabaseValue('datetime', new Date(), d.dialect)) : undefined;
-  if (rows.length > 1 && d.dialect !== 'mysql') return withReturning(d, updateFromValues(d, table, keyColumns, setColumns, rows, version, versionNext), returning, d.dialect === 'pg' ? 'x' : table);
+  if (rows.length > 1 && d.dialect !== 'mysql') return withReturning(d, updateFrom(d, table, keyColumns, setColumns, rows, version, versionNext), returning, d.dialect === 'pg' ? 'x' : table);
   const params: unknown[] = [];
   const keyMatch = keyColumns.map((c) => `${d.quote(c.name)} = ?`).join(' AND ');
   const sets: string[] = [];
@@ -168,7 +212,8 @@ export function selectByKeysStatement(d: SqlDialect, table: string, keyColumns: 
   return { sql: `SELECT ${list} FROM ${d.quote(table)} WHERE ${d.inList(keyColumns, keys.length / keyColumns.length)}`, params: keys as unknown[] };
 }
 
-function updateFromValues(
+/** The UPDATE ... FROM of {@link updateStatement}: rows from a VALUES list, or from `unnest` of one array per column. */
+function updateFrom(
   d: SqlDialect,
   table: string,
   keyColumns: readonly TypedColumn[],
@@ -179,6 +224,7 @@ function updateFromValues(
 ): Statement {
   const pg = d.dialect === 'pg';
   const columns: TypedColumn[] = [...keyColumns, ...setColumns, ...(version ? [version] : [])];
+  const unnest = unnestable(d, columns.map((c) => c.type));
   // SQLite names VALUES columns column1, column2, ...; PostgreSQL takes an alias list.
   const names = columns.map((_, i) => (pg ? `c${i}` : `column${i + 1}`));
   const ref = (i: number) => `${d.quote('v')}.${d.quote(names[i]!)}`;
@@ -194,20 +240,28 @@ function updateFromValues(
       sets.push(`${v} = ${target}.${v} + 1`);
     }
   }
-  // Only the first row's placeholders need a type: PostgreSQL resolves each VALUES column from it.
-  const first = `(${columns.map((c) => (pg ? d.typedParam(c.type) : '?')).join(', ')})`;
-  const rest = `(${placeholders(columns.length)})`;
-  const tuples = rows.length ? first + `, ${rest}`.repeat(rows.length - 1) : '';
+  const values: unknown[] = unnest ? [] : params;
   for (const r of rows) {
-    for (const v of r.key) params.push(v);
-    for (const v of r.values) params.push(v);
-    if (version) params.push(r.version);
+    for (const v of r.key) values.push(v);
+    for (const v of r.values) values.push(v);
+    if (version) values.push(r.version);
+  }
+  let source: string;
+  if (unnest) {
+    const u = unnestSource(d, columns.map((c) => c.type), values);
+    for (const a of u.arrays) params.push(a);
+    source = u.sql;
+  } else {
+    // Only the first row's placeholders need a type: PostgreSQL resolves each VALUES column from it.
+    const first = `(${columns.map((c) => (pg ? d.typedParam(c.type) : '?')).join(', ')})`;
+    const rest = `(${placeholders(columns.length)})`;
+    source = `(VALUES ${rows.length ? first + `, ${rest}`.repeat(rows.length - 1) : ''})`;
   }
   const match = keyColumns.map((c, i) => `${target}.${d.quote(c.name)} = ${ref(i)}`);
   if (version) match.push(`${target}.${d.quote(version.name)} = ${ref(columns.length - 1)}`);
   const alias = pg ? ` AS ${d.quote('v')}(${names.map((n) => d.quote(n)).join(', ')})` : ` AS ${d.quote('v')}`;
   const head = pg ? `UPDATE ${d.quote(table)} AS ${target}` : `UPDATE ${d.quote(table)}`;
-  return { sql: `${head} SET ${sets.join(', ')} FROM (VALUES ${tuples})${alias} WHERE ${match.join(' AND ')}`, params };
+  return { sql: `${head} SET ${sets.join(', ')} FROM ${source}${alias} WHERE ${match.join(' AND ')}`, params };
 }
 
 /**

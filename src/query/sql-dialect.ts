@@ -53,6 +53,16 @@ export class SqlDialect {
     return `CAST(? AS ${pgCast(type)}[])`;
   }
 
+  /**
+   * `CAST(? AS integer[])` for a PostgreSQL array parameter holding one column's values of many rows
+   * (see `unnestable` in dml.ts), or undefined when `type`'s values are arrays themselves, which
+   * `unnest` would flatten.
+   */
+  pgColumnArrayParam(type: ColumnType): string | undefined {
+    const cast = pgCast(type);
+    return cast.includes('[') ? undefined : `CAST(? AS ${cast}[])`;
+  }
+
   /** Row-value comparison `(a, b) IN ((?, ?), ...)` or `a IN (?, ...)` for a single column. */
   inList(columns: readonly string[], rows: number, tableAlias?: string): string {
     const col = (c: string) => (tableAlias ? `${this.quote(tableAlias)}.${this.quote(c)}` : this.quote(c));

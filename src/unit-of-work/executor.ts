@@ -3,7 +3,10 @@ import { OptimisticLockError } from '../errors/driver-errors.js';
 import { primaryKeyValues } from '../entity/primary-key.js';
 import { boundUnchanged, fromDatabaseValue, toDatabaseValue } from '../entity/value-conversion.js';
 import type { ColumnMetadata, Dialect, EntityMetadata, PivotMetadata, ScalarProperty, ColumnType } from '../metadata/types.js';
-import { chunk, deleteKeysStatement, deleteStatement, insertStatement, insertValuesStatement, MAX_CASE_UPDATE_ROWS, rowsPerStatement, selectByKeysStatement, updateStatement, type TypedColumn, type UpdateRow } from '../query/dml.js';
+import {
+  chunk, deleteKeysStatement, deleteStatement, insertStatement, insertValuesStatement, MAX_CASE_UPDATE_ROWS, rowsPerStatement, selectByKeysStatement,
+  UNNEST_ROWS, unnestable, updateStatement, type TypedColumn, type UpdateRow,
+} from '../query/dml.js';
 import { UsageError } from '../errors/usage-error.js';
 import { readBackProperties, readBackValues, rowKey } from './read-back.js';
 import { keyColumnsOf, pushKey, rowOf, singleKeyOf } from './row-keys.js';
@@ -174,8 +177,10 @@ export class Executor implements CommitExecutor {
         }
         let g = mask === lastMask ? last : byMask.get(mask);
         if (!g) {
-          const columns = props.filter((_, i) => mask & (1 << i)).flatMap((p) => (p.kind === 'scalar' ? [p.column.name] : p.joinColumns.map((c) => c.name)));
-          groups.set(String(mask), (g = { columns, values: [], entities: [] }));
+          const set = props.filter((_, i) => mask & (1 << i));
+          const columns = set.flatMap((p) => (p.kind === 'scalar' ? [p.column.name] : p.joinColumns.map((c) => c.name)));
+          const types = set.flatMap((p) => (p.kind === 'scalar' ? [p.type] : p.joinColumns.map((c) => c.type)));
+          groups.set(String(mask), (g = { columns, types, values: [], entities: [] }));
           byMask.set(mask, g);
         }
         last = g;
@@ -199,11 +204,13 @@ export class Executor implements CommitExecutor {
       let placeholder = 0;
       for (const cs of sets) {
         const columns: string[] = [];
+        const types: ColumnType[] = [];
         const row: unknown[] = [];
         for (const p of props) {
           if (!(p.name in cs.payload)) continue;
           const names = p.kind === 'scalar' ? [p.column.name] : p.joinColumns.map((c) => c.name);
           columns.push(...names);
+          types.push(...(p.kind === 'scalar' ? [p.type] : p.joinColumns.map((c) => c.type)));
           if (p.kind !== 'scalar' && deferred.has(p.name) && !p.nullable && cs.payload[p.name] != null) {
             placeholder++;
             row.push(...p.joinColumns.map((c) => toDatabaseValue(c.type, -placeholder, dialect)));
@@ -211,7 +218,7 @@ export class Executor implements CommitExecutor {
         }
         const sig = columns.join('\u0000');
         let g = groups.get(sig);
-        if (!g) groups.set(sig, (g = { columns, values: [], entities: [] }));
+        if (!g) groups.set(sig, (g = { columns, types, values: [], entities: [] }));
         g.values.push(...row);
         g.entities.push(cs.entity);
       }
@@ -234,14 +241,15 @@ export class Executor implements CommitExecutor {
         }
         continue;
       }
-      const size = Math.min(rowsPerStatement(width, driver.maxParams), MAX_INSERT_ROWS[driver.dialect]);
+      const unnest = width > 0 && unnestable(d, g.types);
+      const size = unnest ? UNNEST_ROWS : Math.min(rowsPerStatement(width, driver.maxParams), MAX_INSERT_ROWS[driver.dialect]);
       const rowCount = g.entities.length;
       for (let from = 0; from < rowCount; from += size) {
         const to = Math.min(rowCount, from + size);
         const whole = from === 0 && to === rowCount;
         const entities = whole ? g.entities : g.entities.slice(from, to);
         const stmt = width
-          ? insertValuesStatement(d, meta.tableName, g.columns, whole ? g.values : g.values.slice(from * width, to * width), { returning })
+          ? insertValuesStatement(d, meta.tableName, g.columns, whole ? g.values : g.values.slice(from * width, to * width), { returning, types: g.types })
           : insertStatement(d, meta.tableName, g.columns, entities.map(() => []), { returning, keyColumn: pk?.column.name });
         const res = await this.#run(meta.connection, stmt, open);
         if (readBack.length && !readBackColumns.length) for (const e of entities) readLater.push(e);
@@ -365,7 +373,8 @@ export class Executor implements CommitExecutor {
     const readLaterEntities: object[] = [];
     for (const g of groups.values()) {
       const perRow = keyCols.length * (g.columns.length + 1) + g.columns.length + (version ? 1 : 0);
-      const size = Math.min(rowsPerStatement(perRow, driver.maxParams), MAX_UPDATE_ROWS[driver.dialect]);
+      const unnest = unnestable(d, [...keyCols, ...g.columns, ...(version ? [version] : [])].map((c) => c.type));
+      const size = unnest ? UNNEST_ROWS : Math.min(rowsPerStatement(perRow, driver.maxParams), MAX_UPDATE_ROWS[driver.dialect]);
       for (const part of chunk(g.sets, size)) {
         const dialect = driver.dialect;
         const props = g.props;
@@ -522,6 +531,7 @@ export class Executor implements CommitExecutor {
       const d = this.#dialect(pivot.connection);
       const dialect = driver.dialect;
       const linkCols = [...pivot.joinColumns, ...pivot.inverseJoinColumns].map((c) => c.name);
+      const linkTypes = [...pivot.joinColumns, ...pivot.inverseJoinColumns].map((c) => c.type);
       // Links with through-entity values carry extra columns; rows are grouped by which ones, and
       // a group's values go end to end into one array.
       const groups = new Map<string, { extras: PivotColumn[]; values: unknown[] }>();
@@ -553,9 +563,10 @@ export class Executor implements CommitExecutor {
       }
       for (const { extras, values } of groups.values()) {
         const cols = extras.length ? [...linkCols, ...extras.map((c) => c.column)] : linkCols;
+        const types = extras.length ? [...linkTypes, ...extras.map((c) => c.type)] : linkTypes;
         // Adding an existing plain link is a no-op; attaching with values sets them on it.
-        const conflict = extras.length ? { upsert: { conflict: linkCols, update: extras.map((c) => c.column) } } : { ignoreDuplicates: linkCols };
-        const size = rowsPerStatement(cols.length, driver.maxParams) * cols.length;
+        const conflict = extras.length ? { upsert: { conflict: linkCols, update: extras.map((c) => c.column) }, types } : { ignoreDuplicates: linkCols, types };
+        const size = (unnestable(d, types) ? UNNEST_ROWS : rowsPerStatement(cols.length, driver.maxParams)) * cols.length;
         for (let from = 0; from < values.length; from += size) {
           const part = from === 0 && values.length <= size ? values : values.slice(from, from + size);
           await this.#run(pivot.connection, insertValuesStatement(d, pivot.tableName, cols, part, conflict), open);
@@ -628,6 +639,8 @@ export class Executor implements CommitExecutor {
 /** Rows of one INSERT shape: their columns, their values end to end, and their entities in row order. */
 interface InsertGroup {
   readonly columns: string[];
+  /** The type of each column (PostgreSQL may send each column as one array, see `unnestable`). */
+  readonly types: ColumnType[];
   readonly values: unknown[];
   readonly entities: object[];
 }

@@ -23,6 +23,7 @@ import { checkResolution, flushInDoubt, type CommitOutcomeChoice } from './in-do
 import { CommitOutcomeUnknownError } from '../errors/commit-outcome-unknown-error.js';
 import { flushTraitsOf, traitsOf, type FlushTraits } from './type-traits.js';
 import { cascadeRemove } from './cascade-remove.js';
+import { cascadePersist, Touched } from './cascade-persist.js';
 import { linkPurges, ownedLinksOf } from './owned-links.js';
 import { propagateCollectionChange, resolveRelationItem, syncToOne } from './relation-sync.js';
 import { validateChangeSets, validateChildClears, validateLinks } from './validation.js';
@@ -543,7 +544,7 @@ export class UnitOfWork implements CollectionHost, ToOneHost {
     // Each pass below starts from what changed (new entities, touched relations); a pass that no
     // managed type needs (no relations, no hooks, ...) is skipped as a whole.
     // 1. Cascade persist: new objects reachable from new and touched entities join the unit of work.
-    if (this.#flushTraits().relations) this.#cascadePersist(touched);
+    if (this.#flushTraits().relations) cascadePersist(this, this.#new, touched, (entity) => this.persist(entity));
     // 2. Cascade remove and orphan removal: removed parents take their dependents along.
     await this.#cascadeRemove(touched);
     // 3. Before-hooks and generated values run before validation, so what they set is checked and written.
@@ -626,50 +627,6 @@ export class UnitOfWork implements CollectionHost, ToOneHost {
       }
     }
     return { changeSets, states, allNew, walkedAt };
-  }
-
-  /**
-   * Only new and touched entities can hold a relation to an object this unit of work does not
-   * manage yet: every other managed entity's relations are as they were loaded or last flushed (an
-   * assignment or a collection change would have touched it). So the walk starts there, and
-   * continues only through the objects it persists.
-   */
-  #cascadePersist(touched: Touched): void {
-    const queue: object[] = [...this.#new];
-    for (const entity of touched.entities) queue.push(entity);
-    for (const coll of touched.collections) queue.push(coll.owner);
-    const seen = new Set<object>(queue);
-    while (queue.length) {
-      const entity = queue.pop()!;
-      const state = getState(entity);
-      if (!state || state.owner !== this || state.status === 'removed' || state.status === 'detached') continue;
-      const record = entity as Record<string, unknown>;
-      for (const p of traitsOf(state.meta).relations) {
-        // A collection never made holds nothing (see existingCollection); reading would make one.
-        const value = p.kind === '1:m' || p.kind === 'm:n' ? ownValue(entity, p.name) : record[p.name];
-        if (value === null || value === undefined) continue;
-        // Related objects are almost always managed already: a list is made only when one is not.
-        if (value instanceof Collection) {
-          if (allManaged(value._members(), seen, this)) continue;
-        } else if (typeof value === 'object' && !Array.isArray(value) && !(value instanceof Date)) {
-          if (seen.has(value) || isManagedBy(value, this)) continue;
-        }
-        for (const related of relatedForPersist(value)) {
-          if (seen.has(related)) continue;
-          seen.add(related);
-          if (isManagedBy(related, this)) continue;
-          if (!p.cascade.has('persist')) {
-            throw new UsageError(
-              'UNPERSISTED_RELATION',
-              `${state.meta.name}.${p.name} references a ${p.target.name} that is not managed by this EntityManager and the relation does not cascade persist. ` +
-                `Call em.persist() on it, or add cascade: ['persist'] to ${state.meta.name}.${p.name}.`,
-            );
-          }
-          this.persist(related);
-          queue.push(related);
-        }
-      }
-    }
   }
 
   /** Removed entities take along what they cascade to (see cascade-remove.ts). */
@@ -800,42 +757,4 @@ function notFound(entity: object): NotFoundError {
   const state = getState(entity)!;
   const key = primaryKeyValues(state.meta, entity) ?? [];
   return new NotFoundError(state.meta.name, key, `${state.meta.name} ${key.join('/')} does not exist: the reference points at no row.`);
-}
-
-function relatedForPersist(value: unknown): object[] {
-  if (value === null || value === undefined) return [];
-  if (value instanceof Collection) return [...(value._members() as Iterable<object>)];
-  if (Array.isArray(value)) return value.filter((v) => v && typeof v === 'object');
-  if (typeof value === 'object' && !(value instanceof Date)) return [value];
-  return [];
-}
-
-/** Whether `entity` is managed by `uow` (new or loaded, not removed and not detached). */
-function isManagedBy(entity: object, uow: UnitOfWork): boolean {
-  const state = getState(entity);
-  return state !== undefined && state.owner === uow && state.status !== 'detached';
-}
-
-/** Whether every item is seen or managed (read in place: nothing may change the items meanwhile). */
-function allManaged(items: Iterable<object>, seen: ReadonlySet<object>, uow: UnitOfWork): boolean {
-  for (const item of items) if (!seen.has(item) && !isManagedBy(item, uow)) return false;
-  return true;
-}
-
-/** An own property's value: a collection an entity built from a row never read has none (see existingCollection). */
-function ownValue(entity: object, name: string): unknown {
-  return Object.prototype.hasOwnProperty.call(entity, name) ? (entity as Record<string, unknown>)[name] : undefined;
-}
-
-/** Relation changes since the last flush (see `UnitOfWork.#touched`). */
-class Touched {
-  /** Entities whose to-one properties were assigned. */
-  readonly entities = new Set<object>();
-  /** Collections whose queue changed. */
-  readonly collections = new Set<Collection<object>>();
-
-  merge(other: Touched): void {
-    for (const e of other.entities) this.entities.add(e);
-    for (const c of other.collections) this.collections.add(c);
-  }
 }

@@ -233,7 +233,7 @@ forEachDialect(
     t.deepEqual(writes(statements), ['INSERT store', 'INSERT staff', 'UPDATE store']);
     // The unique manager column takes a distinct placeholder per row; the UPDATE sets the keys.
     const insert = log.find((q) => /^insert into [`"]?store/i.test(q.sql))!;
-    t.deepEqual(insert.params.filter((v) => typeof v === 'number' && v < 0), [-1, -2]);
+    t.deepEqual(insert.params.flat().filter((v) => typeof v === 'number' && v < 0), [-1, -2]);
     const insertStore = orm.em.fork();
     const rows = await insertStore.find(DStore, {}, { populate: ['manager'], orderBy: { id: 'asc' } });
     t.deepEqual(rows.map((s) => `${s.address}: ${s.manager.firstName}`), ['47 MySakila Drive: Mike', '28 MySQL Boulevard: Bob', '3 SQLite Lane: Eve']);

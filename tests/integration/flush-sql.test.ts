@@ -18,7 +18,7 @@ async function setup(t: { teardown(fn: () => unknown): void }, db: TestDb) {
 const q = (dialect: string, s: string) => (dialect === 'mysql' ? s.replace(/"/g, '`') : s);
 
 forEachDialect(test, 'inserting 3 users with 2 posts each sends one INSERT per table', async (t, db) => {
-  const { orm, sql } = await setup(t, db);
+  const { orm, sql, log } = await setup(t, db);
   const em = orm.em.fork();
   for (let i = 0; i < 3; i++) {
     const u = em.create(User, { email: `u${i}@x.io`, passwordHash: 'h' });
@@ -26,12 +26,28 @@ forEachDialect(test, 'inserting 3 users with 2 posts each sends one INSERT per t
   }
   await em.flush();
   const ret = db.dialect === 'mysql' ? '' : ' RETURNING "id"';
-  t.deepEqual(sql(), [
-    'BEGIN;',
-    q(db.dialect, `INSERT INTO "users" ("email", "password_hash") VALUES (?, ?), (?, ?), (?, ?)${ret}`),
-    q(db.dialect, `INSERT INTO "posts" ("title", "author_id") VALUES (?, ?), (?, ?), (?, ?), (?, ?), (?, ?), (?, ?)${ret}`),
-    'COMMIT;',
-  ]);
+  // PostgreSQL takes each column as one array, read back as rows by unnest: one short statement
+  // text whatever the row count (prepared once); the others a multi-row VALUES list.
+  t.deepEqual(
+    sql(),
+    db.dialect === 'pg'
+      ? [
+          'BEGIN;',
+          'INSERT INTO "users" ("email", "password_hash") SELECT * FROM unnest(CAST(? AS text[]), CAST(? AS text[])) RETURNING "id"',
+          'INSERT INTO "posts" ("title", "author_id") SELECT * FROM unnest(CAST(? AS text[]), CAST(? AS integer[])) RETURNING "id"',
+          'COMMIT;',
+        ]
+      : [
+          'BEGIN;',
+          q(db.dialect, `INSERT INTO "users" ("email", "password_hash") VALUES (?, ?), (?, ?), (?, ?)${ret}`),
+          q(db.dialect, `INSERT INTO "posts" ("title", "author_id") VALUES (?, ?), (?, ?), (?, ?), (?, ?), (?, ?), (?, ?)${ret}`),
+          'COMMIT;',
+        ],
+  );
+  if (db.dialect === 'pg') {
+    const insert = log.find((x) => x.sql.startsWith('INSERT INTO "posts"'))!;
+    t.deepEqual(insert.params, [['a0', 'b0', 'a1', 'b1', 'a2', 'b2'], [1, 1, 2, 2, 3, 3]], 'one array per column, rows in order');
+  }
   const rows = await orm.em.fork().find(Post, {}, { orderBy: { id: 'asc' } });
   t.deepEqual(rows.map((p) => [p.title, p.author.id]), [
     ['a0', 1], ['b0', 1], ['a1', 2], ['b1', 2], ['a2', 3], ['b2', 3],
@@ -49,10 +65,11 @@ forEachDialect(test, 'changing one column on many rows sends one batched UPDATE'
   for (const tag of loaded) tag.name = tag.name.toUpperCase();
   log.length = 0;
   await em2.flush();
-  // One statement whatever the row count: a VALUES list joined by key where the database has
-  // UPDATE ... FROM (linear), CASE on MySQL/MariaDB (capped per statement).
+  // One statement whatever the row count: rows joined by key where the database has UPDATE ...
+  // FROM (linear; PostgreSQL one array per column, SQLite a VALUES list), CASE on MySQL/MariaDB
+  // (capped per statement).
   const expected: Record<string, string> = {
-    pg: 'UPDATE "tags" AS "x" SET "name" = "v"."c1" FROM (VALUES (CAST(? AS integer), CAST(? AS text)), (?, ?), (?, ?)) AS "v"("c0", "c1") WHERE "x"."id" = "v"."c0"',
+    pg: 'UPDATE "tags" AS "x" SET "name" = "v"."c1" FROM unnest(CAST(? AS integer[]), CAST(? AS text[])) AS "v"("c0", "c1") WHERE "x"."id" = "v"."c0"',
     sqlite: 'UPDATE "tags" SET "name" = "v"."column2" FROM (VALUES (?, ?), (?, ?), (?, ?)) AS "v" WHERE "tags"."id" = "v"."column1"',
     mysql: 'UPDATE `tags` SET `name` = CASE WHEN `id` = ? THEN ? WHEN `id` = ? THEN ? WHEN `id` = ? THEN ? ELSE `name` END WHERE `id` IN (?, ?, ?)',
   };
@@ -62,7 +79,9 @@ forEachDialect(test, 'changing one column on many rows sends one batched UPDATE'
     log.find((q) => /^UPDATE/.test(q.sql))!.params,
     db.dialect === 'mysql'
       ? [ids[0], 'T0', ids[1], 'T1', ids[2], 'T2', ...ids]
-      : [ids[0], 'T0', ids[1], 'T1', ids[2], 'T2'],
+      : db.dialect === 'pg'
+        ? [ids, ['T0', 'T1', 'T2']]
+        : [ids[0], 'T0', ids[1], 'T1', ids[2], 'T2'],
   );
   const again = await orm.em.fork().find(Tag, {}, { orderBy: { id: 'asc' } });
   t.deepEqual(again.map((x) => x.name), ['T0', 'T1', 'T2']);

@@ -111,7 +111,7 @@ forEachDialect(test, "after UPDATE the 'always' values come back: the trigger's 
   log.length = 0;
   await em.flush();
   const expected: Record<TestDb['dialect'], string[]> = {
-    pg: ['UPDATE "actors" AS "x" SET "name" = "v"."c1" FROM (VALUES (CAST(? AS integer), CAST(? AS text)), (?, ?)) AS "v"("c0", "c1") WHERE "x"."id" = "v"."c0" RETURNING "x"."id", "x"."last_update", "x"."shout"'],
+    pg: ['UPDATE "actors" AS "x" SET "name" = "v"."c1" FROM unnest(CAST(? AS integer[]), CAST(? AS text[])) AS "v"("c0", "c1") WHERE "x"."id" = "v"."c0" RETURNING "x"."id", "x"."last_update", "x"."shout"'],
     sqlite: [
       'UPDATE "actors" SET "name" = "v"."column2" FROM (VALUES (?, ?), (?, ?)) AS "v" WHERE "actors"."id" = "v"."column1"',
       'SELECT "id", "last_update", "shout" FROM "actors" WHERE "id" IN (?, ?)',
@@ -146,7 +146,7 @@ forEachDialect(
     await em.flush();
     t.deepEqual(writes(), [
       'SELECT nextval(pg_get_serial_sequence(?, ?)) AS k FROM generate_series(1, CAST(? AS integer))',
-      'INSERT INTO "actors" ("id", "name") VALUES (?, ?), (?, ?)',
+      'INSERT INTO "actors" ("id", "name") SELECT * FROM unnest(CAST(? AS integer[]), CAST(? AS text[]))',
       'SELECT "id", "status", "last_update", "shout" FROM "actors" WHERE "id" IN (?, ?)',
     ]);
     t.deepEqual([ann.status, ann.shout, bob.shout], ['active', 'ANN', 'BOB']);

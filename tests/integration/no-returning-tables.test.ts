@@ -96,8 +96,8 @@ forEachDialect(test, 'new rows of a table that cannot return get keys without RE
   const expected: Record<TestDb['dialect'], string[]> = {
     pg: [
       'SELECT nextval(pg_get_serial_sequence(?, ?)) AS k FROM generate_series(1, CAST(? AS integer))',
-      'INSERT INTO "measurements" ("id", "city", "taken") VALUES (?, ?, ?), (?, ?, ?), (?, ?, ?)',
-      'INSERT INTO "measurement_notes" ("text", "measurement_id") VALUES (?, ?), (?, ?), (?, ?) RETURNING "id"',
+      'INSERT INTO "measurements" ("id", "city", "taken") SELECT * FROM unnest(CAST(? AS integer[]), CAST(? AS text[]), CAST(? AS date[]))',
+      'INSERT INTO "measurement_notes" ("text", "measurement_id") SELECT * FROM unnest(CAST(? AS text[]), CAST(? AS integer[])) RETURNING "id"',
     ],
     sqlite: [
       'INSERT INTO "measurements" ("city", "taken") VALUES (?, ?), (?, ?), (?, ?)',
@@ -147,7 +147,7 @@ forEachDialect(test, 'rows given their own key keep it; the sequence is asked on
   if (db.dialect === 'pg') {
     t.deepEqual(log.find((q) => q.sql.startsWith('SELECT nextval'))!.params.at(-1), 1);
     // Both rows have a key now: one INSERT for both.
-    t.deepEqual(writes(log).filter((s) => s.startsWith('INSERT')), ['INSERT INTO "measurements" ("id", "city", "taken") VALUES (?, ?, ?), (?, ?, ?)']);
+    t.deepEqual(writes(log).filter((s) => s.startsWith('INSERT')), ['INSERT INTO "measurements" ("id", "city", "taken") SELECT * FROM unnest(CAST(? AS integer[]), CAST(? AS text[]), CAST(? AS date[]))']);
   }
   const rows = await orm.em.fork().execute('SELECT id, city FROM measurements ORDER BY city');
   t.deepEqual(rows, [{ id: drawn.id, city: 'Lima' }, { id: 40, city: 'Oslo' }]);

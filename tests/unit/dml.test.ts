@@ -1,5 +1,6 @@
 import test from 'ava';
-import { chunk, deleteKeysStatement, deleteStatement, insertStatement, insertValuesStatement, rowsPerStatement, selectByKeysStatement, updateStatement } from '../../src/query/dml.js';
+import { chunk, deleteKeysStatement, deleteStatement, insertStatement, insertValuesStatement, rowsPerStatement, selectByKeysStatement, unnestable, updateStatement } from '../../src/query/dml.js';
+import { ArrayType } from '../../src/metadata/builtin-types.js';
 import { placeholders, SqlDialect } from '../../src/query/sql-dialect.js';
 
 const sqlite = new SqlDialect('sqlite');
@@ -183,14 +184,43 @@ test('several rows on SQLite: UPDATE ... FROM a VALUES list joined by key', (t) 
   });
 });
 
-test('several rows on PostgreSQL: the first VALUES row is CAST so each column gets its type', (t) => {
+test('several rows on PostgreSQL: one typed array per column, read as rows by unnest', (t) => {
   t.deepEqual(updateStatement(pg, 'users', id, nameAge, twoRows), {
     sql:
       'UPDATE "users" AS "x" SET "name" = "v"."c1", "age" = "v"."c2" ' +
-      'FROM (VALUES (CAST(? AS integer), CAST(? AS text), CAST(? AS integer)), (?, ?, ?)) AS "v"("c0", "c1", "c2") ' +
+      'FROM unnest(CAST(? AS integer[]), CAST(? AS text[]), CAST(? AS integer[])) AS "v"("c0", "c1", "c2") ' +
       'WHERE "x"."id" = "v"."c0"',
-    params: [1, 'Ann', 30, 2, 'Bob', 40],
+    params: [[1, 2], ['Ann', 'Bob'], [30, 40]],
   });
+});
+
+test('on PostgreSQL a column whose values are arrays keeps the VALUES list: unnest would flatten them', (t) => {
+  const arrayType = new ArrayType('text');
+  arrayType.context = { dialect: 'pg', label: 'Post.tags', table: 'posts', column: 'tags' };
+  const tags = [{ name: 'tags', type: arrayType }];
+  const rows = [{ key: [1], values: [['a', 'b']] }, { key: [2], values: [['c']] }];
+  t.false(unnestable(pg, [tags[0]!.type]));
+  t.true(unnestable(pg, ['integer', 'string', 'json', 'datetime', 'bigint', 'boolean']));
+  t.false(unnestable(sqlite, ['integer']), 'PostgreSQL only');
+  t.deepEqual(updateStatement(pg, 'posts', id, tags, rows), {
+    sql: 'UPDATE "posts" AS "x" SET "tags" = "v"."c1" FROM (VALUES (CAST(? AS integer), CAST(? AS text[])), (?, ?)) AS "v"("c0", "c1") WHERE "x"."id" = "v"."c0"',
+    params: [1, ['a', 'b'], 2, ['c']],
+  });
+  t.deepEqual(insertValuesStatement(pg, 'posts', ['id', 'tags'], [1, ['a'], 2, ['b']], { types: ['integer', tags[0]!.type] }).sql, 'INSERT INTO "posts" ("id", "tags") VALUES (?, ?), (?, ?)');
+});
+
+test('INSERT of several rows on PostgreSQL given the column types: SELECT * FROM unnest of one array per column; one row stays VALUES', (t) => {
+  t.deepEqual(insertValuesStatement(pg, 'users', ['name', 'age'], ['Ann', 30, 'Bob', 40], { types: ['string', 'integer'], returning: ['id'] }), {
+    sql: 'INSERT INTO "users" ("name", "age") SELECT * FROM unnest(CAST(? AS text[]), CAST(? AS integer[])) RETURNING "id"',
+    params: [['Ann', 'Bob'], [30, 40]],
+  });
+  t.deepEqual(insertValuesStatement(pg, 'user_cars', ['user_id', 'car_id'], [1, 10, 2, 20], { types: ['integer', 'integer'], ignoreDuplicates: ['user_id', 'car_id'] }).sql,
+    'INSERT INTO "user_cars" ("user_id", "car_id") SELECT * FROM unnest(CAST(? AS integer[]), CAST(? AS integer[])) ON CONFLICT DO NOTHING');
+  t.deepEqual(insertValuesStatement(pg, 'users', ['name', 'age'], ['Ann', 30], { types: ['string', 'integer'] }), {
+    sql: 'INSERT INTO "users" ("name", "age") VALUES (?, ?)',
+    params: ['Ann', 30],
+  });
+  t.is(insertValuesStatement(sqlite, 'users', ['name', 'age'], ['Ann', 30, 'Bob', 40], { types: ['string', 'integer'] }).sql, 'INSERT INTO "users" ("name", "age") VALUES (?, ?), (?, ?)');
 });
 
 test('several rows on MySQL: one CASE per column', (t) => {
@@ -208,9 +238,9 @@ test('composite keys: every key column joins (VALUES) or is matched in CASE', (t
   t.deepEqual(updateStatement(pg, 'user_cars', userCar, [{ name: 'since', type: 'integer' }], rows), {
     sql:
       'UPDATE "user_cars" AS "x" SET "since" = "v"."c2" ' +
-      'FROM (VALUES (CAST(? AS integer), CAST(? AS integer), CAST(? AS integer)), (?, ?, ?)) AS "v"("c0", "c1", "c2") ' +
+      'FROM unnest(CAST(? AS integer[]), CAST(? AS integer[]), CAST(? AS integer[])) AS "v"("c0", "c1", "c2") ' +
       'WHERE "x"."user_id" = "v"."c0" AND "x"."car_id" = "v"."c1"',
-    params: [1, 10, 2020, 2, 20, 2021],
+    params: [[1, 2], [10, 20], [2020, 2021]],
   });
   t.deepEqual(updateStatement(mysql, 'user_cars', userCar, [{ name: 'since', type: 'integer' }], rows), {
     sql:
@@ -245,9 +275,9 @@ test('integer version column: incremented, and each row must still have the vers
   t.deepEqual(updateStatement(pg, 'docs', id, [{ name: 'title', type: 'string' }], rows, version), {
     sql:
       'UPDATE "docs" AS "x" SET "title" = "v"."c1", "version" = "x"."version" + 1 ' +
-      'FROM (VALUES (CAST(? AS integer), CAST(? AS text), CAST(? AS integer)), (?, ?, ?)) AS "v"("c0", "c1", "c2") ' +
+      'FROM unnest(CAST(? AS integer[]), CAST(? AS text[]), CAST(? AS integer[])) AS "v"("c0", "c1", "c2") ' +
       'WHERE "x"."id" = "v"."c0" AND "x"."version" = "v"."c2"',
-    params: [1, 'A', 3, 2, 'B', 7],
+    params: [[1, 2], ['A', 'B'], [3, 7]],
   });
 });
 
@@ -324,7 +354,7 @@ test('UPDATE ... RETURNING: the target qualified where a VALUES list joins it, p
   const rows = [{ key: [1], values: ['a'] }, { key: [2], values: ['b'] }];
   t.is(
     updateStatement(pg, 'actors', key, set, rows, undefined, ['id', 'last_update']).sql,
-    'UPDATE "actors" AS "x" SET "name" = "v"."c1" FROM (VALUES (CAST(? AS integer), CAST(? AS text)), (?, ?)) AS "v"("c0", "c1") WHERE "x"."id" = "v"."c0" RETURNING "x"."id", "x"."last_update"',
+    'UPDATE "actors" AS "x" SET "name" = "v"."c1" FROM unnest(CAST(? AS integer[]), CAST(? AS text[])) AS "v"("c0", "c1") WHERE "x"."id" = "v"."c0" RETURNING "x"."id", "x"."last_update"',
   );
   t.is(
     updateStatement(sqlite, 'actors', key, set, rows, undefined, ['id', 'last_update']).sql,
