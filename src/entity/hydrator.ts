@@ -153,7 +153,7 @@ function compileWriter(meta: EntityMetadata): RowWriter {
     if (p.kind === 'scalar') {
       const snap =
         p.type === 'datetime' || p.type === 'timestamptz'
-          ? 'v === null ? null : new Date(v.getTime())'
+          ? 'v === null ? null : v.getTime()'
           : p.type === 'json'
             ? 'v === null ? null : JSON.parse(JSON.stringify(v))'
             : typeof p.type !== 'string'

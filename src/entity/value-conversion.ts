@@ -83,7 +83,12 @@ export function sameValue(type: ColumnType, a: unknown, b: unknown): boolean {
   switch (type) {
     case 'datetime':
     case 'timestamptz':
-      return a instanceof Date && b instanceof Date ? a.getTime() === b.getTime() : String(a) === String(b);
+      // Snapshots keep an instant as its epoch milliseconds (see snapshotValue).
+      if (a instanceof Date) {
+        if (typeof b === 'number') return a.getTime() === b;
+        if (b instanceof Date) return a.getTime() === b.getTime();
+      }
+      return String(a) === String(b);
     case 'json':
       try {
         return JSON.stringify(a) === JSON.stringify(b);
@@ -99,12 +104,16 @@ export function sameValue(type: ColumnType, a: unknown, b: unknown): boolean {
   }
 }
 
-/** A copy safe to keep as a snapshot (mutable values are cloned so later edits show as changes). */
+/**
+ * A copy safe to keep as a snapshot (mutable values are cloned so later edits show as changes). An
+ * instant is kept as its epoch milliseconds: a number cannot be edited in place, and it spares a
+ * second Date per loaded datetime ({@link sameValue} and `sameKey` compare it with a Date).
+ */
 export function snapshotValue(type: ColumnType, value: unknown): unknown {
   if (value === null || value === undefined) return null;
   if (isType(type)) return type.snapshot(value, type.context);
   if (type === 'json') return JSON.parse(JSON.stringify(value));
-  if ((type === 'datetime' || type === 'timestamptz') && value instanceof Date) return new Date(value.getTime());
+  if ((type === 'datetime' || type === 'timestamptz') && value instanceof Date) return value.getTime();
   return value;
 }
 

@@ -123,6 +123,8 @@ export function changeSetOf(
 function sameKey(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (a === null || a === undefined || b === null || b === undefined) return false;
+  // A datetime key's snapshot is its epoch milliseconds (see snapshotValue).
+  if (a instanceof Date && typeof b === 'number') return a.getTime() === b;
   const ta = typeof a;
   return (ta === 'number' || ta === 'string' || ta === 'bigint') && String(a) === String(b);
 }

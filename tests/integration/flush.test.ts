@@ -186,3 +186,25 @@ forEachDialect(test, 'the identity map gives one object per primary key', async 
   t.is(sql().length, before, 'findOne by key answered from the identity map');
   t.is(em.getReference(Company, company.id), company);
 });
+
+forEachDialect(test, 'a loaded Date changed in place is written; the same instant in a new Date is no change', async (t, db) => {
+  const { orm, log } = await setup(t, db);
+  const em = orm.em.fork();
+  const acme = em.create(Company, { name: 'Acme' });
+  em.create(Employee, { name: 'Ann', company: acme });
+  await em.flush();
+  const em2 = orm.em.fork();
+  const ann = await em2.findOneOrFail(Employee, { name: 'Ann' });
+  ann.createdAt = new Date(ann.createdAt!.getTime());
+  log.length = 0;
+  await em2.flush();
+  t.false(log.some((q) => /^update/i.test(q.sql)), 'an equal instant writes nothing');
+  ann.createdAt.setUTCFullYear(2030);
+  await em2.flush();
+  t.true(log.some((q) => /^update/i.test(q.sql)), 'an edit in place is a change');
+  const again = await orm.em.fork().findOneOrFail(Employee, { name: 'Ann' });
+  t.is(again.createdAt!.toISOString(), '2030-01-02T03:04:05.000Z');
+  log.length = 0;
+  await em2.flush();
+  t.false(log.some((q) => /^update/i.test(q.sql)), 'and once written it is the snapshot');
+});
