@@ -165,7 +165,7 @@ export class UnitOfWork implements CollectionHost, ToOneHost {
     const key = keyOf(values);
     const found = this.identityMap.get(meta, key);
     if (found) return found;
-    const entity = Object.create(accessorPrototype(meta)) as object;
+    const entity = rowHydrator(meta).create();
     this.#setKeyProperties(meta, entity, values);
     const state = this.manage(entity, meta, 'managed', false);
     state.snapshot = undefined;
@@ -266,7 +266,7 @@ export class UnitOfWork implements CollectionHost, ToOneHost {
       return entity;
     }
     if (!entity) {
-      entity = Object.create(accessorPrototype(meta)) as object;
+      entity = rowHydrator(meta).create();
       state = this.manage(entity, meta, 'managed', true);
       if (!state.key) {
         state.key = key;
@@ -378,7 +378,7 @@ export class UnitOfWork implements CollectionHost, ToOneHost {
       if (!state.initialized) this.#attachCollections(entity, meta, false, usesAccessorPrototype(entity, meta));
     } else {
       // Built on the accessor prototype: its collections are made when first read.
-      entity = Object.create(h.proto) as object;
+      entity = h.create();
       state = createState(entity, meta, this, 'managed', true, h.toOne);
       state.accessors = true;
       this.#noteType(meta);
