@@ -1,7 +1,8 @@
 import { Collection } from '../entity/collection.js';
 import { getState } from '../entity/entity-state.js';
 import { UsageError } from '../errors/usage-error.js';
-import { traitsOf } from './type-traits.js';
+import type { EntityMetadata } from '../metadata/types.js';
+import { traitsOf, type TypeTraits } from './type-traits.js';
 
 /**
  * Only new and touched entities can hold a relation to an object this unit of work does not
@@ -15,12 +16,17 @@ export function cascadePersist(uow: object, fresh: Iterable<object>, touched: To
   for (const entity of touched.entities) queue.push(entity);
   for (const coll of touched.collections) queue.push(coll.owner);
   const seen = new Set<object>(queue);
+  // Entities come in runs of one type: its relations are looked up once per run.
+  let runMeta: EntityMetadata | undefined;
+  let relations: TypeTraits['relations'] = [];
   while (queue.length) {
     const entity = queue.pop()!;
     const state = getState(entity);
     if (!state || state.owner !== uow || state.status === 'removed' || state.status === 'detached') continue;
+    if (state.meta !== runMeta) relations = traitsOf((runMeta = state.meta)).relations;
+    if (!relations.length) continue;
     const record = entity as Record<string, unknown>;
-    for (const p of traitsOf(state.meta).relations) {
+    for (const p of relations) {
       // A collection never made holds nothing (see existingCollection); reading would make one.
       const value = p.kind === '1:m' || p.kind === 'm:n' ? ownValue(entity, p.name) : record[p.name];
       if (value === null || value === undefined) continue;

@@ -21,32 +21,75 @@ export function validateChangeSets(changeSets: readonly ChangeSet[], dialectOf: 
   const failures: ValidationFailure[] = [];
   let connection: string | undefined;
   let dialect: Dialect = 'sqlite';
+  let planMeta: EntityMetadata | undefined;
+  let plan: readonly PlannedProperty[] = [];
   // Nothing in this loop is captured by a closure: V8 would allocate a context for `p` and `value`
   // on every iteration (about 800 bytes per row of a 10,000-row flush), failure or not. Messages and
   // their closures are built by the functions below, for failures only.
   for (const cs of changeSets) {
     if (cs.type === 'delete') continue;
-    if (cs.meta.connection !== connection) {
-      connection = cs.meta.connection;
-      dialect = dialectOf(connection);
+    if (cs.meta !== planMeta) {
+      planMeta = cs.meta;
+      plan = validationPlan(planMeta);
+      if (planMeta.connection !== connection) {
+        connection = planMeta.connection;
+        dialect = dialectOf(connection);
+      }
     }
     const entity = cs.entity as Record<string, unknown>;
-    const props = columnProperties(cs.meta);
-    for (let i = 0; i < props.length; i++) {
-      const p = props[i]!;
-      // A key in an update payload is a changed key, reported by keyChangeFailures.
-      if (cs.type !== 'insert' && (p.primary || !(p.name in cs.payload))) continue;
-      // Never written (the database maintains it), so nothing of it to check.
-      if (cs.type === 'insert' && p.kind === 'scalar' && p.generated === 'always') continue;
-      const value = entity[p.name];
-      if (value === undefined || value === null) {
-        if (!p.nullable && !(cs.type === 'insert' && value === undefined && generated(p))) failRequired(cs.meta, p, value, cs.entity, failures);
+    const insert = cs.type === 'insert';
+    for (let i = 0; i < plan.length; i++) {
+      const step = plan[i]!;
+      if (insert) {
+        // Never written (the database maintains it), so nothing of it to check.
+        if (step.databaseMade) continue;
+      } else if (step.primary || !(step.name in cs.payload)) {
+        // A key in an update payload is a changed key, reported by keyChangeFailures.
         continue;
       }
-      checkValue(cs.meta, p, value, dialect, cs.entity, failures);
+      const value = entity[step.name];
+      if (value === undefined || value === null) {
+        if (!step.nullable && !(insert && value === undefined && step.generated)) failRequired(cs.meta, step.p, value, cs.entity, failures);
+        continue;
+      }
+      checkValue(cs.meta, step.p, value, dialect, cs.entity, failures);
     }
   }
   return failures;
+}
+
+/**
+ * What validation reads of one column property, flattened into records of one shape: property
+ * metadata comes in several shapes (scalars, to-ones), and reading its fields in the per-row loop
+ * of a 10,000-row flush made every access polymorphic.
+ */
+interface PlannedProperty {
+  readonly name: string;
+  readonly primary: boolean;
+  readonly nullable: boolean;
+  /** Left undefined on insert, the database (or the flush) supplies it. */
+  readonly generated: boolean;
+  /** `generated: 'always'`: never written. */
+  readonly databaseMade: boolean;
+  readonly p: ColumnProperty;
+}
+
+const plans = new WeakMap<EntityMetadata, readonly PlannedProperty[]>();
+
+function validationPlan(meta: EntityMetadata): readonly PlannedProperty[] {
+  let plan = plans.get(meta);
+  if (!plan) {
+    plan = columnProperties(meta).map((p) => ({
+      name: p.name,
+      primary: p.primary === true,
+      nullable: p.nullable === true,
+      generated: generated(p),
+      databaseMade: p.kind === 'scalar' && p.generated === 'always',
+      p,
+    }));
+    plans.set(meta, plan);
+  }
+  return plan;
 }
 
 /**
