@@ -83,8 +83,30 @@ function own(entity: object, name: string, value: unknown): void {
 }
 
 /**
- * The prototype for entities the unit of work builds itself (loaded rows and references, made with
- * `Object.create`): the class prototype, plus one layer that defines the to-one accessors once per
+ * Defines `name` on `proto` as a collection made on first read: an own property from then on (as a
+ * class field would be), bound by `bind` when the entity is managed.
+ */
+function lazyCollection(proto: object, name: string, bind: (coll: Collection<object>, state: EntityState) => void): void {
+  Object.defineProperty(proto, name, {
+    configurable: true,
+    enumerable: true,
+    get(this: object) {
+      const coll = new Collection<object>(this);
+      // Own first: binding may propagate, and the other side must find this collection.
+      own(this, name, coll);
+      const state = getState(this);
+      if (state) bind(coll, state);
+      return coll;
+    },
+    set(this: object, next: unknown) {
+      own(this, name, next);
+    },
+  });
+}
+
+/**
+ * The prototype for entities the unit of work builds itself (loaded rows and references, made by
+ * the type's row constructor, see `RowHydrator.create`): the class prototype, plus one layer that defines the to-one accessors once per
  * class instead of two closures per property per instance. The accessors read and write the
  * relation slots of the entity's state (never an enumerable property of the entity). Entities made
  * with `new` cannot use it: their class fields would shadow it, so they get instance accessors.
@@ -103,40 +125,9 @@ export function accessorPrototype(meta: EntityMetadata): object {
   const layered = toOne.length || through.length || collections.length;
   proto = layered ? (Object.create(meta.class.prototype as object) as object) : (meta.class.prototype as object);
   // A has-many-through (which the unit of work does not manage) gets its collection bound and not loaded.
-  for (const prop of through) {
-    Object.defineProperty(proto, prop.name, {
-      configurable: true,
-      enumerable: true,
-      get(this: object) {
-        const coll = new Collection<object>(this);
-        const state = getState(this);
-        if (state) coll._attachThrough(prop, state.owner as CollectionHost, false);
-        own(this, prop.name, coll);
-        return coll;
-      },
-      set(this: object, next: unknown) {
-        own(this, prop.name, next);
-      },
-    });
-  }
-  for (const prop of collections) {
-    Object.defineProperty(proto, prop.name, {
-      configurable: true,
-      enumerable: true,
-      get(this: object) {
-        const coll = new Collection<object>(this);
-        // Own first: attaching may propagate, and the other side must find this collection.
-        own(this, prop.name, coll);
-        const state = getState(this);
-        // Only a new entity's collection is complete; rows and references start unloaded.
-        if (state) coll._attach(prop, state.owner as CollectionHost, state.status === 'new');
-        return coll;
-      },
-      set(this: object, next: unknown) {
-        own(this, prop.name, next);
-      },
-    });
-  }
+  for (const prop of through) lazyCollection(proto, prop.name, (coll, state) => coll._attachThrough(prop, state.owner as CollectionHost, false));
+  // Only a new entity's collection is complete; rows and references start unloaded.
+  for (const prop of collections) lazyCollection(proto, prop.name, (coll, state) => coll._attach(prop, state.owner as CollectionHost, state.status === 'new'));
   for (const prop of toOne) Object.defineProperty(proto, prop.name, { configurable: true, enumerable: true, ...toOneAccessor(prop) });
   accessorProtos.set(meta, proto);
   return proto;

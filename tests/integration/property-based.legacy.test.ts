@@ -395,7 +395,7 @@ const badOptions = fc.oneof(
   fc.record({ limit: fc.constantFrom(-1, 1.5, Number.NaN, Number.POSITIVE_INFINITY, '10', 2 ** 60) }),
   fc.record({ offset: fc.constantFrom(-5, 0.5, Number.NaN, '2', Number.MAX_VALUE) }),
   fc.record({ orderBy: fc.oneof(unknownName.map((k) => put({}, { key: k, value: 'asc' })), fc.constantFrom({ title: 'sideways' }, { title: 1 }, { shelf: { nope: 'asc' } }, { labels: 'asc' })) }),
-  fc.record({ populate: fc.oneof(unknownName.map((k) => [k]), fc.constantFrom(['shelf.nope'], ['title'], ['shelf.constructor'], ['labels.__proto__'])) }),
+  fc.record({ populate: fc.oneof(unknownName.filter((k) => k !== '*').map((k) => [k]), fc.constantFrom(['shelf.nope'], ['title'], ['shelf.constructor'], ['labels.__proto__'])) }),
 );
 
 async function expectRejected(sent: string[], what: string, run: () => Promise<unknown> | unknown): Promise<void> {

@@ -36,7 +36,7 @@ export async function main(): Promise<void> {
     const sent = statements.filter((s) => !/^(BEGIN|COMMIT)/.test(s));
     assert.deepEqual(sent, [
       'SELECT nextval(pg_get_serial_sequence($1, $2)) AS k FROM generate_series(1, CAST($3 AS integer))',
-      'INSERT INTO "measurements" ("id", "city", "taken") VALUES ($1, $2, $3), ($4, $5, $6)',
+      'INSERT INTO "measurements" ("id", "city", "taken") SELECT * FROM unnest(CAST($1 AS integer[]), CAST($2 AS text[]), CAST($3 AS date[]))',
     ]);
     assert.deepEqual(await orm.em.fork().execute('SELECT count(*) AS n FROM measurements_2024'), [{ n: 2 }]);
   } finally {
