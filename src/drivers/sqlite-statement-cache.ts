@@ -3,8 +3,8 @@ import { StatementLru } from './statement-lru.js';
 /** The parts of a better-sqlite3 `Database` and `Statement` the cache uses. */
 interface SqliteStatement {
   readonly reader: boolean;
-  all(params: unknown[]): unknown[];
-  run(params: unknown[]): { changes: number; lastInsertRowid: number | bigint };
+  all(params: readonly unknown[]): unknown[];
+  run(params: readonly unknown[]): { changes: number; lastInsertRowid: number | bigint };
 }
 interface SqliteConnection {
   prepare(sql: string): SqliteStatement;
@@ -60,13 +60,26 @@ export function runSqliteStatement(connection: SqliteConnection, sql: string, bi
   return statement.reader ? statement.all(values) : statement.run(values);
 }
 
-/** better-sqlite3 binds neither `Date` nor `boolean`: epoch milliseconds and 0/1, as knex stores them. */
-export function sqliteBindings(bindings: readonly unknown[] | undefined): unknown[] {
-  if (!bindings) return [];
-  const out = new Array<unknown>(bindings.length);
-  for (let i = 0; i < bindings.length; i++) {
-    const b = bindings[i];
-    out[i] = b instanceof Date ? b.valueOf() : typeof b === 'boolean' ? Number(b) : b;
+/**
+ * better-sqlite3 binds neither `Date` nor `boolean`: epoch milliseconds and 0/1, as knex stores them.
+ * The bindings themselves (not a copy) when none needs converting, as with most statements:
+ * better-sqlite3 only reads them.
+ */
+export function sqliteBindings(bindings: readonly unknown[] | undefined): readonly unknown[] {
+  if (!bindings) return NO_BINDINGS;
+  let i = 0;
+  while (i < bindings.length && !needsConversion(bindings[i])) i++;
+  if (i === bindings.length) return bindings;
+  const out = bindings.slice();
+  for (; i < out.length; i++) {
+    const b = out[i];
+    if (needsConversion(b)) out[i] = b instanceof Date ? b.valueOf() : Number(b);
   }
   return out;
+}
+
+const NO_BINDINGS: readonly unknown[] = Object.freeze([]);
+
+function needsConversion(b: unknown): boolean {
+  return typeof b === 'boolean' || b instanceof Date;
 }

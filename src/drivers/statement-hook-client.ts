@@ -25,6 +25,12 @@ export interface QueryObject {
 export interface ClientInternals {
   _query(connection: unknown, obj: QueryObject): Promise<unknown>;
   query(connection: unknown, obj: QueryObject | string): Promise<unknown>;
+  /**
+   * SQLite's client only: `_query` done before it returns (better-sqlite3 answers in-process), for
+   * the driver's own statements; reported like `_query`. Sets `obj.response`; throws what the
+   * statement threw.
+   */
+  _queryNow?(connection: unknown, obj: QueryObject): void;
 }
 type ClientClass = new (config: Knex.Config) => ClientInternals;
 
@@ -74,14 +80,7 @@ export function statementHookClient(
     if (!cachedSqlite) return baseQuery.call(client, connection, obj);
     // The dialect's own `_query`, except on SQLite, where prepared statements are reused.
     try {
-      const response = runSqliteStatement(connection as Parameters<typeof runSqliteStatement>[0], obj.sql, obj.bindings);
-      obj.response = response;
-      // What knex's own better-sqlite3 `_query` leaves for its query builders (`insert` gives lastID,
-      // `update`/`del` the count); knex's migrator updates its tables through them.
-      if (!Array.isArray(response)) {
-        const run = response as { lastInsertRowid?: unknown; changes?: unknown };
-        obj.context = { lastID: run.lastInsertRowid, changes: run.changes };
-      }
+      runSqlite(connection, obj);
       return Promise.resolve(obj);
     } catch (error) {
       return Promise.reject(error);
@@ -125,7 +124,32 @@ export function statementHookClient(
       });
     }
   }
+  if (cachedSqlite) {
+    StatementHookClient.prototype._queryNow = function (connection: unknown, obj: QueryObject): void {
+      if (onSent === ignoreStatements) return runSqlite(connection, obj);
+      const started = performance.now();
+      try {
+        runSqlite(connection, obj);
+      } catch (error) {
+        onSent({ sql: obj.sql, params: [...(obj.bindings ?? [])], ms: performance.now() - started, error: error ?? new Error('unknown database error') });
+        throw error;
+      }
+      onSent({ sql: obj.sql, params: [...(obj.bindings ?? [])], ms: performance.now() - started });
+    };
+  }
   return StatementHookClient as unknown as Knex.Config['client'];
+}
+
+/** SQLite's `_query`, synchronous: on a cached prepared statement (see sqlite-statement-cache.ts). */
+function runSqlite(connection: unknown, obj: QueryObject): void {
+  const response = runSqliteStatement(connection as Parameters<typeof runSqliteStatement>[0], obj.sql, obj.bindings);
+  obj.response = response;
+  // What knex's own better-sqlite3 `_query` leaves for its query builders (`insert` gives lastID,
+  // `update`/`del` the count); knex's migrator updates its tables through them.
+  if (!Array.isArray(response)) {
+    const run = response as { lastInsertRowid?: unknown; changes?: unknown };
+    obj.context = { lastID: run.lastInsertRowid, changes: run.changes };
+  }
 }
 
 /**

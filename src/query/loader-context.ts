@@ -1,4 +1,4 @@
-import type { Driver, DriverTransaction, Statement } from '../drivers/driver.js';
+import type { Driver, DriverTransaction, Statement, StatementResult } from '../drivers/driver.js';
 import { Collection } from '../entity/collection.js';
 import { getState } from '../entity/entity-state.js';
 import { primaryKeyValues } from '../entity/primary-key.js';
@@ -44,9 +44,14 @@ export class LoaderContext {
 
   /** Runs a read: in the open transaction if there is one (the primary), else where routing says. */
   run(connection: string, stmt: Statement): Promise<Row[]> {
+    return this.execute(connection, stmt).then(rowsOf);
+  }
+
+  /** `run`, answering the driver's whole result (one promise less for a caller that awaits it anyway). */
+  execute(connection: string, stmt: Statement): Promise<StatementResult> {
     const trx = this.transaction(connection);
     const driver = (trx ? undefined : this.replica(connection)) ?? this.driver(connection);
-    return driver.execute(stmt, trx).then((r) => r.rows);
+    return driver.execute(stmt, trx);
   }
 
   /**
@@ -118,6 +123,10 @@ export class LoaderContext {
       params: keys.flatMap((k) => k.map((v, i) => toDatabaseValue(types[i]!, v, dialect))),
     };
   }
+}
+
+function rowsOf(result: StatementResult): Row[] {
+  return result.rows;
 }
 
 /** Primary key values out of hydration values (to-one parts are key arrays), in column order. */

@@ -122,13 +122,17 @@ export class SelectBuilder {
     if (pk?.kind !== 'scalar') return undefined;
     const dialect = this.driver.dialect;
     const cache = byKeyCache[dialect];
-    let sql = cache.get(meta);
-    if (sql === undefined) {
+    let texts = cache.get(meta);
+    if (texts === undefined) {
       // The condition quoted as the criteria compiler quotes it: the same SQL as the general path.
-      sql = `${this.#selectFrom(meta)} where ${this.d.quote(ROOT)}.${this.d.quote(pk.column.name)} = ?`;
-      cache.set(meta, sql);
+      const sql = `${this.#selectFrom(meta)} where ${this.d.quote(ROOT)}.${this.d.quote(pk.column.name)} = ?`;
+      texts = { sql, limitOne: `${sql} limit 1` };
+      cache.set(meta, texts);
     }
-    if (limit !== undefined) sql += ` limit ${checkCount('limit', meta, limit)}`;
+    // The very same string object each time for findOne (`limit 1`): the driver's caches look
+    // statements up by their text, and a string built per call is hashed (and flattened) anew.
+    let sql = limit === 1 ? texts.limitOne : texts.sql;
+    if (limit !== undefined && limit !== 1) sql += ` limit ${checkCount('limit', meta, limit)}`;
     const problem = valueProblem(pk.column, key, dialect, 'criteria');
     if (problem) throw criteriaError(problem, `${meta.name}.${pk.name}`);
     return { sql, params: [criteriaParam(dialect, pk.column, key)] };
@@ -213,7 +217,12 @@ export function selectBuilderFor(driver: Driver): SelectBuilder {
 
 // Module-wide, not per builder: every fork has builders of its own.
 const selectFromCache: Record<Dialect, WeakMap<EntityMetadata, string>> = { pg: new WeakMap(), mysql: new WeakMap(), sqlite: new WeakMap() };
-const byKeyCache: Record<Dialect, WeakMap<EntityMetadata, string>> = { pg: new WeakMap(), mysql: new WeakMap(), sqlite: new WeakMap() };
+/** A lookup by key's text, without a limit and with `limit 1` (findOne's). */
+interface ByKeyTexts {
+  readonly sql: string;
+  readonly limitOne: string;
+}
+const byKeyCache: Record<Dialect, WeakMap<EntityMetadata, ByKeyTexts>> = { pg: new WeakMap(), mysql: new WeakMap(), sqlite: new WeakMap() };
 
 /** Identifier quoting as knex does it for each client (SQLite takes backticks too). */
 export function knexQuote(dialect: Dialect): (s: string) => string {
