@@ -655,6 +655,9 @@ export class EntityManager {
     // Populated relations, counts, locks and fields (a partial entity may lack some) need the database.
     if (options.populate?.length || options.counts !== undefined || options.lockMode !== undefined || options.fields !== undefined) return undefined;
     if (meta.primaryKeys.length !== 1 || meta.primaryKeys[0]!.kind !== 'scalar') return undefined;
+    const identityMap = this.#uow.identityMap;
+    // A fresh fork (one per request) has nothing to find: no key to build.
+    if (identityMap.size === 0) return undefined;
     const pkName = meta.primaryKeys[0]!.name;
     let value: unknown;
     if (typeof where === 'number' || typeof where === 'string') value = where;
@@ -662,7 +665,7 @@ export class EntityManager {
       value = (where as Record<string, unknown>)[pkName];
       if (value !== null && typeof value === 'object') return undefined;
     } else return undefined;
-    const state = this.#uow.identityMap.getState(meta, String(value));
+    const state = identityMap.getState(meta, String(value));
     if (state?.initialized && state.status === 'managed' && !state.unloaded) return state.entity;
     return undefined;
   }
