@@ -46,8 +46,9 @@ const failures = new WeakMap<object, { message: string }>();
  * Why a subclass and not knex's `query` / `query-response` events: the driver sends its statements,
  * BEGIN, COMMIT and ROLLBACK included, straight to `_query`, where no event fires, and the SQL that
  * needs knex's raw runner (`??` identifiers) reaches `_query` too. `Client#_query` is the single
- * place every statement passes through. Connection set-up queries
- * (knex's pg `select version()`, joinery's own pragmas) go around it and are not reported.
+ * place every statement passes through, and on SQLite its synchronous twin `_queryNow` (which the
+ * driver uses when a connection is at hand), reporting alike. Connection set-up queries
+ * (knex's pg `select version()`, joinery's own pragmas) go around both and are not reported.
  */
 export function statementHookClient(
   knexClientName: 'better-sqlite3' | 'pg' | 'mysql2',
