@@ -170,7 +170,7 @@ export class KnexDriver implements Driver {
       if ('needsKnex' in native) return LATER;
       sql = native.sql;
     }
-    const query: QueryObject = { sql, bindings: params as unknown[] };
+    const query: QueryObject = { sql, bindings: params as unknown[], oneRow: stmt.oneRow };
     if (trx) {
       client._queryNow(this.#connectionOf(trx), query);
       return query.response;
@@ -202,7 +202,7 @@ export class KnexDriver implements Driver {
       if ('needsKnex' in native) return this.#raw(stmt, trx);
       sql = native.sql;
     }
-    const query: QueryObject = { sql, bindings: params as unknown[] };
+    const query: QueryObject = { sql, bindings: params as unknown[], oneRow: stmt.oneRow };
     const client = this.knex.client as PooledClient;
     if (trx) {
       const connection = this.#connectionOf(trx);

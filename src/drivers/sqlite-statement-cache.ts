@@ -4,6 +4,7 @@ import { StatementLru } from './statement-lru.js';
 interface SqliteStatement {
   readonly reader: boolean;
   all(params: readonly unknown[]): unknown[];
+  get(params: readonly unknown[]): unknown;
   run(params: readonly unknown[]): { changes: number; lastInsertRowid: number | bigint };
 }
 interface SqliteConnection {
@@ -52,12 +53,17 @@ export function preparedStatement(connection: SqliteConnection, sql: string): Sq
 
 /**
  * Runs one statement the way knex's better-sqlite3 client does (readers with `all`, the rest with
- * `run`; the same binding conversions), on a cached prepared statement.
+ * `run`; the same binding conversions), on a cached prepared statement. `oneRow`: the statement
+ * returns one row at most (`limit 1`), read with `get`, which spares `all`'s step to the end of
+ * the result (about an eighth of a lookup by key); still an array of rows.
  */
-export function runSqliteStatement(connection: SqliteConnection, sql: string, bindings: readonly unknown[] | undefined): unknown {
+export function runSqliteStatement(connection: SqliteConnection, sql: string, bindings: readonly unknown[] | undefined, oneRow = false): unknown {
   const statement = preparedStatement(connection, sql);
   const values = sqliteBindings(bindings);
-  return statement.reader ? statement.all(values) : statement.run(values);
+  if (!statement.reader) return statement.run(values);
+  if (!oneRow) return statement.all(values);
+  const row = statement.get(values);
+  return row === undefined ? [] : [row];
 }
 
 /**

@@ -19,6 +19,8 @@ export interface QueryObject {
   bindings?: unknown[];
   /** What the driver returned, set by `_query`. */
   response?: unknown;
+  /** The statement's {@link Statement.oneRow}: SQLite reads it with `get`. */
+  oneRow?: boolean;
   /** better-sqlite3: what a write did, for knex's `processResponse`. */
   context?: { lastID: unknown; changes: unknown };
 }
@@ -143,7 +145,7 @@ export function statementHookClient(
 
 /** SQLite's `_query`, synchronous: on a cached prepared statement (see sqlite-statement-cache.ts). */
 function runSqlite(connection: unknown, obj: QueryObject): void {
-  const response = runSqliteStatement(connection as Parameters<typeof runSqliteStatement>[0], obj.sql, obj.bindings);
+  const response = runSqliteStatement(connection as Parameters<typeof runSqliteStatement>[0], obj.sql, obj.bindings, obj.oneRow);
   obj.response = response;
   // What knex's own better-sqlite3 `_query` leaves for its query builders (`insert` gives lastID,
   // `update`/`del` the count); knex's migrator updates its tables through them.

@@ -15,7 +15,7 @@ import { runUnit } from './joined-loader.js';
 import { countThrough } from './many-through.js';
 import { keyTypes, LoaderContext, type Row } from './loader-context.js';
 import { buildPopulateTree, type PopulateNode, type PopulateTree } from './populate-tree.js';
-import { countSpecs, loadCounts, type CountsOption } from './relation-counts.js';
+import { countSpecs, loadCounts, type CountSpec, type CountsOption } from './relation-counts.js';
 import type { SelectBuilder, SelectOptions } from './select-builder.js';
 import { SelectInLoader } from './select-in-loader.js';
 
@@ -70,6 +70,10 @@ export interface FindOptions extends SelectOptions, ReadOptions {
 
 /** The tree of a find that populates nothing; never changed (every pass over it finds no node). */
 const NO_POPULATE: PopulateTree = new Map();
+
+/** No populate paths, no counts: what most finds ask for (never changed). */
+const NO_PATHS: readonly string[] = Object.freeze([]);
+const NO_COUNTS: readonly CountSpec[] = Object.freeze([]);
 
 const eagerCache = new WeakMap<EntityMetadata, boolean>();
 
@@ -128,8 +132,8 @@ export class EntityLoader {
     try {
       // Everything the options can get wrong is checked before the first statement.
       if (options.fields !== undefined) return this.#findPartial(meta, where, options);
-      const tree = this.#tree(meta, options.populate ?? [], true, options);
-      const counts = countSpecs(this.#ctx, meta, options.counts);
+      const tree = this.#tree(meta, options.populate ?? NO_PATHS, true, options);
+      const counts = options.counts === undefined ? NO_COUNTS : countSpecs(this.#ctx, meta, options.counts);
       // Criteria that reach another connection are resolved to keys first, in steps.
       const steps = needsSteps(meta, where);
       if (tree.size === 0 && counts.length === 0 && !steps) return this.#findPlain(meta, where, options);
@@ -139,7 +143,7 @@ export class EntityLoader {
     }
   }
 
-  async #find(meta: EntityMetadata, where: unknown, options: FindOptions, tree: PopulateTree, counts: ReturnType<typeof countSpecs>, steps: boolean): Promise<object[]> {
+  async #find(meta: EntityMetadata, where: unknown, options: FindOptions, tree: PopulateTree, counts: readonly CountSpec[], steps: boolean): Promise<object[]> {
     const resolved = steps ? await this.resolveWhere(meta, where) : where;
     if (tree.size === 0 && counts.length === 0) return this.#findPlain(meta, resolved, options);
     await this.#resolveTreeWhere(meta, tree);

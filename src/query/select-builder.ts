@@ -59,7 +59,7 @@ export class SelectBuilder {
     if (options.lockMode === undefined) return this.#select(meta, where, options, extra);
     checkLockMode(options.lockMode, meta.name);
     const stmt = this.#select(meta, where, options, extra);
-    return { sql: stmt.sql + lockClause(this.driver.dialect, options.lockMode, ROOT), params: stmt.params };
+    return { ...stmt, sql: stmt.sql + lockClause(this.driver.dialect, options.lockMode, ROOT) };
   }
 
   #select(meta: EntityMetadata, where: unknown, options: SelectOptions & { readonly columns?: readonly string[] }, extra?: Fragment): Statement {
@@ -96,7 +96,7 @@ export class SelectBuilder {
       // Written into the SQL (it is a checked integer): a bound LIMIT made SQLite's lookup by
       // primary key 4-5 times slower than `limit 1` (measured on better-sqlite3 12, 2,000 lookups).
       if (limit !== undefined) sql += ` limit ${limit}`;
-      return { sql, params };
+      return limit === 1 ? { sql, params, oneRow: true } : { sql, params };
     }
     const qb = this.driver.knex
       .queryBuilder()
@@ -135,7 +135,8 @@ export class SelectBuilder {
     if (limit !== undefined && limit !== 1) sql += ` limit ${checkCount('limit', meta, limit)}`;
     const problem = valueProblem(pk.column, key, dialect, 'criteria');
     if (problem) throw criteriaError(problem, `${meta.name}.${pk.name}`);
-    return { sql, params: [criteriaParam(dialect, pk.column, key)] };
+    const params = [criteriaParam(dialect, pk.column, key)];
+    return limit === 1 ? { sql, params, oneRow: true } : { sql, params };
   }
 
   /** `select <every column of meta> from <table> as e0`, quoted the way knex quotes, built once per type. */
