@@ -8,6 +8,11 @@ export type QueryBuilder = Knex.QueryBuilder;
 export interface Statement {
   readonly sql: string;
   readonly params: readonly unknown[];
+  /**
+   * Set by whoever built the statement when it returns one row at most (`... limit 1`): a driver
+   * may read it as a single row (better-sqlite3's `get`, without a second step to the end).
+   */
+  readonly oneRow?: boolean;
 }
 
 /** What a statement returned. */

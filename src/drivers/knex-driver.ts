@@ -18,6 +18,9 @@ import { type ClientInternals, type QueryObject } from './statement-hook-client.
 /** knex's client: its pool and the `_query` every statement goes through. */
 type PooledClient = ClientInternals & KnexPool;
 
+/** What `#sendNow` answers for a statement that has to go the asynchronous way. */
+const LATER: unique symbol = Symbol('later');
+
 /** Most bound parameters per statement, per dialect. */
 const MAX_PARAMS: Record<Dialect, number> = {
   // SQLITE_MAX_VARIABLE_NUMBER: 32766 since SQLite 3.32 and in better-sqlite3's build (checked by test).
@@ -91,8 +94,19 @@ export class KnexDriver implements Driver {
     await client.destroyRawConnection(connection).catch(() => undefined);
   }
 
-  async execute(stmt: Statement, trx?: DriverTransaction): Promise<StatementResult> {
-    this.#assertOpen();
+  execute(stmt: Statement, trx?: DriverTransaction): Promise<StatementResult> {
+    if (this.#closed) return Promise.reject(closedError(this.connectionName));
+    let raw: unknown;
+    try {
+      raw = this.#sendNow(stmt, trx);
+    } catch (err) {
+      return Promise.reject(this.#mapError(err, stmt));
+    }
+    if (raw === LATER) return this.#executeLater(stmt, trx);
+    return Promise.resolve(normalizeResult(this.dialect, stmt.sql, raw));
+  }
+
+  async #executeLater(stmt: Statement, trx: DriverTransaction | undefined): Promise<StatementResult> {
     let raw: unknown;
     try {
       raw = await this.#send(stmt, trx);
@@ -102,8 +116,19 @@ export class KnexDriver implements Driver {
     return normalizeResult(this.dialect, stmt.sql, raw);
   }
 
-  async query(stmt: Statement, trx?: DriverTransaction): Promise<Record<string, unknown>[]> {
-    this.#assertOpen();
+  query(stmt: Statement, trx?: DriverTransaction): Promise<Record<string, unknown>[]> {
+    if (this.#closed) return Promise.reject(closedError(this.connectionName));
+    let raw: unknown;
+    try {
+      raw = this.#sendNow(stmt, trx);
+    } catch (err) {
+      return Promise.reject(this.#mapError(err, stmt));
+    }
+    if (raw === LATER) return this.#queryLater(stmt, trx);
+    return Promise.resolve(rawRows(this.dialect, raw));
+  }
+
+  async #queryLater(stmt: Statement, trx: DriverTransaction | undefined): Promise<Record<string, unknown>[]> {
     let raw: unknown;
     try {
       raw = await this.#send(stmt, trx);
@@ -130,6 +155,40 @@ export class KnexDriver implements Driver {
   }
 
   /**
+   * SQLite: the statement run before this returns, on the transaction's connection or the spare one
+   * (see `#spare`), and its driver result; `LATER` when it has to wait for a pooled connection (or
+   * needs knex's raw runner), for `#send`. A lookup by key takes a few microseconds on SQLite: the
+   * promises and awaits of the asynchronous path, four deep, cost about as much as the lookup.
+   */
+  #sendNow(stmt: Statement, trx: DriverTransaction | undefined): unknown {
+    const client = this.knex.client as PooledClient;
+    if (client._queryNow === undefined) return LATER;
+    const { params } = stmt;
+    let sql = stmt.sql;
+    if (params.length) {
+      const native = nativePlaceholders(this.dialect, sql, params);
+      if ('needsKnex' in native) return LATER;
+      sql = native.sql;
+    }
+    const query: QueryObject = { sql, bindings: params as unknown[], oneRow: stmt.oneRow };
+    if (trx) {
+      client._queryNow(this.#connectionOf(trx), query);
+      return query.response;
+    }
+    const connection = this.#takeSpare(client);
+    if (!connection) return LATER;
+    try {
+      client._queryNow(connection, query);
+    } catch (error) {
+      // As in #send: a connection that just failed a statement goes back through the pool.
+      void client.releaseConnection(connection);
+      throw error;
+    }
+    this.#keepSpare(client, connection);
+    return query.response;
+  }
+
+  /**
    * Sends the statement to the driver on a connection from knex's pool (or the transaction's),
    * through the client's `_query`, where statements are logged: knex's raw-query runner costs more
    * per statement than a lookup by primary key takes, and its placeholder rewriting more than the
@@ -143,7 +202,7 @@ export class KnexDriver implements Driver {
       if ('needsKnex' in native) return this.#raw(stmt, trx);
       sql = native.sql;
     }
-    const query: QueryObject = { sql, bindings: params as unknown[] };
+    const query: QueryObject = { sql, bindings: params as unknown[], oneRow: stmt.oneRow };
     const client = this.knex.client as PooledClient;
     if (trx) {
       const connection = this.#connectionOf(trx);

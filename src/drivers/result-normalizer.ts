@@ -1,5 +1,6 @@
 import type { Dialect } from '../metadata/types.js';
 import type { StatementResult } from './driver.js';
+import { StatementKinds } from './statement-kind.js';
 
 type Row = Record<string, unknown>;
 
@@ -30,17 +31,20 @@ export function normalizeResult(dialect: Dialect, sql: string, raw: unknown): St
   }
 }
 
+/** SQLite's results are read by what their statement does (the other drivers say it themselves). */
+const sqliteKinds = new StatementKinds();
+
 function sqliteResult(sql: string, raw: unknown): StatementResult {
   if (Array.isArray(raw)) {
     const rows = raw as Row[];
     // A RETURNING statement runs as a reader: one row per affected row is the only count there is.
-    return { rows, affectedRows: isWrite(sql) ? rows.length : 0 };
+    return { rows, affectedRows: sqliteKinds.of(sql) === 'other' ? 0 : rows.length };
   }
   const run = raw as { changes?: number; lastInsertRowid?: number | bigint };
   const affectedRows = Number(run.changes ?? 0);
   // lastInsertRowid is the LAST id and is left over from earlier inserts on UPDATE/DELETE; it names
   // the first (only) new row just when exactly one row was inserted. Multi-row inserts use RETURNING.
-  if (affectedRows === 1 && leadingKeyword(sql) === 'insert' && run.lastInsertRowid !== undefined) {
+  if (affectedRows === 1 && sqliteKinds.of(sql) === 'insert' && run.lastInsertRowid !== undefined) {
     return { rows: [], affectedRows, insertId: Number(run.lastInsertRowid) };
   }
   return { rows: [], affectedRows };
@@ -77,17 +81,4 @@ function mysqlResult(raw: unknown): StatementResult {
   // With bigNumberStrings an insert id beyond 2^53 arrives as a string; 0 means "no auto id".
   const insertId = Number(header.insertId ?? 0);
   return insertId > 0 && affectedRows > 0 ? { rows: [], affectedRows, insertId } : { rows: [], affectedRows };
-}
-
-/** First keyword of the statement, lower case, after comments and opening parentheses. */
-function leadingKeyword(sql: string): string {
-  const m = /^(?:\s|--[^\n]*\n|\/\*[\s\S]*?\*\/|\()*([a-zA-Z]+)/.exec(sql);
-  return m ? m[1].toLowerCase() : '';
-}
-
-function isWrite(sql: string): boolean {
-  const kw = leadingKeyword(sql);
-  if (kw === 'insert' || kw === 'update' || kw === 'delete' || kw === 'replace') return true;
-  // WITH ... INSERT/UPDATE/DELETE ... RETURNING
-  return kw === 'with' && /\breturning\b/i.test(sql);
 }

@@ -3,8 +3,9 @@ import { StatementLru } from './statement-lru.js';
 /** The parts of a better-sqlite3 `Database` and `Statement` the cache uses. */
 interface SqliteStatement {
   readonly reader: boolean;
-  all(params: unknown[]): unknown[];
-  run(params: unknown[]): { changes: number; lastInsertRowid: number | bigint };
+  all(params: readonly unknown[]): unknown[];
+  get(params: readonly unknown[]): unknown;
+  run(params: readonly unknown[]): { changes: number; lastInsertRowid: number | bigint };
 }
 interface SqliteConnection {
   prepare(sql: string): SqliteStatement;
@@ -52,21 +53,39 @@ export function preparedStatement(connection: SqliteConnection, sql: string): Sq
 
 /**
  * Runs one statement the way knex's better-sqlite3 client does (readers with `all`, the rest with
- * `run`; the same binding conversions), on a cached prepared statement.
+ * `run`; the same binding conversions), on a cached prepared statement. `oneRow`: the statement
+ * returns one row at most (`limit 1`), read with `get`, which spares `all`'s step to the end of
+ * the result (about an eighth of a lookup by key); still an array of rows.
  */
-export function runSqliteStatement(connection: SqliteConnection, sql: string, bindings: readonly unknown[] | undefined): unknown {
+export function runSqliteStatement(connection: SqliteConnection, sql: string, bindings: readonly unknown[] | undefined, oneRow = false): unknown {
   const statement = preparedStatement(connection, sql);
   const values = sqliteBindings(bindings);
-  return statement.reader ? statement.all(values) : statement.run(values);
+  if (!statement.reader) return statement.run(values);
+  if (!oneRow) return statement.all(values);
+  const row = statement.get(values);
+  return row === undefined ? [] : [row];
 }
 
-/** better-sqlite3 binds neither `Date` nor `boolean`: epoch milliseconds and 0/1, as knex stores them. */
-export function sqliteBindings(bindings: readonly unknown[] | undefined): unknown[] {
-  if (!bindings) return [];
-  const out = new Array<unknown>(bindings.length);
-  for (let i = 0; i < bindings.length; i++) {
-    const b = bindings[i];
-    out[i] = b instanceof Date ? b.valueOf() : typeof b === 'boolean' ? Number(b) : b;
+/**
+ * better-sqlite3 binds neither `Date` nor `boolean`: epoch milliseconds and 0/1, as knex stores them.
+ * The bindings themselves (not a copy) when none needs converting, as with most statements:
+ * better-sqlite3 only reads them.
+ */
+export function sqliteBindings(bindings: readonly unknown[] | undefined): readonly unknown[] {
+  if (!bindings) return NO_BINDINGS;
+  let i = 0;
+  while (i < bindings.length && !needsConversion(bindings[i])) i++;
+  if (i === bindings.length) return bindings;
+  const out = bindings.slice();
+  for (; i < out.length; i++) {
+    const b = out[i];
+    if (needsConversion(b)) out[i] = b instanceof Date ? b.valueOf() : Number(b);
   }
   return out;
+}
+
+const NO_BINDINGS: readonly unknown[] = Object.freeze([]);
+
+function needsConversion(b: unknown): boolean {
+  return typeof b === 'boolean' || b instanceof Date;
 }

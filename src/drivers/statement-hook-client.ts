@@ -19,12 +19,20 @@ export interface QueryObject {
   bindings?: unknown[];
   /** What the driver returned, set by `_query`. */
   response?: unknown;
+  /** The statement's {@link Statement.oneRow}: SQLite reads it with `get`. */
+  oneRow?: boolean;
   /** better-sqlite3: what a write did, for knex's `processResponse`. */
   context?: { lastID: unknown; changes: unknown };
 }
 export interface ClientInternals {
   _query(connection: unknown, obj: QueryObject): Promise<unknown>;
   query(connection: unknown, obj: QueryObject | string): Promise<unknown>;
+  /**
+   * SQLite's client only: `_query` done before it returns (better-sqlite3 answers in-process), for
+   * the driver's own statements; reported like `_query`. Sets `obj.response`; throws what the
+   * statement threw.
+   */
+  _queryNow?(connection: unknown, obj: QueryObject): void;
 }
 type ClientClass = new (config: Knex.Config) => ClientInternals;
 
@@ -40,8 +48,9 @@ const failures = new WeakMap<object, { message: string }>();
  * Why a subclass and not knex's `query` / `query-response` events: the driver sends its statements,
  * BEGIN, COMMIT and ROLLBACK included, straight to `_query`, where no event fires, and the SQL that
  * needs knex's raw runner (`??` identifiers) reaches `_query` too. `Client#_query` is the single
- * place every statement passes through. Connection set-up queries
- * (knex's pg `select version()`, joinery's own pragmas) go around it and are not reported.
+ * place every statement passes through, and on SQLite its synchronous twin `_queryNow` (which the
+ * driver uses when a connection is at hand), reporting alike. Connection set-up queries
+ * (knex's pg `select version()`, joinery's own pragmas) go around both and are not reported.
  */
 export function statementHookClient(
   knexClientName: 'better-sqlite3' | 'pg' | 'mysql2',
@@ -74,14 +83,7 @@ export function statementHookClient(
     if (!cachedSqlite) return baseQuery.call(client, connection, obj);
     // The dialect's own `_query`, except on SQLite, where prepared statements are reused.
     try {
-      const response = runSqliteStatement(connection as Parameters<typeof runSqliteStatement>[0], obj.sql, obj.bindings);
-      obj.response = response;
-      // What knex's own better-sqlite3 `_query` leaves for its query builders (`insert` gives lastID,
-      // `update`/`del` the count); knex's migrator updates its tables through them.
-      if (!Array.isArray(response)) {
-        const run = response as { lastInsertRowid?: unknown; changes?: unknown };
-        obj.context = { lastID: run.lastInsertRowid, changes: run.changes };
-      }
+      runSqlite(connection, obj);
       return Promise.resolve(obj);
     } catch (error) {
       return Promise.reject(error);
@@ -125,7 +127,32 @@ export function statementHookClient(
       });
     }
   }
+  if (cachedSqlite) {
+    StatementHookClient.prototype._queryNow = function (connection: unknown, obj: QueryObject): void {
+      if (onSent === ignoreStatements) return runSqlite(connection, obj);
+      const started = performance.now();
+      try {
+        runSqlite(connection, obj);
+      } catch (error) {
+        onSent({ sql: obj.sql, params: [...(obj.bindings ?? [])], ms: performance.now() - started, error: error ?? new Error('unknown database error') });
+        throw error;
+      }
+      onSent({ sql: obj.sql, params: [...(obj.bindings ?? [])], ms: performance.now() - started });
+    };
+  }
   return StatementHookClient as unknown as Knex.Config['client'];
+}
+
+/** SQLite's `_query`, synchronous: on a cached prepared statement (see sqlite-statement-cache.ts). */
+function runSqlite(connection: unknown, obj: QueryObject): void {
+  const response = runSqliteStatement(connection as Parameters<typeof runSqliteStatement>[0], obj.sql, obj.bindings, obj.oneRow);
+  obj.response = response;
+  // What knex's own better-sqlite3 `_query` leaves for its query builders (`insert` gives lastID,
+  // `update`/`del` the count); knex's migrator updates its tables through them.
+  if (!Array.isArray(response)) {
+    const run = response as { lastInsertRowid?: unknown; changes?: unknown };
+    obj.context = { lastID: run.lastInsertRowid, changes: run.changes };
+  }
 }
 
 /**
@@ -157,13 +184,25 @@ function sendPg(connection: PgClient, obj: QueryObject, preparedMax: number): Pr
   return ready ? ready.then(send) : send();
 }
 
+/** node-postgres' `Query` (`Client.Query`), made from a text, its values and a callback. */
+type PgQueryClass = new (text: string, values: unknown[], callback: (err: Error | null, result: unknown) => void) => { name?: string };
+
 function pgQuery(connection: PgClient, config: { text: string; values: unknown[]; name?: string }, obj: QueryObject): Promise<unknown> {
   return new Promise((resolve, reject) => {
-    connection.query(config, (err, result) => {
+    const done = (err: Error | null, result: unknown) => {
       if (err) return reject(err);
       obj.response = result;
       resolve(obj);
-    });
+    };
+    // A Query made from the text, not from a config object: node-postgres copies a config object
+    // property descriptor by property descriptor (into a slow, dictionary-mode object), which cost
+    // more client CPU per lookup by key than anything else on the way. The name is what a config
+    // object's `name` would have set.
+    const Query = (connection.constructor as { Query?: PgQueryClass }).Query;
+    if (Query === undefined) return connection.query(config, done);
+    const query = new Query(config.text, config.values, done);
+    if (config.name !== undefined) query.name = config.name;
+    connection.query(query as never, done);
   });
 }
 

@@ -12,6 +12,12 @@
 export class StatementLru<V> {
   // A Map iterates in insertion order: re-inserting on use makes its first key the least recently used.
   readonly #entries = new Map<string, V>();
+  /**
+   * The most recently used key: a statement sent again and again (lookups by key in a loop) is
+   * found without moving it, which would cost a delete and an insert (and leave a hole in the map
+   * to compact) per statement.
+   */
+  #newest: string | undefined;
 
   constructor(
     /** Most entries kept; 0 keeps none. */
@@ -28,9 +34,10 @@ export class StatementLru<V> {
   /** The entry for `key`, which becomes the most recently used. */
   get(key: string): V | undefined {
     const value = this.#entries.get(key);
-    if (value === undefined) return undefined;
+    if (value === undefined || key === this.#newest) return value;
     this.#entries.delete(key);
     this.#entries.set(key, value);
+    this.#newest = key;
     return value;
   }
 
@@ -46,6 +53,7 @@ export class StatementLru<V> {
     }
     this.#entries.delete(key);
     this.#entries.set(key, value);
+    this.#newest = key;
     while (this.#entries.size > this.max) {
       const [oldKey, oldValue] = this.#entries.entries().next().value as [string, V];
       this.#entries.delete(oldKey);
@@ -55,6 +63,7 @@ export class StatementLru<V> {
 
   /** Removes `key` without calling `onEvict` (the caller knows the entry is gone or unusable). */
   delete(key: string): boolean {
+    if (key === this.#newest) this.#newest = undefined;
     return this.#entries.delete(key);
   }
 
@@ -62,6 +71,7 @@ export class StatementLru<V> {
   clear(): V[] {
     const values = [...this.#entries.values()];
     this.#entries.clear();
+    this.#newest = undefined;
     return values;
   }
 

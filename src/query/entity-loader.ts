@@ -15,7 +15,7 @@ import { runUnit } from './joined-loader.js';
 import { countThrough } from './many-through.js';
 import { keyTypes, LoaderContext, type Row } from './loader-context.js';
 import { buildPopulateTree, type PopulateNode, type PopulateTree } from './populate-tree.js';
-import { countSpecs, loadCounts, type CountsOption } from './relation-counts.js';
+import { countSpecs, loadCounts, type CountSpec, type CountsOption } from './relation-counts.js';
 import type { SelectBuilder, SelectOptions } from './select-builder.js';
 import { SelectInLoader } from './select-in-loader.js';
 
@@ -71,6 +71,10 @@ export interface FindOptions extends SelectOptions, ReadOptions {
 /** The tree of a find that populates nothing; never changed (every pass over it finds no node). */
 const NO_POPULATE: PopulateTree = new Map();
 
+/** No populate paths, no counts: what most finds ask for (never changed). */
+const NO_PATHS: readonly string[] = Object.freeze([]);
+const NO_COUNTS: readonly CountSpec[] = Object.freeze([]);
+
 const eagerCache = new WeakMap<EntityMetadata, boolean>();
 
 /** Whether the type has a relation marked `eager` (populated by every find of it). */
@@ -118,15 +122,30 @@ export class EntityLoader {
     if (options.orderBy !== undefined) resolveOrderBy(meta, options.orderBy, this.builder(meta.connection).d, 'e0', options.counts);
   }
 
-  async find(meta: EntityMetadata, where: unknown, options: FindOptions = {}): Promise<object[]> {
-    // Everything the options can get wrong is checked before the first statement.
-    if (options.fields !== undefined) return this.#findPartial(meta, where, options);
-    const tree = this.#tree(meta, options.populate ?? [], true, options);
-    const counts = countSpecs(this.#ctx, meta, options.counts);
-    const plain = tree.size === 0 && counts.length === 0;
-    // Criteria that reach another connection are resolved to keys first, in steps.
-    const resolved = needsSteps(meta, where) ? await this.resolveWhere(meta, where) : where;
-    if (plain) return this.#findPlain(meta, resolved, options);
+  /**
+   * Not itself async: a plain find (the lookups by key an application makes all the time) is the
+   * promise of `#findPlain`, not one more async layer around it, whose `return` of a promise would
+   * cost three more turns of the microtask queue. What the options get wrong is a rejection, as
+   * from an async function.
+   */
+  find(meta: EntityMetadata, where: unknown, options: FindOptions = {}): Promise<object[]> {
+    try {
+      // Everything the options can get wrong is checked before the first statement.
+      if (options.fields !== undefined) return this.#findPartial(meta, where, options);
+      const tree = this.#tree(meta, options.populate ?? NO_PATHS, true, options);
+      const counts = options.counts === undefined ? NO_COUNTS : countSpecs(this.#ctx, meta, options.counts);
+      // Criteria that reach another connection are resolved to keys first, in steps.
+      const steps = needsSteps(meta, where);
+      if (tree.size === 0 && counts.length === 0 && !steps) return this.#findPlain(meta, where, options);
+      return this.#find(meta, where, options, tree, counts, steps);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  async #find(meta: EntityMetadata, where: unknown, options: FindOptions, tree: PopulateTree, counts: readonly CountSpec[], steps: boolean): Promise<object[]> {
+    const resolved = steps ? await this.resolveWhere(meta, where) : where;
+    if (tree.size === 0 && counts.length === 0) return this.#findPlain(meta, resolved, options);
     await this.#resolveTreeWhere(meta, tree);
     const stmt = this.builder(meta.connection).select(meta, resolved, options);
     const fresh = this.#ctx.freshSet();
@@ -183,7 +202,7 @@ export class EntityLoader {
    * plans and the populate passes, and the awaits they would cost even when empty.
    */
   async #findPlain(meta: EntityMetadata, where: unknown, options: FindOptions): Promise<object[]> {
-    const rows = await this.run(meta.connection, this.builder(meta.connection).select(meta, where, options));
+    const { rows } = await this.#ctx.execute(meta.connection, this.builder(meta.connection).select(meta, where, options));
     const fresh = meta.hooks.onLoad.length ? new Set<object>() : undefined;
     const entities: object[] = [];
     const read = this.#ctx.rowReader(meta);

@@ -119,7 +119,7 @@ export async function runUnit(ctx: LoaderContext, source: RootSource, joined: re
     for (const child of p.children) visit(child, row, entity);
   };
   for (const stmt of statements) {
-    const read = await ctx.run(meta.connection, stmt);
+    const read = (await ctx.execute(meta.connection, stmt)).rows;
     for (let i = 0; i < read.length; i++) {
       const row = read[i]!;
       const entity = readEntity(ctx, root, row, fresh);

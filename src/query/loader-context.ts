@@ -1,9 +1,9 @@
-import type { Driver, DriverTransaction, Statement } from '../drivers/driver.js';
+import type { Driver, DriverTransaction, Statement, StatementResult } from '../drivers/driver.js';
 import { Collection } from '../entity/collection.js';
 import { getState } from '../entity/entity-state.js';
 import { primaryKeyValues } from '../entity/primary-key.js';
-import { toDatabaseValue } from '../entity/value-conversion.js';
-import type { EntityMetadata, OrderBy, RelationProperty, ColumnType } from '../metadata/types.js';
+import { boundUnchanged, toDatabaseValue } from '../entity/value-conversion.js';
+import type { EntityMetadata, OrderBy, RelationProperty, ColumnType, Dialect } from '../metadata/types.js';
 import { keyOf } from '../unit-of-work/identity-map.js';
 import type { UnitOfWork } from '../unit-of-work/unit-of-work.js';
 import { chunk, rowsPerStatement } from './dml.js';
@@ -44,9 +44,14 @@ export class LoaderContext {
 
   /** Runs a read: in the open transaction if there is one (the primary), else where routing says. */
   run(connection: string, stmt: Statement): Promise<Row[]> {
+    return this.execute(connection, stmt).then(rowsOf);
+  }
+
+  /** `run`, answering the driver's whole result (one promise less for a caller that awaits it anyway). */
+  execute(connection: string, stmt: Statement): Promise<StatementResult> {
     const trx = this.transaction(connection);
     const driver = (trx ? undefined : this.replica(connection)) ?? this.driver(connection);
-    return driver.execute(stmt, trx).then((r) => r.rows);
+    return driver.execute(stmt, trx);
   }
 
   /**
@@ -113,11 +118,30 @@ export class LoaderContext {
       const type = types[0]!;
       return { sql: `${d.quote(alias)}.${d.quote(columns[0]!)} = ANY(?)`, params: [keys.map((k) => toDatabaseValue(type, k[0], dialect))] };
     }
-    return {
-      sql: sqlDialect(dialect).inList(columns, keys.length, alias),
-      params: keys.flatMap((k) => k.map((v, i) => toDatabaseValue(types[i]!, v, dialect))),
-    };
+    return { sql: sqlDialect(dialect).inList(columns, keys.length, alias), params: keyParams(keys, types, dialect) };
   }
+}
+
+/**
+ * The keys' values bound as their columns' types, flat. A select-in level binds one key per owner
+ * (thousands per statement): a single column bound as it is (an integer key) is copied, without a
+ * conversion call or an array per key.
+ */
+function keyParams(keys: readonly unknown[][], types: readonly ColumnType[], dialect: Dialect): unknown[] {
+  if (types.length !== 1) return keys.flatMap((k) => k.map((v, i) => toDatabaseValue(types[i]!, v, dialect)));
+  const type = types[0]!;
+  const out = new Array<unknown>(keys.length);
+  if (boundUnchanged(type)) {
+    // toDatabaseValue turns undefined into null, and keeps everything else of these types.
+    for (let i = 0; i < keys.length; i++) out[i] = keys[i]![0] ?? null;
+  } else {
+    for (let i = 0; i < keys.length; i++) out[i] = toDatabaseValue(type, keys[i]![0], dialect);
+  }
+  return out;
+}
+
+function rowsOf(result: StatementResult): Row[] {
+  return result.rows;
 }
 
 /** Primary key values out of hydration values (to-one parts are key arrays), in column order. */

@@ -59,7 +59,7 @@ export class SelectBuilder {
     if (options.lockMode === undefined) return this.#select(meta, where, options, extra);
     checkLockMode(options.lockMode, meta.name);
     const stmt = this.#select(meta, where, options, extra);
-    return { sql: stmt.sql + lockClause(this.driver.dialect, options.lockMode, ROOT), params: stmt.params };
+    return { ...stmt, sql: stmt.sql + lockClause(this.driver.dialect, options.lockMode, ROOT) };
   }
 
   #select(meta: EntityMetadata, where: unknown, options: SelectOptions & { readonly columns?: readonly string[] }, extra?: Fragment): Statement {
@@ -96,7 +96,7 @@ export class SelectBuilder {
       // Written into the SQL (it is a checked integer): a bound LIMIT made SQLite's lookup by
       // primary key 4-5 times slower than `limit 1` (measured on better-sqlite3 12, 2,000 lookups).
       if (limit !== undefined) sql += ` limit ${limit}`;
-      return { sql, params };
+      return limit === 1 ? { sql, params, oneRow: true } : { sql, params };
     }
     const qb = this.driver.knex
       .queryBuilder()
@@ -122,16 +122,21 @@ export class SelectBuilder {
     if (pk?.kind !== 'scalar') return undefined;
     const dialect = this.driver.dialect;
     const cache = byKeyCache[dialect];
-    let sql = cache.get(meta);
-    if (sql === undefined) {
+    let texts = cache.get(meta);
+    if (texts === undefined) {
       // The condition quoted as the criteria compiler quotes it: the same SQL as the general path.
-      sql = `${this.#selectFrom(meta)} where ${this.d.quote(ROOT)}.${this.d.quote(pk.column.name)} = ?`;
-      cache.set(meta, sql);
+      const sql = `${this.#selectFrom(meta)} where ${this.d.quote(ROOT)}.${this.d.quote(pk.column.name)} = ?`;
+      texts = { sql, limitOne: `${sql} limit 1` };
+      cache.set(meta, texts);
     }
-    if (limit !== undefined) sql += ` limit ${checkCount('limit', meta, limit)}`;
+    // The very same string object each time for findOne (`limit 1`): the driver's caches look
+    // statements up by their text, and a string built per call is hashed (and flattened) anew.
+    let sql = limit === 1 ? texts.limitOne : texts.sql;
+    if (limit !== undefined && limit !== 1) sql += ` limit ${checkCount('limit', meta, limit)}`;
     const problem = valueProblem(pk.column, key, dialect, 'criteria');
     if (problem) throw criteriaError(problem, `${meta.name}.${pk.name}`);
-    return { sql, params: [criteriaParam(dialect, pk.column, key)] };
+    const params = [criteriaParam(dialect, pk.column, key)];
+    return limit === 1 ? { sql, params, oneRow: true } : { sql, params };
   }
 
   /** `select <every column of meta> from <table> as e0`, quoted the way knex quotes, built once per type. */
@@ -213,7 +218,12 @@ export function selectBuilderFor(driver: Driver): SelectBuilder {
 
 // Module-wide, not per builder: every fork has builders of its own.
 const selectFromCache: Record<Dialect, WeakMap<EntityMetadata, string>> = { pg: new WeakMap(), mysql: new WeakMap(), sqlite: new WeakMap() };
-const byKeyCache: Record<Dialect, WeakMap<EntityMetadata, string>> = { pg: new WeakMap(), mysql: new WeakMap(), sqlite: new WeakMap() };
+/** A lookup by key's text, without a limit and with `limit 1` (findOne's). */
+interface ByKeyTexts {
+  readonly sql: string;
+  readonly limitOne: string;
+}
+const byKeyCache: Record<Dialect, WeakMap<EntityMetadata, ByKeyTexts>> = { pg: new WeakMap(), mysql: new WeakMap(), sqlite: new WeakMap() };
 
 /** Identifier quoting as knex does it for each client (SQLite takes backticks too). */
 export function knexQuote(dialect: Dialect): (s: string) => string {

@@ -56,18 +56,27 @@ export class SelectInLoader {
 
   async #toOne(node: PopulateNode, owners: readonly object[], fresh: Set<object> | undefined): Promise<LevelResult> {
     const target = node.prop.target;
+    const name = node.prop.name;
     const targets = new Set<object>();
     for (const o of owners) {
-      const v = (o as Record<string, unknown>)[node.prop.name];
+      const v = (o as Record<string, unknown>)[name];
       if (v && typeof v === 'object') targets.add(v);
     }
     const joined = joinedChildren(node);
+    const entities = [...targets];
     // Loaded targets need no second read, unless relations are to be joined onto them.
     // A partially loaded target (`fields`) is read again: the rows fill in what it lacks.
-    const toLoad = joined.length ? [...targets] : [...targets].filter((t) => !getState(t)?.initialized || getState(t)!.unloaded);
-    const keys = toLoad.map((t) => primaryKeyValues(target, t)).filter((k): k is unknown[] => k !== undefined);
+    const keys: unknown[][] = [];
+    for (const t of entities) {
+      if (!joined.length) {
+        const state = getState(t);
+        if (state?.initialized && !state.unloaded) continue;
+      }
+      const key = primaryKeyValues(target, t);
+      if (key !== undefined) keys.push(key);
+    }
     const unit = await this.#byColumns(target, { columns: target.primaryKeyColumns, types: keyTypes(target), keys }, {}, joined, fresh, joined.length ? undefined : node.fields);
-    return { entities: [...targets], loaded: unit.loaded };
+    return { entities, loaded: unit.loaded };
   }
 
   async #inverseOne(meta: EntityMetadata, node: PopulateNode, prop: OneToOneInverseProperty, owners: readonly object[], fresh: Set<object> | undefined): Promise<LevelResult> {

@@ -64,6 +64,9 @@ export interface TransactionalOptions {
 /** Options of `em.populate`: the per-path constraints, ordering and strategy `find` takes. */
 export type PopulateOptions = Pick<FindOptions, 'populateWhere' | 'populateOrderBy' | 'strategy'>;
 
+/** The replicas of a Joinery without any (shared by its forks, never changed). */
+const NO_REPLICAS: ReadonlyMap<string, ReplicaSet> = new Map();
+
 /** What every EntityManager of one Joinery shares. */
 export interface EntityManagerContext {
   readonly metadata: MetadataSnapshot;
@@ -100,7 +103,7 @@ export class EntityManager {
     this.#ctx = ctx;
     this.#depth = depth;
     this.#transactions = transactions;
-    this.#reads = reads ?? new ReadRouter(ctx.replicas ?? new Map());
+    this.#reads = reads ?? new ReadRouter(ctx.replicas ?? NO_REPLICAS);
     this.#loader = new EntityLoader(ctx.drivers, () => this.#uow, (c) => this.#transactions?.get(c), (c) => this.#reads.reader(c));
     // Made by the first flush: a fork that only reads (a request's lookups) never needs one.
     let executor: Executor | undefined;
@@ -323,7 +326,7 @@ export class EntityManager {
   async find<T extends object>(entity: Ctor<T>, where: WhereOf<T> = {} as WhereOf<T>, options: FindOptions = {}): Promise<T[]> {
     const meta = this.#meta(entity);
     if (options.lockMode !== undefined) options = lockingFindOptions(meta, options, this.#transactions?.get(meta.connection), 'find');
-    return (await withReadFrom(options.readFrom, () => this.#loader.find(meta, where, options))) as T[];
+    return (await (options.readFrom ? withReadFrom(options.readFrom, () => this.#loader.find(meta, where, options)) : this.#loader.find(meta, where, options))) as T[];
   }
 
   /** The first match, or null. */
@@ -333,7 +336,8 @@ export class EntityManager {
     if (options.lockMode !== undefined) options = lockingFindOptions(meta, options, this.#transactions?.get(meta.connection), 'findOne');
     const direct = this.#fromIdentityMap(meta, where, options);
     if (direct !== undefined) return direct as T;
-    const [first] = await withReadFrom(options.readFrom, () => this.#loader.find(meta, where, { ...options, limit: 1 }));
+    const one = { ...options, limit: 1 };
+    const [first] = await (options.readFrom ? withReadFrom(options.readFrom, () => this.#loader.find(meta, where, one)) : this.#loader.find(meta, where, one));
     return (first as T) ?? null;
   }
 
@@ -651,6 +655,9 @@ export class EntityManager {
     // Populated relations, counts, locks and fields (a partial entity may lack some) need the database.
     if (options.populate?.length || options.counts !== undefined || options.lockMode !== undefined || options.fields !== undefined) return undefined;
     if (meta.primaryKeys.length !== 1 || meta.primaryKeys[0]!.kind !== 'scalar') return undefined;
+    const identityMap = this.#uow.identityMap;
+    // A fresh fork (one per request) has nothing to find: no key to build.
+    if (identityMap.size === 0) return undefined;
     const pkName = meta.primaryKeys[0]!.name;
     let value: unknown;
     if (typeof where === 'number' || typeof where === 'string') value = where;
@@ -658,7 +665,7 @@ export class EntityManager {
       value = (where as Record<string, unknown>)[pkName];
       if (value !== null && typeof value === 'object') return undefined;
     } else return undefined;
-    const state = this.#uow.identityMap.getState(meta, String(value));
+    const state = identityMap.getState(meta, String(value));
     if (state?.initialized && state.status === 'managed' && !state.unloaded) return state.entity;
     return undefined;
   }

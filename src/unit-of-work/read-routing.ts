@@ -27,6 +27,8 @@ export function withReadFrom<T>(readFrom: ReadFrom | undefined, fn: () => T): T 
   return readFrom ? override.run(readFrom, fn) : fn();
 }
 
+const NOTHING_WRITTEN: ReadonlySet<string> = new Set();
+
 /**
  * Read routing of one EntityManager fork. A read outside a transaction goes to a replica of its
  * connection (in turn), unless:
@@ -37,7 +39,8 @@ export function withReadFrom<T>(readFrom: ReadFrom | undefined, fn: () => T): T 
  * Reads in a transaction never get here: they run on the transaction (the primary).
  */
 export class ReadRouter {
-  readonly #written = new Set<string>();
+  // Made by the first write: most forks only read.
+  #written: Set<string> | undefined;
   #primaryOnly = false;
 
   constructor(private readonly replicas: ReadonlyMap<string, ReplicaSet>) {}
@@ -48,13 +51,13 @@ export class ReadRouter {
     if (!set) return undefined;
     const forced = override.getStore();
     if (forced === 'primary') return undefined;
-    if (forced !== 'replica' && (this.#primaryOnly || this.#written.has(connection))) return undefined;
+    if (forced !== 'replica' && (this.#primaryOnly || this.#written?.has(connection))) return undefined;
     return set.next();
   }
 
   /** Later reads on these connections go to the primary. */
   wrote(connections: Iterable<string>): void {
-    for (const c of connections) this.#written.add(c);
+    for (const c of connections) (this.#written ??= new Set()).add(c);
   }
 
   /** Every later read of this fork goes to the primary. */
@@ -64,6 +67,6 @@ export class ReadRouter {
 
   /** Connections this fork has written to (reads there go to the primary). */
   get written(): ReadonlySet<string> {
-    return this.#written;
+    return this.#written ?? NOTHING_WRITTEN;
   }
 }

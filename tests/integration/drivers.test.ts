@@ -163,6 +163,23 @@ forEachDialect(test, 'logger: every statement once, BEGIN and COMMIT included', 
   t.is(log.length, 1);
 });
 
+forEachDialect(test, 'logger: statements back to back outside a transaction, a failed one too, each logged once as sent', async (t, db) => {
+  const log: QueryLogEntry[] = [];
+  const driver = await setup(t, db, { log });
+  log.length = 0;
+  // No turn of the event loop between them: on SQLite the later ones run at once, on the
+  // connection the first one used, past knex's `_query`.
+  for (const email of ['a@x', 'b@x', 'c@x']) await driver.execute({ sql: 'insert into users (email) values (?)', params: [email] });
+  t.deepEqual(await driver.query({ sql: 'select email from users where email = ?', params: ['b@x'] }), [{ email: 'b@x' }]);
+  await t.throwsAsync(driver.execute({ sql: 'insert into users (email) values (?)', params: ['a@x'] }), { instanceOf: UniqueConstraintViolationError });
+  t.is(log.length, 5, log.map((e) => e.sql).join(' | '));
+  t.deepEqual(
+    log.map((e) => e.params),
+    [['a@x'], ['b@x'], ['c@x'], ['b@x'], ['a@x']],
+  );
+  t.is(log[3]!.sql, db.dialect === 'pg' ? 'select email from users where email = $1' : 'select email from users where email = ?');
+});
+
 forEachDialect(test, 'transaction: ROLLBACK on throw, the original error rethrown, logged once', async (t, db) => {
   const log: QueryLogEntry[] = [];
   const driver = await setup(t, db, { log });

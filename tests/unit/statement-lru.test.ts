@@ -61,3 +61,30 @@ test('a max that is not a whole number >= 0 is refused', (t) => {
   t.throws(() => new StatementLru(-1), { instanceOf: RangeError, message: /max must be a whole number >= 0, not -1/ });
   t.throws(() => new StatementLru(1.5), { instanceOf: RangeError });
 });
+
+test('repeated gets of the newest key keep the order right as other keys are used in between', (t) => {
+  const evicted: string[] = [];
+  const lru = new StatementLru<number>(3, (key) => evicted.push(key));
+  lru.set('a', 1);
+  lru.set('b', 2);
+  t.is(lru.get('b'), 2);
+  t.is(lru.get('b'), 2);
+  t.deepEqual(lru.keys(), ['a', 'b']);
+  t.is(lru.get('a'), 1);
+  t.deepEqual(lru.keys(), ['b', 'a']);
+  t.is(lru.get('b'), 2);
+  t.deepEqual(lru.keys(), ['a', 'b']);
+  // The newest key deleted and set again is the newest once more.
+  lru.delete('b');
+  t.is(lru.get('b'), undefined);
+  lru.set('c', 3);
+  lru.set('b', 20);
+  t.is(lru.get('a'), 1);
+  t.deepEqual(lru.keys(), ['c', 'b', 'a']);
+  lru.set('d', 4);
+  t.deepEqual(evicted, ['c']);
+  lru.clear();
+  lru.set('e', 5);
+  t.is(lru.get('e'), 5);
+  t.deepEqual(lru.keys(), ['e']);
+});
