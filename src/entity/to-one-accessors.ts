@@ -42,26 +42,34 @@ function toOneDescriptors(meta: EntityMetadata): readonly (readonly [string, Pro
 /**
  * Getter and setter of a to-one property: the value lives in the relation slots of the entity's
  * state (its non-enumerable slot, never an enumerable property), and an assignment tells the state's owner.
+ * Generated per property, so that each reads its slot by a fixed name: one shared function would
+ * read `relations[name]` for every to-one of every type at one site, which V8 then looks up the
+ * slow (megamorphic) way on every read of every relation.
  */
 function toOneAccessor(prop: ToOneProperty): { get(this: object): unknown; set(this: object, next: unknown): void } {
-  const name = prop.name;
-  return {
-    get(this: object) {
-      return getState(this)?.relations[name];
-    },
-    set(this: object, next: unknown) {
-      const state = getState(this);
-      if (!state) {
-        // Not managed (cannot happen for objects the unit of work built, but stay a plain field then).
-        Object.defineProperty(this, name, { value: next, writable: true, enumerable: true, configurable: true });
-        return;
-      }
-      const previous = state.relations[name];
-      if (previous === next) return;
-      state.relations[name] = next;
-      (state.owner as ToOneHost).onToOneSet(this, prop, previous, next);
-    },
-  };
+  const key = JSON.stringify(prop.name);
+  return new Function(
+    'getState',
+    'prop',
+    'unmanaged',
+    `return {
+      get() {
+        const state = getState(this);
+        return state === undefined ? undefined : state.relations[${key}];
+      },
+      set(next) {
+        const state = getState(this);
+        if (state === undefined) return unmanaged(this, next);
+        const previous = state.relations[${key}];
+        if (previous === next) return;
+        state.relations[${key}] = next;
+        state.owner.onToOneSet(this, prop, previous, next);
+      },
+    };`,
+  )(getState, prop, (entity: object, next: unknown) => {
+    // Not managed (cannot happen for objects the unit of work built, but stay a plain field then).
+    Object.defineProperty(entity, prop.name, { value: next, writable: true, enumerable: true, configurable: true });
+  }) as { get(this: object): unknown; set(this: object, next: unknown): void };
 }
 
 /** Sets a to-one value without triggering propagation (used while propagating, and by hydration). */
