@@ -69,7 +69,8 @@ export interface CollectionOps<T> {
  */
 export class Collection<T extends object> implements Iterable<T> {
   readonly owner: object;
-  #items: T[] = [];
+  // Shared while empty (most collections of new entities stay so): made on the first item.
+  #items: T[] = NO_ITEMS as T[];
   /** Membership of `#items` (and of local adds before loading); made when first needed, see {@link #memberSet}. */
   #members?: Set<T>;
   #initialized: boolean;
@@ -512,7 +513,9 @@ export class Collection<T extends object> implements Iterable<T> {
     const members = this.#memberSet();
     if (members.has(item)) return;
     members.add(item);
-    if (this.#initialized) this.#items.push(item);
+    if (!this.#initialized) return;
+    if (this.#items === NO_ITEMS) this.#items = [];
+    this.#items.push(item);
   }
 
   #removeLocal(item: T): void {
@@ -590,6 +593,9 @@ export function existingCollection(entity: object, name: string): Collection<obj
   const value = (entity as Record<string, unknown>)[name];
   return value instanceof Collection ? (value as Collection<object>) : undefined;
 }
+
+/** The items of every empty collection until its first item: never written to (see `#addLocal`). */
+const NO_ITEMS: never[] = [];
 
 // What `_ops()` hands out for a queue never used (read only: the collection makes its own on first write).
 const NONE: ReadonlySet<never> = new Set<never>();
