@@ -41,7 +41,7 @@ function toOneDescriptors(meta: EntityMetadata): readonly (readonly [string, Pro
 
 /**
  * Getter and setter of a to-one property: the value lives in the relation slots of the entity's
- * state (its non-enumerable slot, never an enumerable property), and an assignment tells the state's owner.
+ * state (a private field of the entity, never a property), and an assignment tells the state's owner.
  * Generated per property, so that each reads its slot by a fixed name: one shared function would
  * read `relations[name]` for every to-one of every type at one site, which V8 then looks up the
  * slow (megamorphic) way on every read of every relation.

@@ -48,7 +48,7 @@ export interface CollectionWriter {
 
 /**
  * The identity map and change tracking of one EntityManager, and the flush. Entities are plain
- * objects; what is known about them lives in a non-enumerable slot of each (entity/entity-state.ts).
+ * objects; what is known about them lives in a private field of each (entity/entity-state.ts).
  */
 export class UnitOfWork implements CollectionHost, ToOneHost {
   readonly identityMap = new IdentityMap();

@@ -19,6 +19,7 @@ test('the state is found on its entity and invisible to keys, JSON, spread and s
   t.deepEqual(JSON.parse(JSON.stringify(jar)), { id: 1, label: 'plum' });
   t.deepEqual({ ...jar }, { id: 1, label: 'plum' });
   t.deepEqual(structuredClone(jar), { id: 1, label: 'plum' });
+  t.deepEqual(Reflect.ownKeys(jar).sort(), ['id', 'label'], 'no property of any kind, symbols included');
   t.is(getState({ ...jar }), undefined, 'a copy is not managed');
 });
 
