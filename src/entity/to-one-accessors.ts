@@ -108,6 +108,10 @@ function lazyCollection(proto: object, name: string, bind: (coll: Collection<obj
     },
     set(this: object, next: unknown) {
       own(this, name, next);
+      // A collection put in place of the one made here is bound like it (its queued changes then
+      // reach the EntityManager, as a class field's would when the entity is persisted).
+      const state = next instanceof Collection && next.owner === this && next._property === undefined ? getState(this) : undefined;
+      if (state) bind(next as Collection<object>, state);
     },
   });
 }

@@ -232,6 +232,7 @@ export class UnitOfWork implements CollectionHost, ToOneHost {
   /** Forget every entity (they become detached). */
   clear(): void {
     this.#inDoubt = undefined;
+    this.#touched = undefined;
     for (const e of this.identityMap.values()) this.#detach(e);
     for (const e of this.#new) this.#detach(e);
     this.identityMap.clear();

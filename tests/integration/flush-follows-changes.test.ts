@@ -172,3 +172,28 @@ forEachDialect(test, 'Object.keys, JSON, spread and structuredClone of entities 
   t.deepEqual({ ...made }, { text: 'new', id: made.id });
   t.deepEqual(Object.getOwnPropertyNames(made).sort(), ['id', 'text'], 'no state property of any name');
 });
+
+forEachDialect(test, 'a collection put in place of a loaded entity\'s collection is bound: its changes are written', async (t, db) => {
+  const { orm } = await setup(t, db);
+  const em = orm.em.fork();
+  const shelf = await em.findOneOrFail(Shelf, { name: 'S1' });
+  const label = await em.findOneOrFail(Label, { text: 'L0' });
+  (shelf as Shelf).labels = new Collection<Label>(shelf, [label]);
+  t.false(shelf.labels.isInitialized(), 'bound like the one it replaces: not loaded');
+  await em.flush();
+  const c = await orm.em.fork().findOneOrFail(Shelf, { name: 'S1' }, { populate: ['labels'] });
+  t.deepEqual(c.labels.getItems().map((x) => x.text).sort(), ['L0', 'L1']);
+});
+
+forEachDialect(test, 'em.clear() forgets the relation changes it held', async (t, db) => {
+  const { orm, log } = await setup(t, db);
+  const em = orm.em.fork();
+  const shelf = await em.findOneOrFail(Shelf, { name: 'S0' });
+  const label = new Label();
+  label.text = 'dropped';
+  shelf.labels.add(label);
+  em.clear();
+  log.length = 0;
+  await em.flush();
+  t.deepEqual(log.map((q) => q.sql), [], 'nothing left to write after clear');
+});
