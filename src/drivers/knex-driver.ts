@@ -95,28 +95,18 @@ export class KnexDriver implements Driver {
   }
 
   execute(stmt: Statement, trx?: DriverTransaction): Promise<StatementResult> {
-    if (this.#closed) return Promise.reject(closedError(this.connectionName));
-    let raw: unknown;
-    try {
-      raw = this.#sendNow(stmt, trx);
-    } catch (err) {
-      return Promise.reject(this.#mapError(err, stmt));
-    }
-    if (raw === LATER) return this.#executeLater(stmt, trx);
-    return Promise.resolve(normalizeResult(this.dialect, stmt.sql, raw));
-  }
-
-  async #executeLater(stmt: Statement, trx: DriverTransaction | undefined): Promise<StatementResult> {
-    let raw: unknown;
-    try {
-      raw = await this.#send(stmt, trx);
-    } catch (err) {
-      throw this.#mapError(err, stmt);
-    }
-    return normalizeResult(this.dialect, stmt.sql, raw);
+    return this.#run(stmt, trx, false) as Promise<StatementResult>;
   }
 
   query(stmt: Statement, trx?: DriverTransaction): Promise<Record<string, unknown>[]> {
+    return this.#run(stmt, trx, true) as Promise<Record<string, unknown>[]>;
+  }
+
+  /**
+   * Runs `stmt` at once where it can (see `#sendNow`), else through the asynchronous path; the
+   * result as rows only (`query`) or as a {@link StatementResult} (`execute`).
+   */
+  #run(stmt: Statement, trx: DriverTransaction | undefined, rowsOnly: boolean): Promise<StatementResult | Record<string, unknown>[]> {
     if (this.#closed) return Promise.reject(closedError(this.connectionName));
     let raw: unknown;
     try {
@@ -124,18 +114,22 @@ export class KnexDriver implements Driver {
     } catch (err) {
       return Promise.reject(this.#mapError(err, stmt));
     }
-    if (raw === LATER) return this.#queryLater(stmt, trx);
-    return Promise.resolve(rawRows(this.dialect, raw));
+    if (raw === LATER) return this.#runLater(stmt, trx, rowsOnly);
+    return Promise.resolve(this.#shape(stmt, raw, rowsOnly));
   }
 
-  async #queryLater(stmt: Statement, trx: DriverTransaction | undefined): Promise<Record<string, unknown>[]> {
+  async #runLater(stmt: Statement, trx: DriverTransaction | undefined, rowsOnly: boolean): Promise<StatementResult | Record<string, unknown>[]> {
     let raw: unknown;
     try {
       raw = await this.#send(stmt, trx);
     } catch (err) {
       throw this.#mapError(err, stmt);
     }
-    return rawRows(this.dialect, raw);
+    return this.#shape(stmt, raw, rowsOnly);
+  }
+
+  #shape(stmt: Statement, raw: unknown, rowsOnly: boolean): StatementResult | Record<string, unknown>[] {
+    return rowsOnly ? rawRows(this.dialect, raw) : normalizeResult(this.dialect, stmt.sql, raw);
   }
 
   /** A driver's error as joinery's. */
