@@ -1,4 +1,5 @@
 import { knex, type Knex } from 'knex';
+import { withPgArrayLiterals } from './pg-array-literal.js';
 import { runSqliteStatement } from './sqlite-statement-cache.js';
 import { StatementLru } from './statement-lru.js';
 import { forgetStatements, isStaleStatementError, noteStatement, statementName, takeDeallocations, type PgClient } from './pg-named-statements.js';
@@ -164,7 +165,8 @@ function runSqlite(connection: unknown, obj: QueryObject): void {
  */
 function sendPg(connection: PgClient, obj: QueryObject, preparedMax: number): Promise<unknown> {
   if (!obj.sql) return Promise.reject(new Error('The query is empty'));
-  const values = obj.bindings ?? [];
+  // Loggers have seen the arrays as given (obj.bindings); the wire gets their literals.
+  const values = obj.bindings ? withPgArrayLiterals(obj.bindings) : [];
   noteStatement(obj.sql);
   if (preparedMax === 0) return pgQuery(connection, { text: obj.sql, values }, obj);
   const name = statementName(connection, obj.sql, values.length > 0, preparedMax);
