@@ -13,7 +13,7 @@ import type { MetadataSnapshot } from '../metadata/metadata-storage-types.js';
 import type {
   Dialect, EntityMetadata, HookName, ManyToManyProperty, OneToManyProperty,
 } from '../metadata/types.js';
-import { changeSetOf, columnProperties, computeChangeSets, type ChangeSet, type EntityView } from './change-sets.js';
+import { changeSetOf, columnProperties, computeChangeSets, type ChangeSet, type ColumnProperty, type EntityView } from './change-sets.js';
 import { diffLinks, type ChildClear, type LinkDiff } from './collection-diff.js';
 import { planCommit } from './commit-plan.js';
 import { commitToMemory } from './commit-to-memory.js';
@@ -277,19 +277,9 @@ export class UnitOfWork implements CollectionHost, ToOneHost {
       this.#attachCollections(entity, meta, false, usesAccessorPrototype(entity, meta));
     }
     state = state!;
-    const record = entity as Record<string, unknown>;
     const snapshot: Record<string, unknown> = {};
     for (const p of columnProperties(meta)) {
-      if (!(p.name in values)) continue;
-      const raw = values[p.name];
-      if (p.kind === 'scalar') {
-        record[p.name] = raw;
-        snapshot[p.name] = snapshotValue(p.type, raw);
-      } else {
-        const ref = raw === null || raw === undefined ? null : this.getReference(p.target, raw);
-        setToOneSilently(entity, state, p.name, ref);
-        snapshot[p.name] = ref;
-      }
+      if (p.name in values) this.#writeValue(state, p, values[p.name], snapshot);
     }
     for (const p of meta.properties) {
       if (p.kind === '1:1' && !p.owner && !(p.name in state.relations)) setToOneSilently(entity, state, p.name, undefined);
@@ -301,22 +291,28 @@ export class UnitOfWork implements CollectionHost, ToOneHost {
     return entity;
   }
 
+  /**
+   * One loaded value (converted to JS; a to-one as its key values or null) onto the entity and into
+   * `snapshot`: a scalar as it is, a to-one as the managed reference, set without propagating.
+   */
+  #writeValue(state: EntityState, p: ColumnProperty, raw: unknown, snapshot: Record<string, unknown>): void {
+    if (p.kind === 'scalar') {
+      (state.entity as Record<string, unknown>)[p.name] = raw;
+      snapshot[p.name] = snapshotValue(p.type, raw);
+      return;
+    }
+    const ref = raw === null || raw === undefined ? null : this.getReference(p.target, raw);
+    setToOneSilently(state.entity, state, p.name, ref);
+    snapshot[p.name] = ref;
+  }
+
   /** {@link hydrate}'s counterpart of `#fillIn`, for values keyed by property. */
   #fillInValues(meta: EntityMetadata, state: EntityState, values: Record<string, unknown>): void {
     const missing = state.unloaded!;
-    const record = state.entity as Record<string, unknown>;
     const snapshot = (state.snapshot ??= {});
     for (const p of columnProperties(meta)) {
       if (!missing.has(p.name) || !(p.name in values)) continue;
-      const raw = values[p.name];
-      if (p.kind === 'scalar') {
-        record[p.name] = raw;
-        snapshot[p.name] = snapshotValue(p.type, raw);
-      } else {
-        const ref = raw === null || raw === undefined ? null : this.getReference(p.target, raw);
-        setToOneSilently(state.entity, state, p.name, ref);
-        snapshot[p.name] = ref;
-      }
+      this.#writeValue(state, p, values[p.name], snapshot);
       missing.delete(p.name);
     }
     if (!missing.size) state.unloaded = undefined;
