@@ -72,10 +72,8 @@ export type RowKey = (row: Record<string, unknown>) => string | undefined;
 export interface RowHydrator {
   readonly key: RowKey;
   readonly write: RowWriter;
-  /** The prototype of entities built from rows (see `accessorPrototype`). */
-  readonly proto: object;
   /**
-   * A new empty entity on `proto`. Made by a constructor of its own rather than `Object.create`, so
+   * A new empty entity on the type's accessor prototype (see `accessorPrototype`). Made by a constructor of its own rather than `Object.create`, so
    * that V8 sizes the type's instances to the properties they get (slack tracking) and keeps them
    * inside the object, instead of a separate property store for an entity of more than four.
    */
@@ -97,7 +95,6 @@ export function rowHydrator(meta: EntityMetadata): RowHydrator {
     h = {
       key: compileKey(meta),
       write: compileWriter(meta),
-      proto: accessorPrototype(meta),
       create: instanceMaker(accessorPrototype(meta)),
       toOne: meta.properties.some((p) => p.kind === 'm:1' || p.kind === '1:1'),
     };
