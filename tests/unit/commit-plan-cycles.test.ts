@@ -3,10 +3,9 @@
 import test from 'ava';
 import { Collection, Entity, ManyToMany, ManyToOne, MetadataError, PrimaryKey, type Rel } from '../../src/index.js';
 import { discoverMetadata } from '../../src/metadata/discovery.js';
-import type { EntityMetadata } from '../../src/metadata/types.js';
-import type { ChangeSet } from '../../src/unit-of-work/change-sets.js';
 import { planCommit, type CommitStep, type PlanOptions } from '../../src/unit-of-work/commit-plan.js';
 import { linkPurges, ownedLinksOf } from '../../src/unit-of-work/owned-links.js';
+import { del, insert, make, outline } from '../support/change-set-fixtures.js';
 
 @Entity()
 class Store {
@@ -76,13 +75,7 @@ const meta = discoverMetadata([Store, Staff, Shop, Clerk, Depot, Keeper, Categor
 const [companyMeta, employeeMeta] = [Company, Employee].map((c) => meta.get(c));
 const [storeMeta, staffMeta, shopMeta, clerkMeta, depotMeta, keeperMeta, categoryMeta, actorMeta, filmMeta] = [Store, Staff, Shop, Clerk, Depot, Keeper, Category, Actor, Film].map((c) => meta.get(c));
 
-const insert = (m: EntityMetadata, entity: object): ChangeSet => ({ type: 'insert', meta: m, entity, payload: { ...entity } });
-const del = (m: EntityMetadata, entity: object): ChangeSet => ({ type: 'delete', meta: m, entity, payload: {} });
-const outline = (steps: CommitStep[]) => steps.map((s) => ('meta' in s ? `${s.kind} ${s.meta.name}` : s.kind));
 const rows = (step: CommitStep | undefined) => (step && 'changeSets' in step ? step.changeSets.map((c) => c.entity) : []);
-function make<T extends object>(cls: new () => T, data: Partial<Record<keyof T, unknown>>): T {
-  return Object.assign(new cls(), data);
-}
 const pg: PlanOptions = { deferrableConstraints: () => true };
 const mysql: PlanOptions = { deferrableConstraints: () => false };
 

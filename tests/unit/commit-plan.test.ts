@@ -2,9 +2,9 @@ import test from 'ava';
 import { Collection, Entity, ManyToMany, ManyToOne, MetadataError, OneToMany, PrimaryKey, type Rel } from '../../src/index.js';
 import { discoverMetadata } from '../../src/metadata/discovery.js';
 import type { EntityMetadata, ManyToManyProperty, OneToManyProperty, PropertyMetadata } from '../../src/metadata/types.js';
-import type { ChangeSet } from '../../src/unit-of-work/change-sets.js';
 import type { ChildClear, LinkDiff } from '../../src/unit-of-work/collection-diff.js';
 import { planCommit, type CommitStep } from '../../src/unit-of-work/commit-plan.js';
+import { del, insert, make, outline, update } from '../support/change-set-fixtures.js';
 
 @Entity()
 class User {
@@ -76,16 +76,6 @@ class Right {
 const meta = discoverMetadata([User, Post, Tag, Company, Employee, Node, A, B, C, Left, Right]);
 const [userMeta, postMeta, companyMeta, employeeMeta, nodeMeta] = [User, Post, Company, Employee, Node].map((c) => meta.get(c));
 
-const insert = (m: EntityMetadata, entity: object, payload: Record<string, unknown> = { ...entity }): ChangeSet => ({ type: 'insert', meta: m, entity, payload });
-const update = (m: EntityMetadata, entity: object, payload: Record<string, unknown>): ChangeSet => ({ type: 'update', meta: m, entity, payload });
-const del = (m: EntityMetadata, entity: object): ChangeSet => ({ type: 'delete', meta: m, entity, payload: {} });
-
-/** Steps as `kind Entity` strings: the shape a reader checks first. */
-const outline = (steps: CommitStep[]) => steps.map((s) => ('meta' in s ? `${s.kind} ${s.meta.name}` : s.kind));
-
-function make<T extends object>(cls: new () => T, data: Partial<Record<keyof T, unknown>>): T {
-  return Object.assign(new cls(), data);
-}
 
 test('nothing to do: no steps', (t) => {
   t.deepEqual(planCommit([], [], []), []);
