@@ -26,14 +26,18 @@ function deferred(): { promise: Promise<void>; resolve: () => void } {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** A short lock wait for the statements of this transaction (MySQL: the connection, reset after). */
-async function shortLockWait(db: TestDb, em: EntityManager): Promise<() => Promise<unknown>> {
+/** Runs `fn` with a short lock wait for this transaction's statements (MySQL: the connection's, reset after). */
+async function withShortLockWait<T>(db: TestDb, em: EntityManager, fn: () => Promise<T>): Promise<T> {
   if (db.dialect === 'pg') {
     await em.execute("set local lock_timeout = '300ms'");
-    return async () => undefined;
+    return fn();
   }
   await em.execute('set innodb_lock_wait_timeout = 1');
-  return () => em.execute('set innodb_lock_wait_timeout = default');
+  try {
+    return await fn();
+  } finally {
+    await em.execute('set innodb_lock_wait_timeout = default');
+  }
 }
 
 const lockTimeout = /lock timeout|Lock wait timeout exceeded/;
@@ -98,25 +102,11 @@ forEachDialect(
 
     // With a short lock wait the second connection gives up.
     await t.throwsAsync(
-      orm.em.fork().transactional(async (b) => {
-        const reset = await shortLockWait(db, b);
-        try {
-          await b.findOne(User, id, { lockMode: 'pessimistic_write' });
-        } finally {
-          if (db.dialect === 'mysql') await reset();
-        }
-      }),
+      orm.em.fork().transactional((b) => withShortLockWait(db, b, async () => b.findOne(User, id, { lockMode: 'pessimistic_write' }))),
       { instanceOf: DriverError, message: lockTimeout },
     );
     await t.throwsAsync(
-      orm.em.fork().transactional(async (b) => {
-        const reset = await shortLockWait(db, b);
-        try {
-          await b.findOne(User, id, { lockMode: 'pessimistic_read' });
-        } finally {
-          if (db.dialect === 'mysql') await reset();
-        }
-      }),
+      orm.em.fork().transactional((b) => withShortLockWait(db, b, async () => b.findOne(User, id, { lockMode: 'pessimistic_read' }))),
       { instanceOf: DriverError, message: lockTimeout },
       'a shared lock waits for an exclusive one too',
     );
@@ -150,24 +140,10 @@ forEachDialect(
       await release.promise;
     });
     await locked.promise;
-    const shared = await orm.em.fork().transactional(async (b) => {
-      const reset = await shortLockWait(db, b);
-      try {
-        return (await b.findOneOrFail(User, id, { lockMode: 'pessimistic_read' })).name;
-      } finally {
-        if (db.dialect === 'mysql') await reset();
-      }
-    });
+    const shared = await orm.em.fork().transactional((b) => withShortLockWait(db, b, async () => (await b.findOneOrFail(User, id, { lockMode: 'pessimistic_read' })).name));
     t.is(shared, 'Ann');
     await t.throwsAsync(
-      orm.em.fork().transactional(async (b) => {
-        const reset = await shortLockWait(db, b);
-        try {
-          await b.findOne(User, id, { lockMode: 'pessimistic_write' });
-        } finally {
-          if (db.dialect === 'mysql') await reset();
-        }
-      }),
+      orm.em.fork().transactional((b) => withShortLockWait(db, b, async () => b.findOne(User, id, { lockMode: 'pessimistic_write' }))),
       { instanceOf: DriverError, message: lockTimeout },
     );
     release.resolve();

@@ -156,18 +156,23 @@ forEachDialect(test, 'DDL sent through joinery between two identical statements:
   t.deepEqual(await repeatedly(driver, 'select name from items where name = ?', [7]), [{ name: 7 }]);
 });
 
-forEachDialect(test, 'pg: DDL from outside joinery makes a cached plan stale; outside a transaction the statement is sent again and succeeds', async (t, db) => {
-  const driver = open(t, db);
-  await createItems(driver);
-  const sql = 'select * from items where id = ?';
-  await repeatedly(driver, sql, [1]);
-  const other = new pg.Client({ connectionString: (db.config.connection as string) });
+/** DDL on the items table over a connection of its own: joinery's pooled connections never see it sent. */
+async function alterFromOutside(db: TestDb): Promise<void> {
+  const other = new pg.Client({ connectionString: db.config.connection as string });
   await other.connect();
   try {
     await other.query('alter table items add column note varchar(20) null');
   } finally {
     await other.end();
   }
+}
+
+forEachDialect(test, 'pg: DDL from outside joinery makes a cached plan stale; outside a transaction the statement is sent again and succeeds', async (t, db) => {
+  const driver = open(t, db);
+  await createItems(driver);
+  const sql = 'select * from items where id = ?';
+  await repeatedly(driver, sql, [1]);
+  await alterFromOutside(db);
   t.deepEqual(await repeatedly(driver, sql, [1], 1), [{ id: 1, name: 'one', qty: 10, note: null }]);
   t.deepEqual(await repeatedly(driver, sql, [2]), [{ id: 2, name: 'two', qty: 20, note: null }]);
 }, { dialects: ['pg'] });
@@ -190,13 +195,7 @@ forEachDialect(test, 'pg: DDL from outside joinery fails a stale statement insid
   await createItems(driver);
   const sql = 'select * from items where id = ?';
   await repeatedly(driver, sql, [1]);
-  const other = new pg.Client({ connectionString: (db.config.connection as string) });
-  await other.connect();
-  try {
-    await other.query('alter table items add column note varchar(20) null');
-  } finally {
-    await other.end();
-  }
+  await alterFromOutside(db);
   const error = await t.throwsAsync(driver.transaction(async (trx) => driver.execute({ sql, params: [1] }, trx)));
   t.regex(error!.message, /cached plan must not change result type/);
   t.deepEqual(await driver.transaction(async (trx) => (await driver.execute({ sql, params: [1] }, trx)).rows), [{ id: 1, name: 'one', qty: 10, note: null }]);
