@@ -10,7 +10,7 @@ import type { EntityManager } from '@mikro-orm/core';
 import type { ContenderId, HeapWorkload } from '../contender.js';
 import { renamed, seedShared, type BenchDialect, type CatalogSeed, type GraphAuthorData, type ItemData, type ItemRecord, type Store } from '../fixtures.js';
 import { packageVersion, type PeerContext } from '../peer-context.js';
-import type { CatalogAuthorView, PopulatedParent, RentalView } from '../verify.js';
+import { rentalViews, type CatalogAuthorView, type PopulatedParent, type RentalView } from '../verify.js';
 import { W9_ENTITIES, WorkloadContender } from '../workload-contender.js';
 
 @Entity({ tableName: 'items' })
@@ -184,15 +184,7 @@ class MikroOrmContender extends WorkloadContender<Loaded, Author[], CatalogAutho
   }
 
   protected rentalsView(rentals: Rental[]): RentalView[] {
-    return rentals.map((r) => ({
-      id: r.id,
-      rentalDate: r.rentalDate,
-      customer: r.customer,
-      email: r.customer.email,
-      inventory: r.inventory,
-      film: r.inventory.film,
-      title: r.inventory.film.title,
-    }));
+    return rentalViews(rentals);
   }
 
   protected async insertGraph(graph: readonly GraphAuthorData[], seed: CatalogSeed): Promise<void> {

@@ -5,7 +5,7 @@ import { DataTypes, Model, Sequelize, type Options, type Transaction } from 'seq
 import type { ContenderId } from '../contender.js';
 import { renamed, type BenchDialect, type CatalogSeed, type GraphAuthorData, type ItemData, type ItemRecord, type Store } from '../fixtures.js';
 import { packageVersion, type PeerContext } from '../peer-context.js';
-import type { CatalogAuthorView, PopulatedParent, RentalView } from '../verify.js';
+import { rentalViews, type CatalogAuthorView, type PopulatedParent, type RentalView } from '../verify.js';
 import { WorkloadContender } from '../workload-contender.js';
 
 // `declare` keeps the compiler from emitting class fields, which would hide Sequelize's attribute accessors.
@@ -227,15 +227,7 @@ class SequelizeContender extends WorkloadContender<Item[], Author[], CatalogAuth
   }
 
   protected rentalsView(rentals: Rental[]): RentalView[] {
-    return rentals.map((r) => ({
-      id: r.id,
-      rentalDate: r.rentalDate,
-      customer: r.customer,
-      email: r.customer.email,
-      inventory: r.inventory,
-      film: r.inventory.film,
-      title: r.inventory.film.title,
-    }));
+    return rentalViews(rentals);
   }
 
   protected async insertGraph(graph: readonly GraphAuthorData[], seed: CatalogSeed): Promise<void> {

@@ -5,7 +5,7 @@ import { Column, DataSource, Entity, JoinColumn, JoinTable, ManyToMany, ManyToOn
 import type { ContenderId } from '../contender.js';
 import { renamed, seedShared, type BenchDialect, type CatalogSeed, type GraphAuthorData, type ItemData, type ItemRecord, type Store } from '../fixtures.js';
 import { packageVersion, type PeerContext } from '../peer-context.js';
-import type { CatalogAuthorView, PopulatedParent, RentalView } from '../verify.js';
+import { rentalViews, type CatalogAuthorView, type PopulatedParent, type RentalView } from '../verify.js';
 import { WorkloadContender } from '../workload-contender.js';
 
 // Rows per INSERT of `save`: the raw baseline's size (larger ones pass SQLite's limit of bound values).
@@ -183,15 +183,7 @@ class TypeormContender extends WorkloadContender<Item[], Author[], CatalogAuthor
   }
 
   protected rentalsView(rentals: Rental[]): RentalView[] {
-    return rentals.map((r) => ({
-      id: r.id,
-      rentalDate: r.rentalDate,
-      customer: r.customer,
-      email: r.customer.email,
-      inventory: r.inventory,
-      film: r.inventory.film,
-      title: r.inventory.film.title,
-    }));
+    return rentalViews(rentals);
   }
 
   protected async insertGraph(graph: readonly GraphAuthorData[], seed: CatalogSeed): Promise<void> {
